@@ -1,0 +1,70 @@
+/*
+ * One struct cpu per logical CPU, reached from the CPU itself through the GS
+ * base (this_cpu()). Later parts of the kernel add their fields here rather
+ * than keeping parallel global arrays (STYLE.md).
+ */
+#ifndef ARCH_X86_64_PERCPU_H
+#define ARCH_X86_64_PERCPU_H
+
+#include "kernel/types.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+
+enum cpu_state {
+	CPU_ABSENT = 0,     /* slot unused */
+	CPU_LISTED,         /* in the MADT, not started (yet) */
+	CPU_SKIPPED,        /* listed but left off (cpus=N, smp=off) */
+	CPU_STARTING,       /* INIT/SIPI sent */
+	CPU_ONLINE,         /* running kernel code, idle loop */
+	CPU_NO_START,       /* did not arrive within the timeout */
+	CPU_DEAD,           /* panicked / halted */
+};
+
+typedef long (*cpu_fn)(void *arg);
+
+struct cpu {
+	struct cpu *self;            /* offset 0: this_cpu() reads %gs:0 */
+	volatile u64 fault_vector;   /* offset 8: set by the trap handler for _safe instructions */
+	u32 index;                   /* 0 = boot CPU */
+	u32 apic_id;
+	u32 acpi_uid;
+	bool online_capable_only;    /* MADT flags: online-capable, not enabled */
+	volatile enum cpu_state state;
+	u64 stack_top;               /* kernel stack (guard page below it) */
+	u64 ist_top[4];              /* IST stacks, [1] #DF, [2] NMI, [3] #MC */
+	struct cpu_tables tables;    /* this CPU's GDT and TSS */
+
+	/* bring-up evidence (arch/x86_64/smp.c) */
+	u64 sipi_tsc;                /* when the boot CPU sent its first SIPI */
+	u64 arrive_tsc;              /* when it reached C */
+	bool inject_no_sipi;         /* test: never send this CPU a SIPI */
+
+	/* work handed to it (on_cpu / on_each_cpu) */
+	volatile cpu_fn work_fn;
+	void *volatile work_arg;
+	volatile long work_result;
+	volatile u32 work_seq;       /* bumped by the caller per job */
+	volatile u32 work_done_seq;  /* set to work_seq when finished */
+	volatile bool idle_halted;   /* in hlt, wants a wake-up IPI */
+
+	/* per-CPU state of the VMX code (vmx/) */
+	void *vmx;
+};
+
+_Static_assert(__builtin_offsetof(struct cpu, fault_vector) == CPU_FAULT_VECTOR_OFFSET,
+	       "cpu.h SAFE_BEGIN depends on this offset");
+
+static inline struct cpu *this_cpu(void)
+{
+	struct cpu *c;
+	asm volatile("movq %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+extern struct cpu *cpus;       /* array of cpu_count entries; cpus[0] is the boot CPU */
+extern u32 cpu_count;          /* slots in use (listed CPUs, after limits) */
+
+void percpu_init_boot(void);   /* static struct cpu for the boot CPU, GS base */
+void percpu_set_gs(struct cpu *c);
+
+#endif

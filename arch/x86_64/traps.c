@@ -1,0 +1,98 @@
+/*
+ * The IDT and what happens on an exception: a fault at an address listed in
+ * .ex_table (a _safe instruction, arch/x86_64/cpu.h) resumes after it with the
+ * vector recorded; anything else is unexpected and ends in panic_frame(),
+ * which prints the full register report (kernel/panic.c).
+ */
+#include "arch/x86_64/traps.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/lapic.h"
+#include "kernel/panic.h"
+
+struct __attribute__((packed)) idt_gate {
+	u16 off_lo;
+	u16 sel;
+	u8 ist;
+	u8 type;        /* 0x8e: present, DPL 0, 64-bit interrupt gate */
+	u16 off_mid;
+	u32 off_hi;
+	u32 zero;
+};
+
+static struct idt_gate idt[256] __attribute__((aligned(16)));
+extern const u64 isr_stub_table[32];
+extern const u64 isr_stub_wakeup, isr_stub_spurious;
+
+struct ex_entry {
+	u64 insn, fixup;
+};
+extern const struct ex_entry __ex_table_start[], __ex_table_end[];
+
+static const char *const names[32] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+	"#BR bound range", "#UD invalid opcode", "#NM device not available",
+	"#DF double fault", "coprocessor segment overrun", "#TS invalid TSS",
+	"#NP segment not present", "#SS stack fault", "#GP general protection",
+	"#PF page fault", "reserved 15", "#MF x87 error", "#AC alignment check",
+	"#MC machine check", "#XM SIMD exception", "#VE virtualization exception",
+	"#CP control protection", "reserved 22", "reserved 23", "reserved 24",
+	"reserved 25", "reserved 26", "reserved 27", "#HV hypervisor injection",
+	"#VC VMM communication", "#SX security exception", "reserved 31",
+};
+
+const char *exception_name(unsigned vector)
+{
+	return vector < 32 ? names[vector] : "interrupt";
+}
+
+static void set_gate(unsigned vec, u64 handler, u8 ist)
+{
+	idt[vec] = (struct idt_gate){
+		.off_lo = handler & 0xffff, .sel = KERNEL_CS, .ist = ist, .type = 0x8e,
+		.off_mid = (handler >> 16) & 0xffff, .off_hi = handler >> 32,
+	};
+}
+
+void idt_init(void)
+{
+	for (unsigned v = 0; v < 32; v++) {
+		u8 ist = v == VEC_DF ? IST_DF : v == VEC_NMI ? IST_NMI : v == VEC_MC ? IST_MC : 0;
+		set_gate(v, isr_stub_table[v], ist);
+	}
+	set_gate(VEC_WAKEUP, isr_stub_wakeup, 0);
+	set_gate(VEC_SPURIOUS, isr_stub_spurious, 0);
+}
+
+void idt_load(void)
+{
+	struct desc_ptr p = { sizeof(idt) - 1, (u64)idt };
+	lidt(&p);
+}
+
+static const struct ex_entry *find_fixup(u64 rip)
+{
+	for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++)
+		if (e->insn == rip)
+			return e;
+	return 0;
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	if (f->vector == VEC_WAKEUP) {
+		lapic_eoi();
+		return;
+	}
+	if (f->vector == VEC_SPURIOUS)
+		return;   /* no EOI for a spurious interrupt (SDM vol. 3A, 11.9) */
+
+	const struct ex_entry *e = find_fixup(f->rip);
+	if (e && f->vector < 32) {
+		this_cpu()->fault_vector = f->vector;
+		f->rip = e->fixup;
+		return;
+	}
+	panic_frame(f);
+}

@@ -1,0 +1,93 @@
+/*
+ * Kernel output: format into a local buffer, then write it out under one
+ * lock so lines of different CPUs never interleave. Everything goes to COM1,
+ * the VGA mirror and an in-memory log.
+ */
+#include <stdarg.h>
+#include "kernel/kprintf.h"
+#include "kernel/format.h"
+#include "kernel/serial.h"
+#include "kernel/spinlock.h"
+#include "kernel/vga.h"
+#include "arch/x86_64/percpu.h"
+
+#define LINE_MAX 1024
+#define KLOG_SIZE (128 * 1024)
+
+static struct spinlock out_lock;
+static bool prefix_on;
+static char klog[KLOG_SIZE];
+static size_t klog_len;
+
+void kprintf_set_prefix(bool on)
+{
+	prefix_on = on;
+}
+
+const char *klog_buffer(size_t *len)
+{
+	*len = klog_len;
+	return klog;
+}
+
+static void emit(char c)
+{
+	if (c == '\n')
+		serial_putc('\r');
+	serial_putc(c);
+	vga_putc(c);
+	if (klog_len < KLOG_SIZE)
+		klog[klog_len++] = c;
+}
+
+static void emit_text(const char *s, bool prefixed)
+{
+	char pre[16];
+	int n = 0;
+	if (prefixed && prefix_on)
+		n = ksnprintf(pre, sizeof(pre), "cpu%u: ", this_cpu()->index);
+	bool line_start = true;
+	for (; *s; s++) {
+		if (line_start)
+			for (int i = 0; i < n; i++)
+				emit(pre[i]);
+		emit(*s);
+		line_start = *s == '\n';
+	}
+}
+
+static void vprint(bool prefixed, u64 lock_spins, const char *fmt, va_list ap)
+{
+	char buf[LINE_MAX];
+	int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n >= (int)sizeof(buf))   /* cut: keep the line ending */
+		buf[sizeof(buf) - 2] = '\n';
+	bool locked = lock_spins ? spin_lock_bounded(&out_lock, lock_spins) : (spin_lock(&out_lock), true);
+	emit_text(buf, prefixed);
+	if (locked)
+		spin_unlock(&out_lock);
+}
+
+void kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprint(true, 0, fmt, ap);
+	va_end(ap);
+}
+
+void kprintf_raw(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprint(false, 0, fmt, ap);
+	va_end(ap);
+}
+
+void kprintf_panic(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprint(true, 50000000, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,52 @@
+/*
+ * KTAP version 1 results, collected as a tree while the kernel runs and
+ * printed once by the boot CPU at the end (so nothing interleaves). Pure:
+ * output goes through a caller-supplied line callback, so the host tests use
+ * the same code. Safe to call from several CPUs at once.
+ */
+#ifndef KERNEL_KTAP_H
+#define KERNEL_KTAP_H
+
+#include "kernel/types.h"
+
+enum ktap_result {
+	KTAP_NONE = 0,   /* a group: derived from its children */
+	KTAP_PASS,
+	KTAP_FAIL,
+	KTAP_SKIP,
+	KTAP_XFAIL,
+};
+
+#define KTAP_NAME_MAX 40
+#define KTAP_REASON_MAX 160
+
+struct ktap_node {
+	char name[KTAP_NAME_MAX];
+	char reason[KTAP_REASON_MAX];
+	enum ktap_result result;
+	struct ktap_node *parent, *first, *last, *next;
+};
+
+struct ktap_counts {
+	u32 tests, passed, failed, skipped, xfail;
+};
+
+void ktap_reset(void);
+/* NULL parent: a top-level suite. Returns NULL when the pool is exhausted
+ * (counted: ktap_overflowed() makes the run fail). */
+struct ktap_node *ktap_group(struct ktap_node *parent, const char *name);
+struct ktap_node *ktap_add(struct ktap_node *parent, const char *name, enum ktap_result r,
+			   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Convenience: PASS when ok, FAIL otherwise, reason only printed on failure. */
+bool ktap_check(struct ktap_node *parent, const char *name, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void ktap_set(struct ktap_node *n, enum ktap_result r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+enum ktap_result ktap_effective(const struct ktap_node *n);
+struct ktap_counts ktap_count(void);
+bool ktap_overflowed(void);
+struct ktap_node *ktap_find(struct ktap_node *parent, const char *name);
+void ktap_print(void (*line)(const char *text, void *ctx), void *ctx);
+bool ktap_name_valid(const char *name);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * The boot story, top to bottom. boot/entry.S gets us here in 64-bit mode
+ * with the first 4 GiB identity-mapped; each step below is one call.
+ */
+#include "kernel/types.h"
+#include "kernel/lib.h"
+#include "kernel/serial.h"
+#include "kernel/vga.h"
+#include "kernel/kprintf.h"
+#include "kernel/multiboot2.h"
+#include "kernel/options.h"
+#include "kernel/pmm.h"
+#include "kernel/ktap.h"
+#include "kernel/report.h"
+#include "kernel/platform.h"
+#include "kernel/panic.h"
+#include "kernel/boot_tests.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/paging.h"
+
+#define VMXBOOT_VERSION "0.1"
+#define MEM_TOP (4ULL << 30)   /* the allocator hands out identity-mapped RAM below 4 GiB */
+
+extern char __kernel_start[], __kernel_end[];
+static u64 pmm_bitmap[MEM_TOP / PAGE_SIZE / 64];
+static struct mb2_info mb;
+
+static int boot_info_parse(u32 magic, u64 mbi)
+{
+	if (magic != MB2_BOOTLOADER_MAGIC)
+		panic("bad multiboot2 magic 0x%x", magic);   /* entry.S checked it already */
+	int st = mb2_parse((const void *)(uintptr_t)mbi, MEM_TOP - mbi, &mb);
+	if (st != MB2_OK) {
+		kprintf("multiboot2: boot information at 0x%lx is malformed: %s (tag type %u at offset %u); "
+			"continuing without it\n", mbi, mb2_strerror(st), mb.bad_type, mb.bad_offset);
+		return st;
+	}
+	if (!(mb.seen & (1U << MB2_TAG_EFI64)) && !(mb.seen & (1U << MB2_TAG_EFI32)) &&
+	    (!mb.has_framebuffer || mb.fb_type == MB2_FRAMEBUFFER_EGA_TEXT))
+		vga_enable();   /* legacy BIOS text mode: mirror the log on screen */
+	kprintf("multiboot2: %u tags, loader \"%s\", cmdline \"%s\"\n", mb.tags,
+		mb.bootloader_name ? mb.bootloader_name : "?", mb.cmdline ? mb.cmdline : "");
+	return st;
+}
+
+static void memory_init(u64 mbi)
+{
+	pmm_init(&kernel_pmm, 0, MEM_TOP / PAGE_SIZE, pmm_bitmap);
+	struct mb2_mmap_entry e;
+	for (size_t i = 0; mb2_mmap_entry(&mb, i, &e); i++)
+		if (e.type == MB2_MEMORY_AVAILABLE)
+			pmm_add_range(&kernel_pmm, e.base_addr, e.base_addr + e.length);
+	pmm_reserve_range(&kernel_pmm, 0, 0x100000);   /* first MiB: BIOS data, EBDA, trampoline */
+	pmm_reserve_range(&kernel_pmm, (u64)__kernel_start, (u64)__kernel_end);
+	pmm_reserve_range(&kernel_pmm, mbi, mbi + (mb.total_size ? mb.total_size : 8));
+	kprintf("memory: %lu KiB free below 4 GiB in the page allocator (kernel 0x%lx-0x%lx)\n",
+		kernel_pmm.free_pages * 4, (u64)__kernel_start, (u64)__kernel_end);
+	if (!paging_init(&mb))
+		panic("out of memory building the kernel page tables");
+	kprintf("paging: kernel text RX, rodata R, data NX=%s, boot stack guard page unmapped\n",
+		paging_nx_enabled() ? "yes" : "no (CPU has no NX)");
+}
+
+static const char *rsdp_oem(void)
+{
+	const u8 *r = mb.rsdp_new ? mb.rsdp_new : mb.rsdp_old;
+	size_t len = mb.rsdp_new ? mb.rsdp_new_len : mb.rsdp_old_len;
+	return r && len >= 15 ? (const char *)r + 9 : 0;   /* RSDP OEMID: bytes 9..14 */
+}
+
+static void __attribute__((noreturn)) finish(void)
+{
+	bool pass = report_print();
+	if (opt.mode == MODE_TEST)
+		platform_exit(pass);
+	kprintf("the machine is halted (no console yet); leave QEMU with Ctrl-A X, Bochs with Ctrl-C\n");
+	halt_forever();
+}
+
+void kmain(u32 magic, u64 mbi)
+{
+	serial_init(COM1);                  /* COM1 if it answers, else VGA only */
+	percpu_init_boot();                 /* struct cpu, GDT/TSS/IDT of the boot CPU */
+	kprintf_set_prefix(true);
+	kprintf("vmxboot " VMXBOOT_VERSION ": bare-metal VT-x bring-up, serial log on COM1 115200 8N1\n");
+	int mb_st = boot_info_parse(magic, mbi);
+	int problems = options_parse(mb.cmdline);
+	kprintf("mode=%s\n", opt.mode == MODE_TEST ? "test" : "interactive");
+	memory_init(mbi);                   /* page allocator, hardened page tables */
+	platform_detect(rsdp_oem());        /* QEMU / Bochs / hardware: how a run ends */
+	kprintf("platform: %s%s%s\n", platform_name(), platform.hv_vendor[0] ? ", hypervisor " : "",
+		platform.hv_vendor);
+	report.cpus_found = 1;
+	report.cpus_online = 1;
+	boot_tests(mb_st, problems);        /* KTAP suite "boot" */
+	inject_fault(opt.inject);           /* inject=...: must end in a panic report */
+	finish();                           /* KTAP, summary line, end of a test run */
+}

@@ -1,0 +1,43 @@
+#include "kernel/options.h"
+#include "kernel/kprintf.h"
+#include "kernel/lib.h"
+
+struct options opt = {
+	.mode = MODE_INTERACTIVE,
+	.smp = true,
+	.nosipi_apic_id = ~0ULL,
+	.vmx = true,
+	.vmx_rounds = 3,
+	.vmx_cpus = { ~0ULL, ~0ULL, ~0ULL, ~0ULL },
+};
+
+static const char *const modes[] = { "interactive", "test", 0 };
+static const char *const injects[] = { "none", "ud2", "guard", "overflow", "canary", 0 };
+static const char *const apics[] = { "auto", "xapic", "x2apic", 0 };
+
+static const struct cmdline_option table[] = {
+	{ "mode", CMDLINE_ENUM, &opt.mode, 0, 0, modes,
+	  "interactive: report then stay up (default); test: run everything, report, power off" },
+	{ "inject", CMDLINE_ENUM, &opt.inject, 0, 0, injects,
+	  "test the failure path: ud2 (#UD), guard (write the stack guard page), "
+	  "overflow (recurse into it), canary (smash a stack canary)" },
+	{ "smp", CMDLINE_BOOL, &opt.smp, 0, 0, 0, "off: boot CPU only" },
+	{ "cpus", CMDLINE_U64, &opt.cpus, 1, 65536, 0, "start at most N CPUs (the boot CPU counts)" },
+	{ "apic", CMDLINE_ENUM, &opt.apic, 0, 0, apics, "force the local APIC mode" },
+	{ "smp.nosipi", CMDLINE_U64, &opt.nosipi_apic_id, 0, 0xffffffffULL, 0,
+	  "test: never send a SIPI to this APIC ID (it must be reported as not started)" },
+	{ "vmx", CMDLINE_BOOL, &opt.vmx, 0, 0, 0, "off: skip VT-x" },
+	{ "vmx.rounds", CMDLINE_U64, &opt.vmx_rounds, 1, 1000, 0, "VMX lifecycle rounds per CPU" },
+	{ "vmx.cpus", CMDLINE_CPULIST, opt.vmx_cpus, 0, 0, 0, "CPUs (indexes) that run VT-x, e.g. 0,2-3" },
+};
+
+int options_parse(const char *line)
+{
+	static struct cmdline_result res;   /* ~2 KiB: keep it off the stack */
+	int problems = cmdline_parse(line, table, ARRAY_SIZE(table), &res);
+	for (unsigned i = 0; i < res.nmsgs; i++)
+		kprintf("cmdline: %s\n", res.msgs[i]);
+	if (res.dropped)
+		kprintf("cmdline: %u more messages not shown\n", res.dropped);
+	return problems;
+}

@@ -1,0 +1,28 @@
+/* The kernel command line options (README.md lists them). */
+#ifndef KERNEL_OPTIONS_H
+#define KERNEL_OPTIONS_H
+
+#include "kernel/types.h"
+#include "kernel/cmdline.h"
+
+enum run_mode { MODE_INTERACTIVE = 0, MODE_TEST };
+enum inject_kind { INJECT_NONE = 0, INJECT_UD2, INJECT_GUARD, INJECT_OVERFLOW, INJECT_CANARY };
+enum apic_choice { APIC_AUTO = 0, APIC_XAPIC, APIC_X2APIC };
+
+struct options {
+	unsigned mode;
+	unsigned inject;
+	bool smp;
+	u64 cpus;                        /* 0: all listed CPUs */
+	unsigned apic;
+	u64 nosipi_apic_id;              /* test: never SIPI this APIC ID (~0: none) */
+	bool vmx;
+	u64 vmx_rounds;
+	u64 vmx_cpus[CMDLINE_CPU_WORDS]; /* which CPUs run the VT-x lifecycle */
+};
+extern struct options opt;
+
+/* Parse the command line into opt; print each problem. Returns problems found. */
+int options_parse(const char *line);
+
+#endif

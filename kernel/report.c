@@ -1,0 +1,62 @@
+/*
+ * The end of every boot: the KTAP document (kernel/ktap.c) and exactly one
+ * summary line, the output contract in README.md.
+ */
+#include "kernel/report.h"
+#include "kernel/ktap.h"
+#include "kernel/kprintf.h"
+#include "kernel/format.h"
+#include "kernel/options.h"
+#include "kernel/platform.h"
+#include "kernel/panic.h"
+#include "arch/x86_64/percpu.h"
+
+struct report_figures report = { REPORT_UNKNOWN, REPORT_UNKNOWN, REPORT_UNKNOWN, false };
+
+static void ktap_line(const char *text, void *ctx)
+{
+	(void)ctx;
+	kprintf_raw("%s\n", text);
+}
+
+static const char *fig(long v, char *buf, size_t n)
+{
+	if (v < 0)
+		return "-";
+	ksnprintf(buf, n, "%ld", v);
+	return buf;
+}
+
+static bool print_summary(void)
+{
+	struct ktap_counts c = ktap_count();
+	bool pass = c.failed == 0 && !report.unexpected && !ktap_overflowed();
+	char a[24], b[24], d[24];
+	kprintf_raw("vmxboot: summary result=%s cpus_found=%s cpus_online=%s vmx_ready=%s "
+		    "tests=%u passed=%u failed=%u skipped=%u xfail=%u\n",
+		    pass ? "PASS" : "FAIL", fig(report.cpus_found, a, sizeof(a)),
+		    fig(report.cpus_online, b, sizeof(b)), fig(report.vmx_ready, d, sizeof(d)),
+		    c.tests, c.passed, c.failed, c.skipped, c.xfail);
+	return pass;
+}
+
+bool report_print(void)
+{
+	if (ktap_overflowed())
+		kprintf("report: more results than the KTAP pool holds; the run fails\n");
+	ktap_print(ktap_line, 0);
+	return print_summary();
+}
+
+void report_panic_end(void)
+{
+	report.unexpected = true;
+	/* the KTAP tree may be half-built: print it all the same, with the panic
+	 * itself as a failed top-level test, then the verdict */
+	ktap_add(0, "panic", KTAP_FAIL, "CPU %u panicked: see the PANIC lines above", this_cpu()->index);
+	report_print();
+	if (opt.mode == MODE_TEST)
+		platform_exit(false);
+	kprintf_panic("halted after a panic; reset the machine (QEMU: Ctrl-A X)\n");
+	halt_forever();
+}

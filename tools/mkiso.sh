@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# mkiso.sh ELF ISO [CMDLINE]
+# Wraps the kernel ELF in a hybrid BIOS+UEFI GRUB ISO. GRUB's own console is on COM1 too.
+# Without CMDLINE: a menu (interactive, test, ...) with interactive as default after 3 s.
+# With CMDLINE: the default entry passes exactly that command line, timeout 0 (used by tests).
+set -euo pipefail
+elf=$1 iso=$2 cmdline=${3:-}
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/boot/grub"
+cp "$elf" "$stage/boot/vmxboot.elf"
+{
+	cat <<'EOT'
+serial --unit=0 --speed=115200 --word=8 --parity=no --stop=1
+terminal_input serial console
+terminal_output serial console
+EOT
+	if [ -n "$cmdline" ]; then
+		printf 'set timeout=0\nset default=0\n'
+		printf 'menuentry "vmxboot (%s)" {\n\tmultiboot2 /boot/vmxboot.elf %s\n\tboot\n}\n' "$cmdline" "$cmdline"
+	else
+		printf 'set timeout=3\nset default=0\n'
+		for e in "interactive|mode=interactive" "test: run every test and power off|mode=test" \
+			"interactive, boot CPU only|mode=interactive smp=off" "interactive, no VT-x|mode=interactive vmx=off"; do
+			printf 'menuentry "vmxboot %s" {\n\tmultiboot2 /boot/vmxboot.elf %s\n\tboot\n}\n' "${e%%|*}" "${e#*|}"
+		done
+	fi
+} > "$stage/boot/grub/grub.cfg"
+mkdir -p "$(dirname "$iso")"
+if ! out=$(grub-mkrescue -o "$iso" "$stage" 2>&1); then
+	printf '%s\n' "$out" >&2
+	exit 1
+fi
+echo "made $iso${cmdline:+ (cmdline: $cmdline)}"
