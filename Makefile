@@ -77,7 +77,7 @@ FUZZ_CC := clang
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZERS))
 $(BUILD)/fuzz/fuzz_%: $$(fuzz_$$*_SRCS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -std=gnu17 -g -O1 -I. -DVMXBOOT_HOST -fsanitize=fuzzer,address,undefined -o $@ $(fuzz_$*_SRCS)
+	$(FUZZ_CC) -std=gnu17 -g -O1 -I. -DVMXBOOT_HOST -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $(fuzz_$*_SRCS)
 
 .PHONY: host-tests fuzz
 host-tests: $(HOST_BINS)
@@ -89,3 +89,27 @@ fuzz: $(FUZZ_BINS)
 .PHONY: clean
 clean:
 	rm -rf $(BUILD)
+
+# ---- the two commands, and friends ----
+.PHONY: deps test run run-qemu run-kvm run-bochs run-uefi debug
+deps:
+	@tools/deps.sh
+test: deps
+	@$(MAKE) -s all
+	@tests/run-all.sh
+run: deps all iso
+	@tools/run.sh auto $(ISO)
+run-qemu: deps all iso
+	@tools/run.sh qemu $(ISO)
+run-kvm: deps all iso
+	@tools/run.sh kvm $(ISO)
+run-bochs: deps all iso
+	@tools/run.sh bochs $(ISO)
+run-uefi: deps all iso
+	@tools/run.sh uefi $(ISO)
+# QEMU stopped at the first instruction with a gdb stub on :1234, and gdb attached with symbols
+debug: deps all iso
+	@echo "debug: QEMU waits for gdb on :1234 (serial log: build/debug-serial.log)"
+	@qemu-system-x86_64 -machine pc -m 256M -smp $${SMP:-2} -cdrom $(ISO) -boot d -display none \
+		-serial file:$(BUILD)/debug-serial.log -no-reboot -s -S & \
+	gdb -q -x tools/gdbinit $(ELF); kill %1 2>/dev/null || true

@@ -18,6 +18,9 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/acpi.h"
+#include "arch/x86_64/smp.h"
+#include "arch/x86_64/timer.h"
 
 #define VMXBOOT_VERSION "0.1"
 #define MEM_TOP (4ULL << 30)   /* the allocator hands out identity-mapped RAM below 4 GiB */
@@ -69,6 +72,20 @@ static const char *rsdp_oem(void)
 	return r && len >= 15 ? (const char *)r + 9 : 0;   /* RSDP OEMID: bytes 9..14 */
 }
 
+static void timer_init(void)
+{
+	u64 khz = timer_calibrate();
+	struct cpuid_regs r = cpuid(0);
+	u64 claim = r.eax >= 0x16 ? cpuid(0x16).eax : 0;   /* base MHz, a cross-check only */
+	if (khz)
+		kprintf("timer: TSC %lu kHz, calibrated against the PIT%s", khz, claim ? "" : "\n");
+	else
+		kprintf("timer: the PIT did not answer; assuming a 1 GHz TSC (delays may be wrong)%s",
+			claim ? "" : "\n");
+	if (claim)
+		kprintf_raw(" (CPUID 0x16 claims %lu MHz)\n", claim);
+}
+
 static void __attribute__((noreturn)) finish(void)
 {
 	bool pass = report_print();
@@ -88,12 +105,16 @@ void kmain(u32 magic, u64 mbi)
 	int problems = options_parse(mb.cmdline);
 	kprintf("mode=%s\n", opt.mode == MODE_TEST ? "test" : "interactive");
 	memory_init(mbi);                   /* page allocator, hardened page tables */
-	platform_detect(rsdp_oem());        /* QEMU / Bochs / hardware: how a run ends */
+	acpi_init(&mb);                     /* RSDP, MADT, FADT, \_S5 */
+	platform_detect(acpi.rsdp_ok ? acpi.rsdp.oem_id : rsdp_oem());   /* how a run ends */
 	kprintf("platform: %s%s%s\n", platform_name(), platform.hv_vendor[0] ? ", hypervisor " : "",
 		platform.hv_vendor);
+	timer_init();                       /* TSC calibrated against the PIT */
 	report.cpus_found = 1;
 	report.cpus_online = 1;
 	boot_tests(mb_st, problems);        /* KTAP suite "boot" */
+	smp_init(&mb);                      /* INIT-SIPI-SIPI every listed CPU, in parallel */
+	smp_report();                       /* per-CPU table, KTAP suite "smp" */
 	inject_fault(opt.inject);           /* inject=...: must end in a panic report */
 	finish();                           /* KTAP, summary line, end of a test run */
 }

@@ -3,6 +3,19 @@
 
 #include "kernel/types.h"
 
+/* Choose xAPIC or x2APIC for the whole machine (boot CPU), map the xAPIC page. */
+bool lapic_setup(bool force_xapic, bool high_ids);
+void lapic_init_cpu(void);          /* enable this CPU's APIC in the chosen mode */
+bool lapic_x2apic(void);
+u64 lapic_base(void);
+const char *lapic_mode_reason(void);
+u32 lapic_id(void);                 /* this CPU's APIC ID */
 void lapic_eoi(void);
+/* IPIs; return the ESR value (0 = no error) after the send. */
+u32 lapic_send_init(u32 apic_id, bool assert);
+u32 lapic_send_sipi(u32 apic_id, u8 vector);
+u32 lapic_send_fixed(u32 apic_id, u8 vector);
+/* xAPIC: false when the delivery-status bit did not clear in time */
+bool lapic_last_delivered(void);
 
 #endif

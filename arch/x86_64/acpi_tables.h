@@ -1,0 +1,249 @@
+/* ACPI tables for SMP bring-up and power-off: RSDP, RSDT/XSDT, MADT, FADT and
+ * the \_S5 package in the DSDT (ACPI 6.5 chapter 5).
+ *
+ * Pure logic: no printing, no global state, no inline asm. Physical memory is
+ * reached only through a caller-supplied mapper, so the host tests and the
+ * fuzzer run the very same code over fake memory. Problems found on the way
+ * (bad checksum, truncated table, ...) go to an optional note callback; the
+ * kernel prints them and carries on with the tables it trusts. */
+#ifndef ARCH_X86_64_ACPI_TABLES_H
+#define ARCH_X86_64_ACPI_TABLES_H
+
+#include "kernel/types.h"
+
+enum acpi_status {
+	ACPI_OK = 0,
+	ACPI_ERR_NOT_FOUND,	/* no such table / RSDP / \_S5 */
+	ACPI_ERR_SIGNATURE,	/* signature is not the expected one */
+	ACPI_ERR_CHECKSUM,	/* bytes do not sum to 0 */
+	ACPI_ERR_EXT_CHECKSUM,	/* RSDP 2.0 extended checksum bad (1.0 part good) */
+	ACPI_ERR_SHORT,		/* length field shorter than the structure */
+	ACPI_ERR_TOO_LONG,	/* length field implausibly large */
+	ACPI_ERR_PAST_MAP,	/* length field runs past the mapped/given bytes */
+	ACPI_ERR_UNMAPPED,	/* header not readable through the mapper */
+	ACPI_ERR_NULL_ENTRY,	/* RSDT/XSDT entry is 0 */
+	ACPI_ERR_BAD_ENTRY,	/* MADT entry length < 2 or past the table end */
+	ACPI_ERR_ENTRY_SHORT,	/* MADT entry shorter than its type's structure */
+	ACPI_ERR_MALFORMED,	/* AML bytes do not decode as expected */
+	ACPI_ERR_UNSUPPORTED,	/* AML element is not a constant we can read */
+};
+
+/* Short English phrase for a status ("bad checksum", ...); never NULL. */
+const char *acpi_status_str(enum acpi_status s);
+
+/* Returns a pointer to [phys, phys+len) or NULL when that is not readable. */
+typedef const void *(*acpi_map_fn)(u64 phys, size_t len, void *ctx);
+
+/* One problem met while walking the tables (for the kernel to print). */
+struct acpi_problem {
+	enum acpi_status status;
+	char sig[5];		/* table concerned, "" when unknown */
+	u64 phys;		/* where it is */
+	u32 length;		/* its length field, 0 when not read */
+};
+typedef void (*acpi_note_fn)(const struct acpi_problem *p, void *ctx);
+
+struct acpi_mem {
+	acpi_map_fn map;
+	acpi_note_fn note;	/* may be NULL */
+	void *ctx;		/* passed to both */
+};
+
+/* Tables longer than this are refused rather than checksummed. */
+#define ACPI_TABLE_MAX_LEN (16u << 20)
+#define ACPI_HDR_LEN 36u
+
+/* ---- RSDP (5.2.5) ---- */
+struct acpi_rsdp_info {
+	u64 phys;		/* where it was found (scan), else 0 */
+	char oem_id[7];
+	u8 revision;		/* 0 = ACPI 1.0, >= 2 = 2.0+ */
+	u32 rsdt;
+	u64 xsdt;		/* 0 for revision 0 or bad extended checksum */
+	u32 length;		/* 20 for revision 0 */
+};
+
+/* Checks the RSDP at p (len readable bytes): "RSD PTR ", 20-byte checksum,
+ * and for revision >= 2 the length field (36..len) and extended checksum.
+ * ACPI_ERR_EXT_CHECKSUM still fills out with the (checksummed) 1.0 part and
+ * xsdt = 0, so a caller may carry on with the RSDT. */
+enum acpi_status acpi_rsdp_check(const void *p, size_t len, struct acpi_rsdp_info *out);
+
+/* Looks for a valid RSDP on 16-byte boundaries in [start, start+len); bad
+ * candidates are noted and skipped. */
+enum acpi_status acpi_rsdp_scan(const struct acpi_mem *mem, u64 start, u64 len,
+				struct acpi_rsdp_info *out);
+
+/* The legacy BIOS search (5.2.5.1): first KiB of the EBDA (segment at
+ * 0x40E), then 0xE0000-0xFFFFF. Not on UEFI machines: use multiboot2 tags. */
+enum acpi_status acpi_rsdp_find_legacy(const struct acpi_mem *mem, struct acpi_rsdp_info *out);
+
+/* ---- System description tables (5.2.6-5.2.8) ---- */
+struct acpi_table {
+	u64 phys;
+	const void *ptr;	/* mapped for length bytes (mapper's lifetime) */
+	u32 length;
+	char sig[5];
+	u8 revision;
+	char oem_id[7];
+};
+
+/* Maps and validates the table at phys: header mapped, sig (NULL: any),
+ * length >= 36 and mapped in full, checksum 0. Problems are noted too. */
+enum acpi_status acpi_table_at(const struct acpi_mem *mem, u64 phys, const char *sig,
+			       struct acpi_table *out);
+
+/* The root table: the XSDT when revision >= 2 and xsdt != 0 and it
+ * validates, else the RSDT. */
+struct acpi_root {
+	u64 phys;
+	u32 count;		/* number of entries */
+	u8 entry_size;		/* 8 for the XSDT, 4 for the RSDT */
+};
+enum acpi_status acpi_root_open(const struct acpi_mem *mem, const struct acpi_rsdp_info *rsdp,
+				struct acpi_root *root);
+
+/* Entry i of the root, validated (use to list every table once at boot). */
+enum acpi_status acpi_root_entry(const struct acpi_mem *mem, const struct acpi_root *root,
+				 u32 i, struct acpi_table *out);
+
+/* The index-th valid table with signature sig (4 chars); invalid ones with
+ * that signature are noted and skipped. */
+enum acpi_status acpi_find_table(const struct acpi_mem *mem, const struct acpi_root *root,
+				 const char *sig, u32 index, struct acpi_table *out);
+
+/* ---- MADT (5.2.12) ---- */
+#define MADT_PCAT_COMPAT	BIT(0)	/* MADT flags: dual 8259 present */
+#define MADT_CPU_ENABLED	BIT(0)	/* local (x2)APIC flags */
+#define MADT_CPU_ONLINE_CAPABLE	BIT(1)	/* ACPI 6.3, MADT revision >= 5 */
+#define MADT_MAX_IOAPICS	8
+#define MADT_MAX_OVERRIDES	16
+
+struct madt_cpu {
+	u32 apic_id;
+	u32 acpi_uid;
+	u32 flags;		/* raw entry flags */
+	u8 type;		/* 0 (local APIC) or 9 (local x2APIC) */
+	bool enabled;		/* running now: start it */
+	bool online_capable;	/* not enabled, may be brought online */
+};
+
+struct madt_ioapic {
+	u8 id;
+	u32 address;
+	u32 gsi_base;
+};
+
+struct madt_override {		/* type 2: ISA IRQ source -> GSI */
+	u8 bus;
+	u8 source;
+	u32 gsi;
+	u16 flags;		/* polarity bits 1:0, trigger mode bits 3:2 */
+};
+
+struct madt_info {
+	u8 revision;
+	u32 flags;		/* MADT_PCAT_COMPAT */
+	u64 lapic_addr;		/* after any type 5 override */
+	bool lapic_addr_overridden;
+	u32 cpus_total;		/* usable CPUs, each APIC ID once */
+	u32 cpus_stored;	/* min(cpus_total, max_cpus) */
+	u32 cpus_enabled;
+	u32 cpus_online_capable;
+	u32 cpus_disabled;	/* listed, not usable */
+	u32 cpus_invalid_id;	/* type 0 id 0xFF / type 9 id 0xFFFFFFFF, ignored */
+	u32 duplicates;		/* usable entries repeating an earlier APIC ID */
+	u32 first_duplicate_id;
+	u32 max_apic_id;	/* among usable CPUs */
+	bool needs_x2apic;	/* a usable APIC ID > 254 */
+	u32 ioapic_count;	/* all listed; min(count, MADT_MAX_IOAPICS) stored */
+	struct madt_ioapic ioapics[MADT_MAX_IOAPICS];
+	u32 override_count;	/* all listed; min(count, MADT_MAX_OVERRIDES) stored */
+	struct madt_override overrides[MADT_MAX_OVERRIDES];
+	enum acpi_status entry_status;	/* first problem in the entry walk */
+	u32 entry_offset;	/* its byte offset in the table */
+};
+
+/* Parses the MADT (len readable bytes; the checksum is acpi_table_at's job).
+ * Header problems (signature, length < 44 or > len) return an error and
+ * parse nothing. A bad entry stops or skips as described by entry_status,
+ * keeping what came before; the return value is then entry_status. */
+enum acpi_status acpi_parse_madt(const void *madt, size_t len, struct madt_info *out,
+				 struct madt_cpu *cpus, size_t max_cpus);
+
+/* ---- FADT (5.2.9) ---- */
+#define FADT_F_TMR_VAL_EXT	BIT(8)	/* PM timer is 32 bits, else 24 */
+#define FADT_F_RESET_REG_SUP	BIT(10)
+#define FADT_F_HW_REDUCED_ACPI	BIT(20)	/* no PM1 blocks: S5 differs */
+#define FADT_BOOT_LEGACY_DEVICES BIT(0)	/* IAPC_BOOT_ARCH */
+#define FADT_BOOT_8042		BIT(1)
+
+struct acpi_gas {		/* Generic Address Structure (5.2.3.2) */
+	u8 space_id;		/* 0 memory, 1 system I/O */
+	u8 bit_width;
+	u8 bit_offset;
+	u8 access_size;
+	u64 address;
+};
+#define ACPI_GAS_MEMORY	0
+#define ACPI_GAS_IO	1
+
+struct acpi_fadt_info {
+	u8 revision;
+	u32 length;
+	u64 dsdt;		/* X_DSDT when present and non-zero, else DSDT */
+	u16 pm1a_cnt, pm1b_cnt;	/* I/O ports, 0 = absent */
+	u16 pm1a_evt, pm1b_evt;
+	u8 pm1_cnt_len, pm1_evt_len;
+	u16 pm_tmr;		/* I/O port, 0 = absent */
+	u8 pm_tmr_len;
+	bool pm_tmr_32bit;	/* FADT_F_TMR_VAL_EXT */
+	u32 flags;
+	u16 sci_int;
+	u32 smi_cmd;		/* write acpi_enable here to enter ACPI mode */
+	u8 acpi_enable;
+	u8 century;		/* CMOS index of the century, 0 = none */
+	u16 iapc_boot_arch;	/* revision >= 2 only, else 0 */
+	struct acpi_gas reset_reg;	/* valid when FADT_F_RESET_REG_SUP */
+	u8 reset_value;
+};
+
+/* Parses the FADT ("FACP", len readable bytes, length field >= 116, the
+ * ACPI 1.0 size). X_ fields are used when present inside the length. */
+enum acpi_status acpi_parse_fadt(const void *fadt, size_t len, struct acpi_fadt_info *out);
+
+/* ---- \_S5 (7.4.2, AML 20.2) ---- */
+/* Finds Name(\_S5_, Package(){SLP_TYPa, SLP_TYPb, ...}) in raw AML bytes. */
+enum acpi_status acpi_aml_find_s5(const void *aml, size_t len, u8 *slp_typa, u8 *slp_typb);
+
+/* The same over a whole DSDT/SSDT (header checked, AML after it scanned). */
+enum acpi_status acpi_find_s5(const void *dsdt, size_t len, u8 *slp_typa, u8 *slp_typb);
+
+/* PM1_CNT (4.8.3.2.1): SLP_TYP bits 12:10, SLP_EN bit 13. Writing the
+ * result to PM1a_CNT (PM1b_CNT with SLP_TYPb) enters the sleep state. */
+#define ACPI_PM1_SLP_TYP_SHIFT	10
+#define ACPI_PM1_SLP_TYP_MASK	(7u << ACPI_PM1_SLP_TYP_SHIFT)
+#define ACPI_PM1_SLP_EN		(1u << 13)
+static inline u16 acpi_pm1_cnt_sleep(u16 current, u8 slp_typ)
+{
+	return (u16)((current & ~(ACPI_PM1_SLP_TYP_MASK | ACPI_PM1_SLP_EN)) |
+		     ((u32)(slp_typ & 7) << ACPI_PM1_SLP_TYP_SHIFT) | ACPI_PM1_SLP_EN);
+}
+
+/* ---- xAPIC or x2APIC (SDM vol. 3A 11.12) ---- */
+enum apic_mode { APIC_MODE_XAPIC, APIC_MODE_X2APIC };
+
+struct apic_mode_choice {
+	enum apic_mode mode;
+	const char *reason;	/* why this mode */
+	const char *warning;	/* NULL, or something the kernel must print */
+	bool high_ids_unreachable;	/* APIC IDs >= 255 cannot be started */
+};
+
+/* cpu_has_x2apic: CPUID.1:ECX[21]; firmware_x2apic: IA32_APIC_BASE.EXTD
+ * already set at boot; high_ids: the MADT lists a usable APIC ID > 254;
+ * force_xapic: "apic=xapic" on the command line. */
+struct apic_mode_choice acpi_apic_mode_choice(bool cpu_has_x2apic, bool firmware_x2apic,
+					      bool high_ids, bool force_xapic);
+
+#endif

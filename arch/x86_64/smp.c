@@ -1,0 +1,373 @@
+/*
+ * Bringing up the application processors (SDM vol. 3A 9.4.4, MP spec B.4):
+ * INIT to every AP, one wait, SIPI to every AP, a short wait, a second SIPI
+ * to those not yet arrived, then wait with a timeout — all APs in parallel
+ * (as Linux 6.5 does). Each AP finds its own slot by APIC ID
+ * (boot/trampoline.S, ap_entry64). Then the run-on-CPU service.
+ */
+#include "arch/x86_64/smp.h"
+#include "arch/x86_64/acpi.h"
+#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/timer.h"
+#include "arch/x86_64/traps.h"
+#include "kernel/multiboot2.h"
+#include "kernel/kprintf.h"
+#include "kernel/options.h"
+#include "kernel/panic.h"
+#include "kernel/pmm.h"
+#include "kernel/lib.h"
+
+#define AP_STACK_PAGES 4            /* 16 KiB, plus a guard page below */
+#define AP_IST_PAGES 3
+#define INIT_DELAY_US 10000ULL         /* MP spec: 10 ms after INIT */
+#define SIPI_DELAY_US 200ULL           /* MP spec: 200 us between SIPIs */
+#define ARRIVAL_TIMEOUT_US 1000000ULL  /* then the AP is reported as not started */
+
+struct ap_slot {
+	u32 apic_id;
+	u32 pad;
+	u64 stack_top;
+	u64 cpu;
+};
+struct ap_slot *ap_slots;
+u32 ap_slot_count;
+volatile u32 ap_strays;
+struct smp_figures smp_fig;
+
+extern const u8 trampoline_start[], trampoline_end[];
+extern const u32 tr_off_gdt, tr_off_gdt_ptr, tr_off_far32, tr_off_far64, tr_off_pm32, tr_off_lm64;
+extern const u32 tr_off_base, tr_off_cr3, tr_off_efer, tr_off_entry;
+extern void ap_entry64(void);
+void ap_main(struct cpu *c);
+
+static u32 found;
+
+u32 smp_cpus_found(void)
+{
+	return found;
+}
+
+u32 smp_cpus_online(void)
+{
+	u32 n = 0;
+	for (u32 i = 0; i < cpu_count; i++)
+		n += cpus[i].state == CPU_ONLINE;
+	return n;
+}
+
+/* the highest free page below 1 MiB from the memory map (not page 0) */
+static u64 trampoline_page(const struct mb2_info *mb)
+{
+	u64 best = 0;
+	struct mb2_mmap_entry e;
+	for (size_t i = 0; mb2_mmap_entry(mb, i, &e); i++) {
+		if (e.type != MB2_MEMORY_AVAILABLE)
+			continue;
+		u64 s = ALIGN_UP(e.base_addr, PAGE_SIZE), end = e.base_addr + e.length;
+		if (end > 0xa0000)
+			end = 0xa0000;
+		if (s < PAGE_SIZE)
+			s = PAGE_SIZE;
+		if (end >= s + PAGE_SIZE && ALIGN_DOWN(end, PAGE_SIZE) - PAGE_SIZE > best)
+			best = ALIGN_DOWN(end, PAGE_SIZE) - PAGE_SIZE;
+	}
+	return best;
+}
+
+static bool prepare_trampoline(u64 page)
+{
+	u8 *p = (u8 *)(uintptr_t)page;
+	u64 size = trampoline_end - trampoline_start;
+	memset(p, 0xcc, PAGE_SIZE);   /* int3: a stray jump traps at once */
+	memcpy(p, trampoline_start, size);
+	u32 base = (u32)page;
+	*(u32 *)(p + tr_off_gdt_ptr + 2) = base + tr_off_gdt;
+	*(u32 *)(p + tr_off_far32) = base + tr_off_pm32;
+	*(u32 *)(p + tr_off_far64) = base + tr_off_lm64;
+	*(u32 *)(p + tr_off_base) = base;
+	*(u32 *)(p + tr_off_cr3) = (u32)read_cr3();
+	*(u32 *)(p + tr_off_efer) = (u32)(EFER_LME | (rdmsr(MSR_EFER) & EFER_NXE));
+	*(u64 *)(p + tr_off_entry) = (u64)(uintptr_t)ap_entry64;
+	return read_cr3() < (4ULL << 30);
+}
+
+/* stack with a guard page below, IST stacks above it */
+static bool alloc_stacks(struct cpu *c)
+{
+	u64 n = 1 + AP_STACK_PAGES + AP_IST_PAGES;
+	u64 a = page_alloc(n);
+	if (!a)
+		return false;
+	paging_unmap(a);
+	c->stack_top = a + (1 + AP_STACK_PAGES) * PAGE_SIZE;
+	for (int i = 1; i <= AP_IST_PAGES; i++)
+		c->ist_top[i] = c->stack_top + (u64)i * PAGE_SIZE;
+	return true;
+}
+
+/* Fill cpus[] from the MADT: boot CPU first, then the others in MADT order. */
+static void build_cpu_list(void)
+{
+	u32 me = lapic_id();
+	found = acpi.madt_ok ? acpi.madt.cpus_stored : 1;
+	u32 want = found;
+	if (!opt.smp)
+		want = 1;
+	if (opt.cpus && opt.cpus < want)
+		want = (u32)opt.cpus;
+	u64 pages = ALIGN_UP((u64)want * sizeof(struct cpu), PAGE_SIZE) / PAGE_SIZE;
+	struct cpu *arr = (struct cpu *)(uintptr_t)page_alloc(pages);
+	struct ap_slot *slots = (struct ap_slot *)(uintptr_t)page_alloc(
+		ALIGN_UP((u64)want * sizeof(struct ap_slot), PAGE_SIZE) / PAGE_SIZE);
+	if (!arr || !slots)
+		panic("out of memory for %u CPU structures", want);
+	arr[0] = cpus[0];             /* the boot CPU moves into the array */
+	arr[0].apic_id = me;
+	u32 n = 1;
+	for (u32 i = 0; acpi.madt_ok && i < acpi.madt.cpus_stored && n < want; i++) {
+		const struct madt_cpu *m = &acpi.cpus[i];
+		if (m->apic_id == me) {
+			arr[0].acpi_uid = m->acpi_uid;
+			continue;
+		}
+		struct cpu *c = &arr[n];
+		memset(c, 0, sizeof(*c));
+		c->index = n;
+		c->apic_id = m->apic_id;
+		c->acpi_uid = m->acpi_uid;
+		c->online_capable_only = m->online_capable;
+		c->state = CPU_LISTED;
+		c->inject_no_sipi = opt.nosipi_apic_id == m->apic_id;
+		n++;
+	}
+	cpus = arr;
+	cpu_count = n;
+	percpu_set_gs(&cpus[0]);
+	gdt_load_for(&cpus[0]);       /* the TSS moved with the struct */
+	ap_slots = slots;
+	for (u32 i = 1; i < n; i++) {
+		if (!alloc_stacks(&cpus[i]))
+			panic("out of memory for CPU %u's stacks", i);
+		slots[i - 1] = (struct ap_slot){ cpus[i].apic_id, 0, cpus[i].stack_top, (u64)(uintptr_t)&cpus[i] };
+	}
+	__atomic_store_n(&ap_slot_count, n - 1, __ATOMIC_RELEASE);
+	if (found > want)
+		kprintf("smp: %u CPUs listed, starting %u (%s)\n", found, want, !opt.smp ? "smp=off" : "cpus=N");
+}
+
+static bool all_arrived(void)
+{
+	for (u32 i = 1; i < cpu_count; i++)
+		if (cpus[i].state == CPU_STARTING)
+			return false;
+	return true;
+}
+
+static void check_esr(u32 esr, const char *what, const struct cpu *c)
+{
+	if (esr || !lapic_last_delivered()) {
+		smp_fig.esr_errors++;
+		kprintf("smp: %s to APIC ID %u: ESR 0x%x%s\n", what, c->apic_id, esr,
+			lapic_last_delivered() ? "" : ", delivery status still pending");
+	}
+}
+
+static void start_aps(u8 vector)
+{
+	smp_fig.init_delay_us = INIT_DELAY_US;
+	smp_fig.sipi_delay_us = SIPI_DELAY_US;
+	smp_fig.timeout_us = ARRIVAL_TIMEOUT_US;
+	smp_fig.first_init_tsc = rdtsc();
+	for (u32 i = 1; i < cpu_count; i++) {
+		struct cpu *c = &cpus[i];
+		c->state = CPU_STARTING;
+		check_esr(lapic_send_init(c->apic_id, true), "INIT", c);
+		lapic_send_init(c->apic_id, false);    /* deassert: needed by old parts only */
+	}
+	udelay(INIT_DELAY_US);
+	for (u32 i = 1; i < cpu_count; i++) {
+		struct cpu *c = &cpus[i];
+		if (c->inject_no_sipi) {
+			kprintf("smp: test: not sending a SIPI to APIC ID %u (smp.nosipi)\n", c->apic_id);
+			continue;
+		}
+		c->sipi_tsc = rdtsc();
+		check_esr(lapic_send_sipi(c->apic_id, vector), "SIPI", c);
+	}
+	smp_fig.last_sipi_tsc = rdtsc();
+	udelay(SIPI_DELAY_US);
+	for (u32 i = 1; i < cpu_count; i++) {
+		struct cpu *c = &cpus[i];
+		if (c->state == CPU_STARTING && !c->inject_no_sipi) {
+			smp_fig.second_sipis++;
+			check_esr(lapic_send_sipi(c->apic_id, vector), "second SIPI", c);
+		}
+	}
+	u64 end = rdtsc() + us_to_tsc(ARRIVAL_TIMEOUT_US);
+	while (!all_arrived() && rdtsc() < end)
+		cpu_relax();
+	for (u32 i = 1; i < cpu_count; i++) {
+		struct cpu *c = &cpus[i];
+		if (c->state == CPU_STARTING) {
+			c->state = CPU_NO_START;
+			smp_fig.failed++;
+			kprintf("smp: APIC ID %u (CPU %u) did not start within %llu ms; carrying on without it\n",
+				c->apic_id, i, ARRIVAL_TIMEOUT_US / 1000);
+		} else if (c->state == CPU_ONLINE) {
+			smp_fig.started++;
+			if (!smp_fig.first_arrival_tsc || c->arrive_tsc < smp_fig.first_arrival_tsc)
+				smp_fig.first_arrival_tsc = c->arrive_tsc;
+			if (c->arrive_tsc > smp_fig.last_arrival_tsc)
+				smp_fig.last_arrival_tsc = c->arrive_tsc;
+		}
+	}
+	smp_fig.strays = ap_strays;
+}
+
+void smp_init(const struct mb2_info *mb)
+{
+	bool high = acpi.madt_ok && acpi.madt.needs_x2apic;
+	if (!lapic_setup(opt.apic == APIC_XAPIC, high))
+		panic("cannot map the local APIC");
+	lapic_init_cpu();
+	kprintf("apic: %s mode (%s), boot CPU APIC ID %u\n", lapic_x2apic() ? "x2APIC" : "xAPIC",
+		lapic_mode_reason(), lapic_id());
+	build_cpu_list();
+	if (cpu_count == 1)
+		return;
+	u64 page = trampoline_page(mb);
+	if (!page || !prepare_trampoline(page)) {
+		kprintf("smp: no free page below 1 MiB for the AP trampoline: boot CPU only\n");
+		for (u32 i = 1; i < cpu_count; i++)
+			cpus[i].state = CPU_NO_START;
+		smp_fig.failed = cpu_count - 1;
+		return;
+	}
+	kprintf("smp: trampoline at 0x%lx (SIPI vector 0x%lx); INIT, %llu us, SIPI, %llu us, SIPI to %u APs in parallel\n",
+		page, page >> 12, INIT_DELAY_US, SIPI_DELAY_US, cpu_count - 1);
+	start_aps((u8)(page >> 12));
+}
+
+/* ---- the AP side ---- */
+
+static void run_work(struct cpu *c)
+{
+	u32 seq = c->work_seq;
+	if (seq == c->work_done_seq)
+		return;
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	c->work_result = c->work_fn(c->work_arg);
+	__atomic_store_n(&c->work_done_seq, seq, __ATOMIC_RELEASE);
+}
+
+void __attribute__((noreturn)) ap_main(struct cpu *c)
+{
+	c->arrive_tsc = rdtsc();
+	percpu_set_gs(c);
+	gdt_load_for(c);
+	idt_load();
+	lapic_init_cpu();
+	__atomic_store_n(&c->state, CPU_ONLINE, __ATOMIC_RELEASE);
+	for (;;) {
+		cli();
+		run_work(c);
+		c->idle_halted = true;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (c->work_seq == c->work_done_seq)
+			sti_hlt();    /* a wake-up IPI (or one pending since cli) ends the hlt */
+		c->idle_halted = false;
+	}
+}
+
+/* ---- run on other CPUs ---- */
+
+static void post(struct cpu *c, cpu_fn fn, void *arg)
+{
+	c->work_fn = fn;
+	c->work_arg = arg;
+	__atomic_store_n(&c->work_seq, c->work_seq + 1, __ATOMIC_SEQ_CST);
+	if (c->idle_halted)
+		lapic_send_fixed(c->apic_id, VEC_WAKEUP);
+}
+
+static bool wait_done(struct cpu *c, u64 end)
+{
+	while (__atomic_load_n(&c->work_done_seq, __ATOMIC_ACQUIRE) != c->work_seq)
+		if (rdtsc() > end)
+			return false;
+		else
+			cpu_relax();
+	return true;
+}
+
+bool on_cpu(u32 idx, cpu_fn fn, void *arg, u64 timeout_us, long *result)
+{
+	if (idx >= cpu_count || cpus[idx].state != CPU_ONLINE)
+		return false;
+	struct cpu *c = &cpus[idx];
+	if (c == this_cpu()) {
+		long r = fn(arg);
+		if (result)
+			*result = r;
+		return true;
+	}
+	post(c, fn, arg);
+	bool ok = wait_done(c, rdtsc() + us_to_tsc(timeout_us));
+	if (ok && result)
+		*result = c->work_result;
+	return ok;
+}
+
+static bool selected(const u64 *mask, u32 i)
+{
+	return !mask || (i < 256 && (mask[i / 64] & (1ULL << (i % 64))));
+}
+
+u32 on_each_cpu(cpu_fn fn, void *arg, const u64 *mask, bool parallel, u64 timeout_us,
+		long *results, bool *done)
+{
+	u32 n = 0;
+	struct cpu *me = this_cpu();
+	for (u32 i = 0; i < cpu_count; i++)
+		if (done)
+			done[i] = false;
+	if (!parallel) {
+		for (u32 i = 0; i < cpu_count; i++) {
+			if (!selected(mask, i) || cpus[i].state != CPU_ONLINE)
+				continue;
+			long r = 0;
+			bool ok = on_cpu(i, fn, arg, timeout_us, &r);
+			if (results)
+				results[i] = r;
+			if (done)
+				done[i] = ok;
+			n += ok;
+		}
+		return n;
+	}
+	for (u32 i = 0; i < cpu_count; i++)
+		if (selected(mask, i) && cpus[i].state == CPU_ONLINE && &cpus[i] != me)
+			post(&cpus[i], fn, arg);
+	if (selected(mask, me->index)) {
+		long r = fn(arg);
+		if (results)
+			results[me->index] = r;
+		if (done)
+			done[me->index] = true;
+		n++;
+	}
+	u64 end = rdtsc() + us_to_tsc(timeout_us);
+	for (u32 i = 0; i < cpu_count; i++) {
+		struct cpu *c = &cpus[i];
+		if (!selected(mask, i) || c->state != CPU_ONLINE || c == me)
+			continue;
+		bool ok = wait_done(c, end);
+		if (ok && results)
+			results[i] = c->work_result;
+		if (done)
+			done[i] = ok;
+		n += ok;
+	}
+	return n;
+}

@@ -1,0 +1,31 @@
+#ifndef ARCH_X86_64_SMP_H
+#define ARCH_X86_64_SMP_H
+
+#include "kernel/types.h"
+#include "arch/x86_64/percpu.h"
+
+struct smp_figures {
+	u64 init_delay_us, sipi_delay_us, timeout_us;   /* what was used */
+	u64 first_init_tsc, last_sipi_tsc, first_arrival_tsc, last_arrival_tsc;
+	u32 started, failed, strays, second_sipis;
+	u32 esr_errors;
+};
+extern struct smp_figures smp_fig;
+
+struct mb2_info;
+/* Build the CPU list from the MADT (limits from the command line), start the APs. */
+void smp_init(const struct mb2_info *mb);
+u32 smp_cpus_found(void);
+u32 smp_cpus_online(void);
+void smp_report(void);     /* table, evidence, KTAP suite "smp" */
+
+#define ON_CPU_TIMEOUT_US 5000000ULL
+/* Run fn(arg) on CPU idx and wait for it; false if it did not finish in time. */
+bool on_cpu(u32 idx, cpu_fn fn, void *arg, u64 timeout_us, long *result);
+/* Run fn on every online CPU selected in mask (NULL: all), in parallel or one
+ * at a time; results[i] for CPU i; done[i] false where it timed out.
+ * Returns the number of CPUs that finished. */
+u32 on_each_cpu(cpu_fn fn, void *arg, const u64 *mask, bool parallel, u64 timeout_us,
+		long *results, bool *done);
+
+#endif

@@ -1,0 +1,112 @@
+/*
+ * What the SMP bring-up shows: the per-CPU table, the parallel-start
+ * evidence and the KTAP suite "smp" (each online CPU runs a job and answers
+ * with its own APIC ID, GS base and TSS).
+ */
+#include "arch/x86_64/smp.h"
+#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/timer.h"
+#include "kernel/kprintf.h"
+#include "kernel/ktap.h"
+#include "kernel/report.h"
+#include "kernel/format.h"
+
+static const char *state_name(enum cpu_state s)
+{
+	switch (s) {
+	case CPU_ONLINE: return "online";
+	case CPU_NO_START: return "did not start";
+	case CPU_STARTING: return "starting";
+	case CPU_DEAD: return "dead";
+	case CPU_SKIPPED: return "skipped";
+	default: return "listed";
+	}
+}
+
+static void print_table(void)
+{
+	kprintf("smp: CPU  APIC ID  state          bring-up (us after first INIT)\n");
+	for (u32 i = 0; i < cpu_count; i++) {
+		const struct cpu *c = &cpus[i];
+		if (i == 0)
+			kprintf("smp: %3u  %7u  %-13s  boot CPU\n", i, c->apic_id, state_name(c->state));
+		else if (c->state == CPU_ONLINE)
+			kprintf("smp: %3u  %7u  %-13s  %lu (SIPI at %lu)%s\n", i, c->apic_id, state_name(c->state),
+				tsc_to_us(c->arrive_tsc - smp_fig.first_init_tsc),
+				tsc_to_us(c->sipi_tsc - smp_fig.first_init_tsc),
+				c->online_capable_only ? " online-capable" : "");
+		else
+			kprintf("smp: %3u  %7u  %-13s  -\n", i, c->apic_id, state_name(c->state));
+	}
+	if (smp_fig.started) {
+		u64 t0 = smp_fig.first_init_tsc;
+		bool before = smp_fig.last_sipi_tsc <= smp_fig.first_arrival_tsc;
+		kprintf("smp: last first-round SIPI sent at %lu us, first AP arrived at %lu us, last at %lu us: %s\n",
+			tsc_to_us(smp_fig.last_sipi_tsc - t0), tsc_to_us(smp_fig.first_arrival_tsc - t0),
+			tsc_to_us(smp_fig.last_arrival_tsc - t0),
+			before ? "every SIPI was sent before the first AP checked in (parallel bring-up)"
+			       : "an AP checked in before the last SIPI went out (it started within the SIPI loop)");
+		kprintf("smp: bring-up %lu us from the first INIT to the last AP online (%u APs, INIT wait %lu us, "
+			"SIPI wait %lu us, %u second SIPIs)\n",
+			tsc_to_us(smp_fig.last_arrival_tsc - t0), smp_fig.started, smp_fig.init_delay_us,
+			smp_fig.sipi_delay_us, smp_fig.second_sipis);
+	}
+	if (smp_fig.strays)
+		kprintf("smp: %u CPU(s) arrived that are not in our list; they are parked\n", smp_fig.strays);
+}
+
+struct ident {
+	u32 apic_id;
+	u32 index;
+	bool gs_ok, tr_ok;
+};
+
+static long identify(void *arg)
+{
+	struct ident *out = arg;
+	struct cpu *c = this_cpu();
+	struct desc_ptr g;
+	sgdt(&g);
+	struct ident *me = &out[c->index];
+	me->apic_id = lapic_id();
+	me->index = c->index;
+	me->gs_ok = c->self == c && (u64)(uintptr_t)c == rdmsr(MSR_GS_BASE);
+	me->tr_ok = store_tr() == KERNEL_TSS && g.base == (u64)(uintptr_t)c->tables.gdt;
+	return (long)me->apic_id;
+}
+
+void smp_report(void)
+{
+	print_table();
+	struct ktap_node *s = ktap_group(0, "smp");
+	u32 online = smp_cpus_online();
+	report.cpus_found = smp_cpus_found();
+	report.cpus_online = online;
+	ktap_check(s, "all_started_cpus_online", online == cpu_count,
+		   "%u of %u CPUs online; see the 'did not start' lines", online, cpu_count);
+	if (online != cpu_count)
+		report.unexpected = true;
+	ktap_check(s, "no_ipi_errors", smp_fig.esr_errors == 0, "%u IPIs reported APIC errors", smp_fig.esr_errors);
+
+	static struct ident ids[4096];
+	static long res[4096];
+	static bool done[4096];
+	u32 n = cpu_count < 4096 ? cpu_count : 4096;
+	on_each_cpu(identify, ids, 0, true, ON_CPU_TIMEOUT_US, res, done);
+	for (u32 i = 0; i < n; i++) {
+		char name[16];
+		ksnprintf(name, sizeof(name), "cpu%u", i);
+		struct ktap_node *g = ktap_group(s, name);
+		const struct cpu *c = &cpus[i];
+		if (c->state != CPU_ONLINE) {
+			ktap_add(g, "online", KTAP_FAIL, "APIC ID %u %s", c->apic_id, state_name(c->state));
+			continue;
+		}
+		ktap_check(g, "online", true, 0);
+		ktap_check(g, "ran_job", done[i], "no answer within %llu ms", ON_CPU_TIMEOUT_US / 1000);
+		ktap_check(g, "job_returned_own_apic_id", done[i] && res[i] == c->apic_id && ids[i].index == i,
+			   "MADT APIC ID %u, job said %ld", c->apic_id, res[i]);
+		ktap_check(g, "own_gs_base_gdt_tss", done[i] && ids[i].gs_ok && ids[i].tr_ok,
+			   "GS base ok %d, GDT/TR ok %d", ids[i].gs_ok, ids[i].tr_ok);
+	}
+}

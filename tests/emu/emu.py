@@ -1,0 +1,311 @@
+#!/usr/bin/env python3
+"""emu.py: boot vmxboot in an emulator with a given command line and check its serial log.
+
+    python3 tests/emu/emu.py --emu qemu|qemu-uefi|bochs [--smp N | --qemu-smp SPEC]
+        [--cpu-model MODEL | --qemu-cpu CPU] --cmdline 'mode=test ...' [--timeout 90]
+        [--expect KEY=VALUE ...] [--require PATH ...] [--require-skip PATH ...]
+        [--expect-result PASS|FAIL|ANY] [--expect-line REGEX ...] [--name NAME] [--keep]
+        [--iso PATH]
+
+1. builds build/emu/NAME.iso with `make -s iso CMDLINE=... ISO=...` (or boots --iso PATH as is);
+2. runs the emulator headless, its serial port to build/emu/NAME.serial.log, under a hard
+   timeout (the whole process group is killed);
+   - qemu / qemu-uefi: TCG, the kernel ends the run through isa-debug-exit: exit status 33
+     means the kernel wrote 0x10 (PASS), 35 means 0x11 (FAIL); 0 is a triple fault or an
+     ACPI power-off (with -no-reboot), anything else a QEMU error;
+   - bochs: a bochsrc made from tests/emu/bochsrc.in; Bochs exits 1 whatever happened, so
+     only the serial log (and the Bochs log's panic lines) decide;
+3. checks the log with tests/ktapcheck.py and the expectations, prints the tail of the
+   serial log on failure, the emulator wall time, and one final line
+   `emu: NAME PASS (Xs)` or `emu: NAME FAIL: reason (Xs)` (X = emulator wall time); exit 0/1.
+"""
+
+import argparse
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+import ktapcheck  # noqa: E402
+
+OVMF = "/usr/share/ovmf/OVMF.fd"
+QEMU = "qemu-system-x86_64"
+BOCHS = "bochs"
+BOCHS_MAX_CPUS = 15          # count=16 crashes Debian's Bochs 2.7 at start (FACTS.md)
+QEMU_PASS, QEMU_FAIL = (0x10 << 1) | 1, (0x11 << 1) | 1   # isa-debug-exit: (value << 1) | 1
+TAIL_LINES = 60
+# Bochs logs every way it stops as a panic line: a guest power-off too ('panic: action=fatal')
+BOCHS_PANIC_RE = re.compile(r">>PANIC<<")
+BOCHS_POWER_OFF_RE = re.compile(r"Shutdown port: shutdown requested|ACPI control: soft power off")
+
+
+def slug(text):
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "default"
+
+
+def default_name(a):
+    cpus = a.qemu_smp.split(",")[0] if a.qemu_smp else str(a.smp)
+    return f"{a.emu}-{cpus}cpu-{slug(a.cmdline)}"
+
+
+def qemu_command(a, iso, serial):
+    smp = a.qemu_smp or str(a.smp)
+    cmd = [QEMU, "-machine", "pc", "-m", f"{a.megs}M", "-smp", smp, "-cpu", a.qemu_cpu,
+           "-cdrom", iso, "-boot", "d", "-display", "none", "-serial", f"file:{serial}",
+           "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-monitor", "none"]
+    if a.emu == "qemu-uefi":
+        cmd += ["-bios", OVMF]
+    return cmd
+
+
+def bochs_files(a, iso, serial, base):
+    """Writes the bochsrc and the debugger command file; returns (command, bochs log path)."""
+    with open(os.path.join(HERE, "bochsrc.in")) as f:
+        rc = f.read()
+    blog = base + ".bochs.log"
+    fill = {"MEGS": str(a.megs), "MODEL": a.cpu_model, "COUNT": str(a.smp), "ISO": iso,
+            "SERIAL_LOG": serial, "BOCHS_LOG": blog}
+    for k, v in fill.items():
+        rc = rc.replace(f"@{k}@", v)
+    left = re.findall(r"@[A-Z_]+@", rc)
+    if left:
+        raise SystemExit(f"emu: bochsrc.in has unfilled placeholders {left}")
+    rcpath, cmds = base + ".bochsrc", base + ".bochs-cmds"
+    with open(rcpath, "w") as f:
+        f.write(rc)
+    with open(cmds, "w") as f:
+        f.write("c\n")
+    return [BOCHS, "-q", "-f", rcpath, "-rc", cmds], blog
+
+
+def run_limited(cmd, timeout, out_path, env=None):
+    """Runs cmd in its own process group with stdin closed and output to out_path.
+    Returns (exit status, or None when it was killed at the timeout; wall seconds)."""
+    with open(out_path, "wb") as out:
+        t0 = time.monotonic()
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                             cwd=ROOT, env=env, start_new_session=True)
+        try:
+            rc = p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            rc = None
+            kill_group(p)
+        wall = time.monotonic() - t0
+    return rc, wall
+
+
+def kill_group(p):
+    """SIGTERM to the emulator's process group, SIGKILL if it is still there 3 s later."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(p.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            p.wait(timeout=3)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    p.wait()
+
+
+def tail(path, n, clean=True):
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    lines = data.decode("utf-8", errors="replace").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if clean:
+        lines = [ktapcheck.clean_line(l) for l in lines]
+    return lines[-n:]
+
+
+def bochs_panic_lines(blog):
+    """(the guest's power-off line or None, the real panic lines) from the Bochs log."""
+    lines = [l for l in tail(blog, 1000000) or [] if BOCHS_PANIC_RE.search(l)]
+    off = next((l for l in lines if BOCHS_POWER_OFF_RE.search(l)), None)
+    return off, [l for l in lines if not BOCHS_POWER_OFF_RE.search(l)]
+
+
+def build_iso(a, iso):
+    cmd = ["make", "-s", "iso", f"CMDLINE={a.cmdline}", f"ISO={os.path.relpath(iso, ROOT)}"]
+    print("emu: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
+    t0 = time.monotonic()
+    p = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    out = p.stdout.decode("utf-8", errors="replace").rstrip()
+    if p.returncode != 0:
+        for l in out.split("\n")[-30:]:
+            print(f"  make| {l}")
+        return f"ISO build failed (make exit status {p.returncode})"
+    if not os.path.isfile(iso):
+        return f"ISO build made no {os.path.relpath(iso, ROOT)}"
+    print(f"emu: built {os.path.relpath(iso, ROOT)} in {time.monotonic() - t0:.1f} s", flush=True)
+    return None
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(description="Boot vmxboot in an emulator and check its serial log.")
+    ap.add_argument("--emu", required=True, choices=["qemu", "qemu-uefi", "bochs"])
+    ap.add_argument("--smp", type=int, default=1, help="number of CPUs (QEMU -smp N, Bochs cpu count)")
+    ap.add_argument("--qemu-smp", help="a full QEMU -smp value, e.g. '8,sockets=2,cores=4'")
+    ap.add_argument("--cpu-model", default="corei7_skylake_x", help="Bochs cpu model (default %(default)s)")
+    ap.add_argument("--qemu-cpu", default="max", help="QEMU -cpu value (default %(default)s)")
+    ap.add_argument("--megs", type=int, default=256, help="guest memory in MiB (default %(default)s)")
+    ap.add_argument("--cmdline", default="mode=test", help="the kernel command line (default %(default)s)")
+    ap.add_argument("--timeout", type=float, default=90, help="hard limit for the emulator run, seconds")
+    ap.add_argument("--name", help="test name: files are build/emu/NAME.* (default from emu and cmdline)")
+    ap.add_argument("--iso", help="boot this ISO as is instead of building one (plumbing tests)")
+    ap.add_argument("--keep", action="store_true", help="keep the ISO, bochsrc and emulator output")
+    ap.add_argument("--expect", action="append", default=[], metavar="KEY=VALUE")
+    ap.add_argument("--expect-result", default="PASS", type=str.upper, choices=["PASS", "FAIL", "ANY"])
+    ap.add_argument("--require", action="append", default=[], metavar="PATH")
+    ap.add_argument("--require-skip", action="append", default=[], metavar="PATH")
+    ap.add_argument("--expect-line", action="append", default=[], metavar="REGEX",
+                    help="a regex that must match some line of the serial log")
+    a = ap.parse_args(argv)
+    if a.emu == "bochs" and a.qemu_smp:
+        ap.error("--qemu-smp is for QEMU; use --smp N with Bochs")
+    if a.smp < 1:
+        ap.error("--smp must be at least 1")
+    return a
+
+
+def main(argv=None):
+    a = parse_args(argv)
+    name = a.name or default_name(a)
+    outdir = os.path.join(ROOT, "build", "emu")
+    os.makedirs(outdir, exist_ok=True)
+    base = os.path.join(outdir, name)
+    serial = base + ".serial.log"
+    emu_out = base + ".emu.out"
+    wall = 0.0
+
+    def finish(reason):
+        if reason is None:
+            print(f"emu: {name} PASS ({wall:.1f}s)")
+            return 0
+        print(f"emu: {name} FAIL: {reason} ({wall:.1f}s)")
+        return 1
+
+    # -- the ISO --
+    if a.iso:
+        iso = os.path.abspath(a.iso)
+        if not os.path.isfile(iso):
+            return finish(f"ISO not found: {a.iso}")
+    else:
+        iso = base + ".iso"
+        if os.path.exists(iso):
+            os.unlink(iso)
+        err = build_iso(a, iso)
+        if err:
+            return finish(err)
+
+    # -- the emulator --
+    if os.path.exists(serial):
+        os.unlink(serial)
+    blog = None
+    env = dict(os.environ)
+    if a.emu in ("qemu", "qemu-uefi"):
+        if shutil.which(QEMU) is None:
+            return finish(f"{QEMU} not found (apt-get install qemu-system-x86)")
+        if a.emu == "qemu-uefi" and not os.path.isfile(OVMF):
+            return finish(f"{OVMF} not found (apt-get install ovmf)")
+        cmd = qemu_command(a, iso, serial)
+    else:
+        if shutil.which(BOCHS) is None:
+            return finish(f"{BOCHS} not found (apt-get install bochs bochs-term bochsbios vgabios)")
+        if a.smp > BOCHS_MAX_CPUS:
+            return finish(f"Bochs 2.7 crashes with more than {BOCHS_MAX_CPUS} CPUs (asked {a.smp})")
+        cmd, blog = bochs_files(a, iso, serial, base)
+        if os.path.exists(blog):
+            os.unlink(blog)
+        env["TERM"] = "dumb"   # display_library: term runs nothing without a TERM it knows
+    print("emu: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
+    rc, wall = run_limited(cmd, a.timeout, emu_out, env)
+    status = "killed" if rc is None else f"exit status {rc}"
+    print(f"emu: {name} emulator wall time {wall:.2f} s ({status})", flush=True)
+
+    # -- the verdict --
+    reasons = []
+    if rc is None:
+        reasons.append(f"timed out after {a.timeout:g}s")
+    elif a.emu in ("qemu", "qemu-uefi"):
+        want = {"PASS": (QEMU_PASS,), "FAIL": (QEMU_FAIL,), "ANY": (QEMU_PASS, QEMU_FAIL)}[a.expect_result]
+        if rc not in want:
+            meaning = {QEMU_PASS: "the kernel wrote PASS (0x10) to isa-debug-exit",
+                       QEMU_FAIL: "the kernel wrote FAIL (0x11) to isa-debug-exit",
+                       0: "triple fault or ACPI power-off, not isa-debug-exit"}.get(rc, "QEMU error")
+            reasons.append(f"QEMU exit status {rc} ({meaning}), expected "
+                           + " or ".join(str(w) for w in want))
+    bochs_panics = []
+    if blog:
+        off, bochs_panics = bochs_panic_lines(blog)
+        if off:
+            print(f"emu: {name} Bochs ended by the guest: {off.split('<<', 1)[-1].strip()}")
+        if bochs_panics:
+            reasons.append(f"Bochs: {bochs_panics[0].split('<<', 1)[-1].strip()}")
+
+    if not os.path.exists(serial):
+        reasons.append("no serial log was written")
+        rep = None
+    else:
+        with open(serial, "rb") as f:
+            rep = ktapcheck.check(f.read(), expect=a.expect, expect_result=a.expect_result, require=a.require,
+                                  require_skip=a.require_skip, expect_lines=a.expect_line)
+        rel = os.path.relpath(serial, ROOT)
+        for p in rep.notes:
+            ktapcheck._print_problem(rel, ktapcheck.Problem(p.line, "note: " + p.msg, p.kind, p.details),
+                                     sys.stdout)
+        for p in rep.problems:
+            ktapcheck._print_problem(rel, p, sys.stdout)
+        if rep.ok:
+            print(f"ktapcheck: {rel} ok ({ktapcheck.describe(rep)})")
+        else:
+            print(f"ktapcheck: {rel} FAILED: {len(rep.problems)} problems")
+            # a timeout explains a missing summary; keep the first other problem as the reason
+            first = rep.problems[0].msg
+            if rc is None and first.startswith("no summary line"):
+                first = None
+            if first:
+                more = f" (+{len(rep.problems) - 1} more)" if len(rep.problems) > 1 else ""
+                reasons.append(first + more)
+
+    if reasons:
+        out = tail(emu_out, 15)
+        if out:
+            print(f"---- {a.emu} output (last {len(out)} lines of {os.path.relpath(emu_out, ROOT)})")
+            for l in out:
+                print(f"  | {l}")
+        lines = tail(serial, TAIL_LINES)
+        if lines is not None:
+            print(f"---- serial log (last {len(lines)} lines of {os.path.relpath(serial, ROOT)})")
+            for l in lines:
+                print(f"  | {l}")
+        if bochs_panics:
+            print(f"---- Bochs log panic lines ({os.path.relpath(blog, ROOT)})")
+            for l in bochs_panics[:20]:
+                print(f"  | {l}")
+    if not a.keep:
+        # the ISO is big (~20 MB) and rebuilt every run; the rest is kept when the test failed
+        junk = [] if a.iso else [iso]
+        if not reasons:
+            junk += [emu_out] + ([base + ".bochsrc", base + ".bochs-cmds"] if blog else [])
+        for path in junk:
+            if os.path.exists(path):
+                os.unlink(path)
+    return finish("; ".join(reasons) if reasons else None)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

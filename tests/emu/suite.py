@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""suite.py: the emulator tests of vmxboot, and a runner for them.
+
+    python3 tests/emu/suite.py [--list] [--only REGEX] [-j 1|2] [--keep]
+
+Each entry of TESTS is one boot of the real ISO through tests/emu/emu.py.  Keys:
+  name           unique; files are build/emu/NAME.*
+  emu            qemu (SeaBIOS), qemu-uefi (OVMF) or bochs (the only one with VT-x here)
+  smp            number of CPUs (default 1; Bochs at most 15)
+  qemu_smp       a full QEMU -smp value instead, e.g. '8,sockets=2,cores=4'
+  cpu            Bochs cpu model (default corei7_skylake_x) or QEMU -cpu (default max)
+  cmdline        kernel command line (default 'mode=test')
+  timeout        seconds for the emulator run (default 90)
+  expect_result  PASS (default), FAIL (injected faults) or ANY
+  expect         list of summary values that must hold: 'cpus_online=4', 'vmx_ready>=1'
+  require        list of test paths that must be ok: 'smp/cpu3/ran_own_job'
+  require_skip   list of test paths that must be skipped
+  expect_line    list of regexes each matching some line of the serial log
+
+Prints every test's output, then `emu-tests: N passed, N failed`, and writes
+build/emu.count ("passed failed 0").  Exit 1 when any test failed.
+"""
+
+import argparse
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+EMU = os.path.join(HERE, "emu.py")
+
+TESTS = [
+    # -- one CPU, each firmware --
+    dict(name="qemu-bios-1cpu", emu="qemu", smp=1, cpu="max", cmdline="mode=test", timeout=60,
+         expect=["cpus_found=1", "cpus_online=1"]),
+    dict(name="qemu-uefi-1cpu", emu="qemu-uefi", smp=1, cpu="max", cmdline="mode=test", timeout=90,
+         expect=["cpus_found=1", "cpus_online=1"]),
+    dict(name="bochs-skx-1cpu", emu="bochs", smp=1, cpu="corei7_skylake_x", cmdline="mode=test", timeout=180,
+         expect=["cpus_found=1", "cpus_online=1"]),
+    # -- injected faults: the kernel must catch them, report and end the run itself --
+    dict(name="qemu-inject-ud2", emu="qemu", smp=1, cpu="max", cmdline="mode=test inject=ud2", timeout=60,
+         expect_result="FAIL", expect_line=[r"#UD"]),
+]
+
+KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
+        "require_skip", "expect_line"}
+LIST_KEYS = ("expect", "require", "require_skip", "expect_line")
+
+
+def validate(tests):
+    names = set()
+    for t in tests:
+        bad = set(t) - KEYS
+        if bad:
+            raise SystemExit(f"suite: test {t.get('name')!r} has unknown keys {sorted(bad)}")
+        if "name" not in t or "emu" not in t:
+            raise SystemExit(f"suite: every test needs a name and an emu: {t}")
+        if not re.match(r"^[A-Za-z0-9_.-]+$", t["name"]):
+            raise SystemExit(f"suite: bad test name {t['name']!r}")
+        if t["name"] in names:
+            raise SystemExit(f"suite: two tests named {t['name']!r}")
+        names.add(t["name"])
+        if t["emu"] not in ("qemu", "qemu-uefi", "bochs"):
+            raise SystemExit(f"suite: test {t['name']!r}: unknown emu {t['emu']!r}")
+        for k in LIST_KEYS:
+            if isinstance(t.get(k), str):
+                raise SystemExit(f"suite: test {t['name']!r}: {k} must be a list")
+
+
+def emu_args(t, keep=False):
+    """The emu.py argument list for one test."""
+    a = ["--emu", t["emu"], "--name", t["name"], "--cmdline", t.get("cmdline", "mode=test"),
+         "--timeout", str(t.get("timeout", 90)), "--expect-result", t.get("expect_result", "PASS")]
+    if "qemu_smp" in t:
+        a += ["--qemu-smp", t["qemu_smp"]]
+    else:
+        a += ["--smp", str(t.get("smp", 1))]
+    if "cpu" in t:
+        a += ["--cpu-model" if t["emu"] == "bochs" else "--qemu-cpu", t["cpu"]]
+    for k in LIST_KEYS:
+        for v in t.get(k, []):
+            a += ["--" + k.replace("_", "-"), v]
+    if keep:
+        a.append("--keep")
+    return a
+
+
+def run_one(t, keep):
+    t0 = time.monotonic()
+    p = subprocess.run([sys.executable, EMU] + emu_args(t, keep), cwd=ROOT, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return t, p.returncode, p.stdout.decode("utf-8", errors="replace"), time.monotonic() - t0
+
+
+def build_kernel():
+    """Builds the ELF once, so that parallel `make iso` runs do not race to build it."""
+    p = subprocess.run(["make", "-s"], cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    if p.returncode != 0:
+        print(p.stdout.decode("utf-8", errors="replace").rstrip())
+        print(f"suite: make failed (exit status {p.returncode})")
+    return p.returncode == 0
+
+
+def write_count(passed, failed):
+    os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
+    with open(os.path.join(ROOT, "build", "emu.count"), "w") as f:
+        f.write(f"{passed} {failed} 0\n")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Run vmxboot's emulator tests.")
+    ap.add_argument("--list", action="store_true", help="list the tests and their emu.py command lines")
+    ap.add_argument("--only", metavar="REGEX", help="run only the tests whose name matches REGEX (re.search)")
+    ap.add_argument("-j", "--jobs", type=int, default=1, choices=[1, 2],
+                    help="tests run at once (default 1: wall times are figures we report)")
+    ap.add_argument("--keep", action="store_true", help="pass --keep to emu.py (keep ISOs and outputs)")
+    a = ap.parse_args(argv)
+    validate(TESTS)
+    tests = [t for t in TESTS if not a.only or re.search(a.only, t["name"])]
+    if a.list:
+        for t in tests:
+            print(f"{t['name']:24} python3 tests/emu/emu.py {shlex.join(emu_args(t))}")
+        return 0
+    if not tests:
+        print(f"suite: no test matches {a.only!r}")
+        print("emu-tests: 0 passed, 0 failed")
+        write_count(0, 0)
+        return 1
+    if not build_kernel():
+        print(f"emu-tests: 0 passed, {len(tests)} failed")
+        write_count(0, len(tests))
+        return 1
+    passed, failed = [], []
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(max_workers=a.jobs) as pool:
+        for t, rc, out, secs in pool.map(lambda t: run_one(t, a.keep), tests):
+            print(f"==== {t['name']} ({secs:.1f} s)")
+            print(out.rstrip(), flush=True)
+            (passed if rc == 0 else failed).append(t["name"])
+    print(f"suite: {len(tests)} tests in {time.monotonic() - t0:.1f} s"
+          + (f"; failed: {' '.join(failed)}" if failed else ""))
+    print(f"emu-tests: {len(passed)} passed, {len(failed)} failed")
+    write_count(len(passed), len(failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

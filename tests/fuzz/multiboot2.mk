@@ -1,0 +1,2 @@
+FUZZERS += multiboot2
+fuzz_multiboot2_SRCS := tests/fuzz/fuzz_multiboot2.c kernel/multiboot2.c

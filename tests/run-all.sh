@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `make test`: host unit tests, fuzzers, the log checker's own tests, emulator boots.
+# Prints one closing line "make test: N passed, N failed" (leaf tests of every part).
+set -u
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+status=0
+rm -f build/*.count
+echo "== host unit tests (cmocka, ASan+UBSan)"
+make -s host-tests || status=1
+echo "== fuzzers (libFuzzer, ${FUZZ_SECONDS:-5} s each)"
+make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-5}" || status=1
+echo "== log checker tests"
+if out=$(python3 -m unittest tests/test_ktapcheck.py 2>&1); then kt_f=0; else kt_f=1; status=1; fi
+printf '%s\n' "$out" | tail -3
+kt_n=$(printf '%s\n' "$out" | sed -n 's/^Ran \([0-9]*\) test.*/\1/p')
+kt_fail=$(printf '%s\n' "$out" | sed -n 's/^FAILED (\(failures\|errors\)=\([0-9]*\).*/\2/p')
+kt_fail=${kt_fail:-$kt_f}
+echo "$(( ${kt_n:-0} - kt_fail )) $kt_fail 0" > build/ktapcheck.count
+echo "== emulator boots (QEMU TCG, OVMF, Bochs)"
+python3 tests/emu/suite.py ${EMU_ONLY:+--only "$EMU_ONLY"} || status=1
+pass=0 fail=0
+for f in build/host-tests.count build/fuzz.count build/ktapcheck.count build/emu.count; do
+	if [ -f "$f" ]; then
+		read -r p q _ < "$f"; pass=$((pass + p)); fail=$((fail + q))
+	else
+		echo "make test: $f missing: that part did not run"; fail=$((fail + 1)); status=1
+	fi
+done
+echo "make test: took $(( $(date +%s) - start )) s"
+echo "make test: $pass passed, $fail failed"
+exit $status
