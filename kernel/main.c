@@ -21,6 +21,7 @@
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/timer.h"
+#include "vmx/vmx.h"
 
 #define VMXBOOT_VERSION "0.1"
 #define MEM_TOP (4ULL << 30)   /* the allocator hands out identity-mapped RAM below 4 GiB */
@@ -115,6 +116,7 @@ void kmain(u32 magic, u64 mbi)
 	boot_tests(mb_st, problems);        /* KTAP suite "boot" */
 	smp_init(&mb);                      /* INIT-SIPI-SIPI every listed CPU, in parallel */
 	smp_report();                       /* per-CPU table, KTAP suite "smp" */
+	vmx_run_all();                      /* VT-x on every CPU: detect, VMXON, VMCS lifecycle, VMXOFF */
 	inject_fault(opt.inject);           /* inject=...: must end in a panic report */
 	finish();                           /* KTAP, summary line, end of a test run */
 }

@@ -34,17 +34,61 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 EMU = os.path.join(HERE, "emu.py")
 
+def cpu_jobs(n):
+    """--require paths: each of CPUs 0..n-1 is online and its on_each_cpu job answered as itself."""
+    return [f"smp/cpu{i}/{leaf}" for i in range(n)
+            for leaf in ("ran_job", "job_returned_own_apic_id", "own_gs_base_gdt_tss")]
+
+
+def smp_expect(found, online):
+    return [f"cpus_found={found}", f"cpus_online={online}"]
+
+
 TESTS = [
     # -- one CPU, each firmware --
     dict(name="qemu-bios-1cpu", emu="qemu", smp=1, cpu="max", cmdline="mode=test", timeout=60,
-         expect=["cpus_found=1", "cpus_online=1"]),
+         expect=smp_expect(1, 1), require=cpu_jobs(1)),
     dict(name="qemu-uefi-1cpu", emu="qemu-uefi", smp=1, cpu="max", cmdline="mode=test", timeout=90,
-         expect=["cpus_found=1", "cpus_online=1"]),
+         expect=smp_expect(1, 1), require=cpu_jobs(1)),
     dict(name="bochs-skx-1cpu", emu="bochs", smp=1, cpu="corei7_skylake_x", cmdline="mode=test", timeout=180,
-         expect=["cpus_found=1", "cpus_online=1"]),
+         expect=smp_expect(1, 1), require=cpu_jobs(1)),
     # -- injected faults: the kernel must catch them, report and end the run itself --
     dict(name="qemu-inject-ud2", emu="qemu", smp=1, cpu="max", cmdline="mode=test inject=ud2", timeout=60,
          expect_result="FAIL", expect_line=[r"#UD"]),
+    # -- a bad command line: the kernel boots on its defaults, names the option, fails boot/cmdline_valid --
+    dict(name="qemu-cmdline-bad-cpus", emu="qemu", smp=2, cmdline="mode=test cpus=abc", timeout=60,
+         expect_result="FAIL", expect=smp_expect(2, 2), require=cpu_jobs(2),
+         expect_line=[r"cmdline: cpus: .*abc", r"^not ok \d+ boot$", r"^  not ok \d+ cmdline_valid$"]),
+
+    # -- SMP bring-up: QEMU TCG (SeaBIOS, xAPIC) --
+    dict(name="qemu-smp2", emu="qemu", smp=2, timeout=60, expect=smp_expect(2, 2), require=cpu_jobs(2)),
+    dict(name="qemu-smp4", emu="qemu", smp=4, timeout=60, expect=smp_expect(4, 4), require=cpu_jobs(4),
+         expect_line=[r"apic: xAPIC mode", r"smp: bring-up \d+ us from the first INIT"]),
+    dict(name="qemu-smp8-2sockets", emu="qemu", qemu_smp="8,sockets=2,cores=4", timeout=60,
+         expect=smp_expect(8, 8), require=cpu_jobs(8)),
+    # two sockets of 3 cores: the second socket starts at APIC ID 4, so the IDs are 0-2 and 4-6
+    dict(name="qemu-smp6-sparse-apic-ids", emu="qemu", qemu_smp="6,sockets=2,cores=3", timeout=60,
+         expect=smp_expect(6, 6), require=cpu_jobs(6),
+         expect_line=[rf"smp:\s+{i}\s+{a}\s+online\s+\d+ \(SIPI at" for i, a in ((3, 4), (4, 5), (5, 6))]),
+    # -- SMP under OVMF: no legacy RSDP, XSDT (slow firmware: keep it to one config) --
+    dict(name="qemu-uefi-smp4", emu="qemu-uefi", smp=4, timeout=90, expect=smp_expect(4, 4),
+         require=cpu_jobs(4)),
+    # -- SMP in Bochs: x2APIC on Intel models, and up to 15 CPUs (count=16 crashes Bochs 2.7) --
+    dict(name="bochs-skx-smp4-x2apic", emu="bochs", smp=4, cpu="corei7_skylake_x", timeout=180,
+         expect=smp_expect(4, 4), require=cpu_jobs(4), expect_line=[r"apic: x2APIC mode"]),
+    dict(name="bochs-skx-smp4-xapic", emu="bochs", smp=4, cpu="corei7_skylake_x", cmdline="mode=test apic=xapic",
+         timeout=180, expect=smp_expect(4, 4), require=cpu_jobs(4), expect_line=[r"apic: xAPIC mode"]),
+    dict(name="bochs-skx-smp15", emu="bochs", smp=15, cpu="corei7_skylake_x", timeout=240,
+         expect=smp_expect(15, 15), require=cpu_jobs(15)),
+    # -- SMP options: fewer CPUs on purpose, and a CPU that never gets its SIPI --
+    dict(name="qemu-smp4-smp-off", emu="qemu", smp=4, cmdline="mode=test smp=off", timeout=60,
+         expect=smp_expect(4, 1), require=cpu_jobs(1), expect_line=[r"smp: 4 CPUs listed, starting 1 \(smp=off\)"]),
+    dict(name="qemu-smp4-cpus2", emu="qemu", smp=4, cmdline="mode=test cpus=2", timeout=60,
+         expect=smp_expect(4, 2), require=cpu_jobs(2), expect_line=[r"smp: 4 CPUs listed, starting 2 \(cpus=N\)"]),
+    dict(name="qemu-smp4-nosipi", emu="qemu", smp=4, cmdline="mode=test smp.nosipi=2", timeout=60,
+         expect_result="FAIL", expect=smp_expect(4, 3),
+         require=[p for p in cpu_jobs(4) if not p.startswith("smp/cpu2/")],
+         expect_line=[r"APIC ID 2 .*did not start", r"^  not ok \d+ all_started_cpus_online"]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",

@@ -110,15 +110,11 @@ static void parse_tables(const struct acpi_mem *mem, const struct acpi_rsdp_info
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	/* exactly-sized copies, so that ASan sees a read one byte past */
+	u8 *raw = malloc(size ? size : 1);
 	u8 *img = malloc(size ? size : 1);
+	memcpy(raw, data, size);
 	memcpy(img, data, size);
-	if (size >= 64 && (data[0] & 64))
-		plant_rsdp(img, size, data);
-	if (size && (data[0] & 1))
-		fix_checksums(img, size);
-
-	struct image im = { .buf = img, .len = size };
-	struct acpi_mem mem = { .map = image_map, .note = image_note, .ctx = &im };
 	struct acpi_rsdp_info rsdp;
 	struct madt_info mi;
 	struct madt_cpu cpus[2];
@@ -126,14 +122,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	u8 a, b;
 
 	/* the input as one structure */
-	acpi_rsdp_check(img, size, &rsdp);
-	acpi_parse_madt(img, size, &mi, cpus, 2);
-	acpi_parse_madt(img, size, &mi, NULL, 0);
-	acpi_parse_fadt(img, size, &fi);
-	acpi_find_s5(img, size, &a, &b);
-	acpi_aml_find_s5(img, size, &a, &b);
+	acpi_rsdp_check(raw, size, &rsdp);
+	acpi_parse_madt(raw, size, &mi, cpus, 2);
+	acpi_parse_madt(raw, size, &mi, NULL, 0);
+	acpi_parse_fadt(raw, size, &fi);
+	acpi_find_s5(raw, size, &a, &b);
+	acpi_aml_find_s5(raw, size, &a, &b);
 
 	/* the input as physical memory */
+	if (size >= 64 && (data[0] & 64))
+		plant_rsdp(img, size, data);
+	if (size && (data[0] & 1))
+		fix_checksums(img, size);
+	struct image im = { .buf = img, .len = size };
+	struct acpi_mem mem = { .map = image_map, .note = image_note, .ctx = &im };
 	if (acpi_rsdp_scan(&mem, 0, size, &rsdp) != ACPI_ERR_NOT_FOUND)
 		parse_tables(&mem, &rsdp);
 	/* 8192 misses in the unmapped BIOS area make this slow: only sometimes */
@@ -150,5 +152,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	free(img);
+	free(raw);
 	return 0;
 }

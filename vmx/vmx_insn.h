@@ -1,0 +1,165 @@
+/*
+ * The VMX instructions (SDM vol. 3C, 31 "VMX instruction reference"), each
+ * returning what the CPU said: VMsucceed, VMfailInvalid (CF=1), VMfailValid
+ * (ZF=1, with the VM-instruction error number read from VMCS field 0x4400,
+ * which exists only while a VMCS is current), or — for the _safe forms — the
+ * exception vector it raised (#UD, #GP) instead of crashing the kernel.
+ * Policy never uses inline asm: it calls these.
+ */
+#ifndef VMX_VMX_INSN_H
+#define VMX_VMX_INSN_H
+
+#include "kernel/types.h"
+#include "arch/x86_64/cpu.h"
+#include "vmx/vmx_defs.h"
+
+enum vmx_status {
+	VMX_SUCCEED = 0,
+	VMX_FAIL_INVALID,    /* CF=1: no error number */
+	VMX_FAIL_VALID,      /* ZF=1: error number in .error */
+	VMX_FAULT,           /* an exception: vector in .vector (_safe forms) */
+};
+
+struct vmx_result {
+	enum vmx_status status;
+	u32 error;           /* VM-instruction error, VMX_FAIL_VALID only */
+	int vector;          /* VMX_FAULT only */
+};
+
+static inline bool vmx_ok(struct vmx_result r)
+{
+	return r.status == VMX_SUCCEED;
+}
+
+/* RFLAGS right after the instruction -> result (SDM vol. 3C 31.2) */
+static inline struct vmx_result vmx_decode_flags(u64 rflags, int vector);
+
+#define VMX_FLAGS_OUT "\n\tpushfq\n\tpopq %[flags]"
+
+/* Each instruction has a plain form (an exception is a kernel panic) and a
+ * _safe form (the exception is the result). */
+#define VMX_INSN_MEM(name, insn)                                                   \
+	static inline struct vmx_result name(u64 pa)                               \
+	{                                                                           \
+		u64 f;                                                              \
+		asm volatile(insn " %[pa]" VMX_FLAGS_OUT                            \
+			     : [flags] "=r"(f) : [pa] "m"(pa) : "cc", "memory");    \
+		return vmx_decode_flags(f, 0);                                      \
+	}                                                                           \
+	static inline struct vmx_result name##_safe(u64 pa)                        \
+	{                                                                           \
+		u64 f;                                                              \
+		asm volatile(SAFE_BEGIN insn " %[pa]" SAFE_END VMX_FLAGS_OUT        \
+			     : [flags] "=r"(f) : [pa] "m"(pa) : "cc", "memory");    \
+		return vmx_decode_flags(f, safe_fault_vector());                    \
+	}
+
+VMX_INSN_MEM(vmxon, "vmxon")
+VMX_INSN_MEM(vmclear, "vmclear")
+VMX_INSN_MEM(vmptrld, "vmptrld")
+
+#define VMX_INSN_NOARG(name, insn)                                                 \
+	static inline struct vmx_result name(void)                                 \
+	{                                                                           \
+		u64 f;                                                              \
+		asm volatile(insn VMX_FLAGS_OUT : [flags] "=r"(f) :: "cc", "memory"); \
+		return vmx_decode_flags(f, 0);                                      \
+	}                                                                           \
+	static inline struct vmx_result name##_safe(void)                          \
+	{                                                                           \
+		u64 f;                                                              \
+		asm volatile(SAFE_BEGIN insn SAFE_END VMX_FLAGS_OUT                 \
+			     : [flags] "=r"(f) :: "cc", "memory");                  \
+		return vmx_decode_flags(f, safe_fault_vector());                    \
+	}
+
+VMX_INSN_NOARG(vmxoff, "vmxoff")
+/* VMCALL in VMX root operation: VMfailValid 1 (or VMfailInvalid with no VMCS) */
+VMX_INSN_NOARG(vmcall_root, "vmcall")
+/* VMLAUNCH/VMRESUME return here only when the VM entry fails (otherwise the
+ * guest runs and a VM exit lands at the VMCS host RIP). */
+VMX_INSN_NOARG(vmlaunch_fail, "vmlaunch")
+VMX_INSN_NOARG(vmresume_fail, "vmresume")
+
+static inline struct vmx_result vmptrst_safe(u64 *pa)
+{
+	u64 f, v = 0;
+	asm volatile(SAFE_BEGIN "vmptrst %[pa]" SAFE_END VMX_FLAGS_OUT
+		     : [flags] "=r"(f), [pa] "+m"(v) :: "cc", "memory");
+	*pa = v;
+	return vmx_decode_flags(f, safe_fault_vector());
+}
+
+static inline struct vmx_result vmread_safe(u64 field, u64 *value)
+{
+	u64 f, v = 0;
+	asm volatile(SAFE_BEGIN "vmread %[field], %[v]" SAFE_END VMX_FLAGS_OUT
+		     : [flags] "=r"(f), [v] "+r"(v) : [field] "r"(field) : "cc", "memory");
+	*value = v;
+	return vmx_decode_flags(f, safe_fault_vector());
+}
+
+static inline struct vmx_result vmwrite_safe(u64 field, u64 value)
+{
+	u64 f;
+	asm volatile(SAFE_BEGIN "vmwrite %[v], %[field]" SAFE_END VMX_FLAGS_OUT
+		     : [flags] "=r"(f) : [field] "r"(field), [v] "r"(value) : "cc", "memory");
+	return vmx_decode_flags(f, safe_fault_vector());
+}
+
+/* Plain VMREAD for code that knows a VMCS is current: returns the value, 0 on failure. */
+static inline u64 vmcs_read(u64 field)
+{
+	u64 v = 0;
+	vmread_safe(field, &v);
+	return v;
+}
+
+struct invept_desc {
+	u64 eptp, reserved;
+};
+struct invvpid_desc {
+	u64 vpid, gva;
+};
+
+static inline struct vmx_result invept_safe(u64 type, const struct invept_desc *d)
+{
+	u64 f;
+	asm volatile(SAFE_BEGIN "invept %[d], %[t]" SAFE_END VMX_FLAGS_OUT
+		     : [flags] "=r"(f) : [d] "m"(*d), [t] "r"(type) : "cc", "memory");
+	return vmx_decode_flags(f, safe_fault_vector());
+}
+
+static inline struct vmx_result invvpid_safe(u64 type, const struct invvpid_desc *d)
+{
+	u64 f;
+	asm volatile(SAFE_BEGIN "invvpid %[d], %[t]" SAFE_END VMX_FLAGS_OUT
+		     : [flags] "=r"(f) : [d] "m"(*d), [t] "r"(type) : "cc", "memory");
+	return vmx_decode_flags(f, safe_fault_vector());
+}
+
+static inline struct vmx_result vmx_decode_flags(u64 rflags, int vector)
+{
+	struct vmx_result r = { VMX_SUCCEED, 0, 0 };
+	if (vector) {
+		r.status = VMX_FAULT;
+		r.vector = vector;
+	} else if (rflags & RFLAGS_CF) {
+		r.status = VMX_FAIL_INVALID;
+	} else if (rflags & RFLAGS_ZF) {
+		u64 e = 0;
+		r.status = VMX_FAIL_VALID;
+		/* the error field is readable whenever a VMCS is current, which
+		 * VMfailValid implies; read it without the flags games */
+		asm volatile(SAFE_BEGIN "vmread %[field], %[v]" SAFE_END
+			     : [v] "+r"(e) : [field] "r"((u64)VMCS_VM_INSTRUCTION_ERROR) : "cc", "memory");
+		r.error = (u32)e;
+	}
+	return r;
+}
+
+/* "ok", "VMfailInvalid", "VMfailValid 4 (VMLAUNCH with non-clear VMCS)", "#UD" */
+int vmx_result_str(struct vmx_result r, char *buf, size_t size);
+bool vmx_result_is(struct vmx_result r, enum vmx_status st, u32 error_or_vector);
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * VT-x across the machine: run the per-CPU job everywhere in parallel, then
+ * print the capability summary, the per-CPU table and the KTAP suite "vmx".
+ * A machine without usable VT-x is not a failure: the reason is the result.
+ */
+#include "vmx/vmx.h"
+#include "vmx/vmx_errors.h"
+#include "kernel/format.h"
+#include "kernel/kprintf.h"
+#include "kernel/ktap.h"
+#include "kernel/options.h"
+#include "kernel/pmm.h"
+#include "kernel/report.h"
+#include "kernel/lib.h"
+#include "arch/x86_64/smp.h"
+#include "arch/x86_64/timer.h"
+
+static bool selected(u32 i)
+{
+	return i < 256 && (opt.vmx_cpus[i / 64] & (1ULL << (i % 64)));
+}
+
+static void print_caps(const struct vmx_caps *c)
+{
+	struct vmx_basic b = vmx_decode_basic(c->basic);
+	struct vmx_misc m = vmx_decode_misc(c->misc);
+	struct vmx_ept_vpid e = vmx_decode_ept_vpid(c->ept_vpid_cap);
+	kprintf("vmx: caps: VMX_BASIC 0x%lx: revision 0x%x, region %u bytes, memory type %u%s, INS/OUTS info %s, "
+		"true controls %s, physical address width %u bits\n",
+		c->basic, b.revision_id, b.region_size, b.memory_type, b.memory_type == 6 ? " (WB)" : "",
+		b.ins_outs_info ? "yes" : "no", b.true_controls ? "yes" : "no",
+		vmx_phys_addr_bits(c->cpuid_80000008_eax));
+	static const char *const kinds[VMX_CTL_NR] = { "pin-based", "proc-based", "proc-based 2", "exit", "entry" };
+	for (int k = 0; k < VMX_CTL_NR; k++) {
+		struct vmx_ctls ct = vmx_decode_ctls(vmx_caps_ctl_msr(c, (enum vmx_ctl_kind)k));
+		kprintf("vmx: caps: %-12s controls (MSR 0x%x): must-be-1 0x%08x, may-be-1 0x%08x\n", kinds[k],
+			vmx_caps_ctl_msr_number(c, (enum vmx_ctl_kind)k), ct.allowed0, ct.allowed1);
+	}
+	kprintf("vmx: caps: VMX_MISC 0x%lx: preemption timer rate %u, CR3 targets %u, MSR list max %u, "
+		"VMWRITE to read-only fields %s\n", c->misc, m.preemption_timer_rate, m.cr3_target_count,
+		m.max_msr_list, m.vmwrite_any_field ? "allowed" : "not allowed");
+	kprintf("vmx: caps: CR0 fixed0/1 0x%lx/0x%lx, CR4 fixed0/1 0x%lx/0x%lx, VMCS_ENUM highest index 0x%x\n",
+		c->cr0_fixed0, c->cr0_fixed1, c->cr4_fixed0, c->cr4_fixed1, vmx_vmcs_enum_highest_index(c->vmcs_enum));
+	kprintf("vmx: caps: EPT/VPID 0x%lx: 4-level %s, WB %s, 2M %s, 1G %s, INVEPT %s, INVVPID %s\n",
+		c->ept_vpid_cap, e.walk_4 ? "yes" : "no", e.memtype_wb ? "yes" : "no", e.pages_2m ? "yes" : "no",
+		e.pages_1g ? "yes" : "no", e.invept ? "yes" : "no", e.invvpid ? "yes" : "no");
+}
+
+static void print_table(const bool *done)
+{
+	kprintf("vmx: CPU  APIC ID  FEATURE_CONTROL  VMXON region  VMCS        result\n");
+	for (u32 i = 0; i < cpu_count; i++) {
+		const struct vmx_cpu *v = &vmx_cpus[i];
+		if (cpus[i].state != CPU_ONLINE || !selected(i) || !done[i]) {
+			kprintf("vmx: %3u  %7u  -                -             -           %s\n", i, cpus[i].apic_id,
+				cpus[i].state != CPU_ONLINE ? "not online" : !selected(i) ? "not selected (vmx.cpus)"
+											   : "did not answer");
+			continue;
+		}
+		if (!v->det.usable) {
+			kprintf("vmx: %3u  %7u  %-16s -             -           no VT-x: %s\n", i, cpus[i].apic_id,
+				v->in.feature_control_read ? "(see below)" : "-", vmx_detect_reason_text(v->det.verdict));
+			kprintf("vmx: cpu%u: %s\n", i, v->why);
+			continue;
+		}
+		const char *res = v->completed ? "VMXON -> VMCS lifecycle -> VMXOFF ok" : "FAILED";
+		kprintf("vmx: %3u  %7u  0x%-14lx %#-12lx  %#-10lx  %s (%u/%lu rounds, %lu us)\n", i, cpus[i].apic_id,
+			v->in.feature_control, v->vmxon_pa, v->vmcs_pa, res, v->rounds_done, opt.vmx_rounds,
+			tsc_to_us(v->lifecycle_cycles));
+		if (v->fc_written)
+			kprintf("vmx: cpu%u: IA32_FEATURE_CONTROL was unlocked: set VMXON-outside-SMX and locked it (0x%lx)\n",
+				i, v->in.feature_control);
+		if (v->cr0_forced || v->cr4_forced)
+			kprintf("vmx: cpu%u: fixed bits changed CR0 bits 0x%lx, CR4 bits 0x%lx for VMX operation\n", i,
+				v->cr0_forced, v->cr4_forced);
+		for (int s = 0; s < STEP_NR; s++)
+			if (v->steps[s].ran && !v->steps[s].ok)
+				kprintf("vmx: cpu%u: step %s failed in round %u: %s\n", i, vmx_step_name((enum vmx_step)s),
+					v->steps[s].round, v->steps[s].detail);
+	}
+}
+
+static void ktap_cpu(struct ktap_node *g, u32 i)
+{
+	const struct vmx_cpu *v = &vmx_cpus[i];
+	if (!v->det.usable) {
+		ktap_add(g, "vtx_usable", KTAP_SKIP, "%s", vmx_detect_reason_text(v->det.verdict));
+		return;
+	}
+	ktap_add(g, "vtx_usable", KTAP_PASS, 0);
+	if (v->det.feature_control_write)
+		ktap_check(g, "feature_control_set_and_locked", v->fc_written,
+			   "WRMSR 0x3a <- 0x%lx gave vector %d", v->det.feature_control_new, v->fc_write_vector);
+	struct vmx_caps_failure f[4];
+	size_t nf = vmx_caps_check(&v->caps, f, ARRAY_SIZE(f));
+	ktap_check(g, "caps_sane", nf == 0, "%zu checks failed, first: %s %s (bits 0x%lx)", nf,
+		   nf ? f[0].msr_name : "", nf ? f[0].rule : "", nf ? f[0].bad_bits : 0);
+	for (int s = 0; s < STEP_NR; s++) {
+		const struct vmx_step_result *sr = &v->steps[s];
+		if (!sr->ran)
+			ktap_add(g, vmx_step_name((enum vmx_step)s), KTAP_SKIP, "an earlier step failed");
+		else
+			ktap_check(g, vmx_step_name((enum vmx_step)s), sr->ok, "round %u: %s", sr->round, sr->detail);
+	}
+	ktap_check(g, "all_rounds_completed", v->completed, "%u of %lu rounds", v->rounds_done, opt.vmx_rounds);
+}
+
+void vmx_run_all(void)
+{
+	struct ktap_node *s = ktap_group(0, "vmx");
+	if (!opt.vmx) {
+		ktap_set(s, KTAP_SKIP, "vmx=off on the command line");
+		report.vmx_ready = 0;
+		return;
+	}
+	u64 pages = ALIGN_UP((u64)cpu_count * sizeof(struct vmx_cpu), PAGE_SIZE) / PAGE_SIZE;
+	vmx_cpus = (struct vmx_cpu *)(uintptr_t)page_alloc(pages);
+	static bool done[4096];
+	static long res[4096];
+	if (!vmx_cpus || cpu_count > 4096) {
+		ktap_add(s, "setup", KTAP_FAIL, "out of memory for %u per-CPU VMX records", cpu_count);
+		return;
+	}
+	u64 free_before = kernel_pmm.free_pages;
+	u64 t0 = rdtsc();
+	on_each_cpu(vmx_cpu_job, 0, opt.vmx_cpus, true, ON_CPU_TIMEOUT_US * 4, res, done);
+	u64 wall = rdtsc() - t0;
+	u64 free_after = kernel_pmm.free_pages;
+
+	/* the capability summary comes from the first CPU that read them */
+	u32 ref = cpu_count;
+	for (u32 i = 0; i < cpu_count; i++)
+		if (done[i] && vmx_cpus[i].caps_read) {
+			ref = i;
+			break;
+		}
+	if (ref < cpu_count)
+		print_caps(&vmx_cpus[ref].caps);
+	print_table(done);
+	u32 ready = 0, ran = 0;
+	for (u32 i = 0; i < cpu_count; i++) {
+		if (!selected(i) || cpus[i].state != CPU_ONLINE)
+			continue;
+		char name[16];
+		ksnprintf(name, sizeof(name), "cpu%u", i);
+		struct ktap_node *g = ktap_group(s, name);
+		if (!done[i]) {
+			ktap_add(g, "answered", KTAP_FAIL, "CPU %u did not finish the VT-x job in time", i);
+			continue;
+		}
+		ran++;
+		ktap_cpu(g, i);
+		ready += vmx_cpus[i].completed;
+	}
+	kprintf("vmx: %u of %u CPUs completed %lu lifecycle round(s) in %lu us (all CPUs in parallel)\n",
+		ready, ran, opt.vmx_rounds, tsc_to_us(wall));
+	/* identical capabilities and FEATURE_CONTROL everywhere (a mismatch is a firmware fault) */
+	if (ref < cpu_count) {
+		u32 bad = 0;
+		for (u32 i = 0; i < cpu_count; i++) {
+			const struct vmx_caps_item *it = 0;
+			if (i == ref || !done[i] || !vmx_cpus[i].caps_read)
+				continue;
+			if (!vmx_caps_equal(&vmx_cpus[ref].caps, &vmx_cpus[i].caps, &it)) {
+				bad++;
+				kprintf("vmx: cpu%u reports %s 0x%lx but cpu%u 0x%lx: the firmware set up CPUs differently\n",
+					i, it->name, vmx_caps_item_get(&vmx_cpus[i].caps, it), ref,
+					vmx_caps_item_get(&vmx_cpus[ref].caps, it));
+			}
+		}
+		ktap_check(s, "caps_and_feature_control_identical_on_all_cpus", bad == 0, "%u CPUs differ from cpu%u", bad, ref);
+	}
+	ktap_check(s, "no_pages_leaked", free_after == free_before, "free pages %lu before, %lu after", free_before,
+		   free_after);
+	report.vmx_ready = ready;
+}
