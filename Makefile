@@ -33,7 +33,7 @@ KASFLAGS := -g -I. -D__ASSEMBLY__
 KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
 KSRCS := $(wildcard boot/*.S) $(wildcard arch/x86_64/*.S) \
-	$(wildcard arch/x86_64/*.c) $(wildcard kernel/*.c) $(wildcard vmx/*.c)
+	$(wildcard arch/x86_64/*.c) $(wildcard kernel/*.c) $(wildcard vmx/*.S) $(wildcard vmx/*.c)
 KOBJS := $(patsubst %,$(BUILD)/obj/%.o,$(KSRCS))
 
 .PHONY: all iso toolchain

@@ -22,6 +22,7 @@
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/timer.h"
 #include "vmx/vmx.h"
+#include "vmx/guest.h"
 
 #define VMXBOOT_VERSION "0.1"
 #define MEM_TOP (4ULL << 30)   /* the allocator hands out identity-mapped RAM below 4 GiB */
@@ -117,6 +118,7 @@ void kmain(u32 magic, u64 mbi)
 	smp_init(&mb);                      /* INIT-SIPI-SIPI every listed CPU, in parallel */
 	smp_report();                       /* per-CPU table, KTAP suite "smp" */
 	vmx_run_all();                      /* VT-x on every CPU: detect, VMXON, VMCS lifecycle, VMXOFF */
+	vmx_guest_report();                 /* VMLAUNCH a tiny guest on every core, exits, VMRESUME */
 	inject_fault(opt.inject);           /* inject=...: must end in a panic report */
 	finish();                           /* KTAP, summary line, end of a test run */
 }

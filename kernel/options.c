@@ -9,11 +9,15 @@ struct options opt = {
 	.vmx = true,
 	.vmx_rounds = 3,
 	.vmx_cpus = { ~0ULL, ~0ULL, ~0ULL, ~0ULL },
+	.vmx_guest = true,
+	.vmx_exits = 100,
 };
 
 static const char *const modes[] = { "interactive", "test", 0 };
 static const char *const injects[] = { "none", "ud2", "guard", "overflow", "canary", 0 };
 static const char *const apics[] = { "auto", "xapic", "x2apic", 0 };
+
+static const char *const breaks[] = { "none", "guest_cr0", "guest_rip", "host_rip", "control", "link_pointer", 0 };
 
 static const struct cmdline_option table[] = {
 	{ "mode", CMDLINE_ENUM, &opt.mode, 0, 0, modes,
@@ -29,6 +33,10 @@ static const struct cmdline_option table[] = {
 	{ "vmx", CMDLINE_BOOL, &opt.vmx, 0, 0, 0, "off: skip VT-x" },
 	{ "vmx.rounds", CMDLINE_U64, &opt.vmx_rounds, 1, 1000, 0, "VMX lifecycle rounds per CPU" },
 	{ "vmx.cpus", CMDLINE_CPULIST, opt.vmx_cpus, 0, 0, 0, "CPUs (indexes) that run VT-x, e.g. 0,2-3" },
+	{ "vmx.guest", CMDLINE_BOOL, &opt.vmx_guest, 0, 0, 0, "off: no guest launch" },
+	{ "vmx.exits", CMDLINE_U64, &opt.vmx_exits, 0, 100000, 0, "CPUID and VMCALL exits timed per CPU" },
+	{ "vmx.break", CMDLINE_ENUM, &opt.vmx_break, 0, 0, breaks,
+	  "test: break one VMCS field so VM entry fails and must be diagnosed" },
 };
 
 int options_parse(const char *line)

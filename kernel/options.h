@@ -19,6 +19,9 @@ struct options {
 	bool vmx;
 	u64 vmx_rounds;
 	u64 vmx_cpus[CMDLINE_CPU_WORDS]; /* which CPUs run the VT-x lifecycle */
+	bool vmx_guest;                  /* launch the minimal guest */
+	u64 vmx_exits;                   /* CPUID/VMCALL exits timed per CPU */
+	unsigned vmx_break;              /* test: break one VMCS field (vmx/guest.h) */
 };
 extern struct options opt;
 

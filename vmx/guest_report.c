@@ -1,0 +1,104 @@
+/* The guest on every core, run and reported: KTAP suite "guest". */
+#include "vmx/guest.h"
+#include "vmx/vmx_errors.h"
+#include "kernel/format.h"
+#include "kernel/kprintf.h"
+#include "kernel/ktap.h"
+#include "kernel/options.h"
+#include "kernel/pmm.h"
+#include "kernel/report.h"
+#include "arch/x86_64/smp.h"
+
+static void ktap_cpu(struct ktap_node *c, const struct guest_cpu *g)
+{
+	if (opt.vmx_break) {
+		ktap_check(c, "vm_entry_fails_with_broken_field", !g->done && g->entry_failed,
+			   "vmx.break=%s: entry %s", vmx_break_names[opt.vmx_break],
+			   g->entry_failed ? "failed" : "did not fail");
+		ktap_check(c, "entry_failure_diagnosis_names_field", g->diag_named_break,
+			   "vmx.break=%s, diagnosis: %s", vmx_break_names[opt.vmx_break], g->diag);
+		return;
+	}
+	ktap_check(c, "vmlaunch_enters_guest", g->launched, "%s %s", g->entry_failure, g->diag);
+	ktap_check(c, "exits_in_expected_order", g->done && g->order_ok,
+		   "%s (CPUID %u, VMCALL %u, HLT %u exits)", g->unexpected, g->cpuid_exits, g->vmcall_exits,
+		   g->hlt_exits);
+	ktap_check(c, "guest_reaches_done", g->done, "stopped at %s: %s", g->fail_step, g->unexpected);
+	if (!g->done) {
+		ktap_add(c, "launch_state", KTAP_SKIP, "the guest did not finish");
+		return;
+	}
+	ktap_check(c, "second_vmlaunch_fails_error_4", g->second_launch_ok,
+		   "VMLAUNCH of a launched VMCS did not give VMfailValid 4");
+	ktap_check(c, "vmresume_after_vmclear_fails_error_5", g->resume_after_clear_ok,
+		   "VMRESUME of a cleared VMCS did not give VMfailValid 5");
+	ktap_check(c, "vmlaunch_after_vmclear_runs_again", g->relaunch_ok, "the relaunched guest did not reach done");
+}
+
+static void print_cpu(u32 i, const struct guest_cpu *g)
+{
+	if (g->done) {
+		kprintf("guest: cpu%u: VMLAUNCH -> %u exits (CPUID %u, VMCALL %u, HLT %u) -> done -> VMCLEAR -> VMXOFF\n",
+			i, g->exits, g->cpuid_exits, g->vmcall_exits, g->hlt_exits);
+		if (g->bench_n)
+			kprintf("guest: cpu%u: round trip in TSC cycles over %lu runs: CPUID exit min %lu median %lu, "
+				"VMCALL exit min %lu median %lu, native CPUID min %lu median %lu\n",
+				i, g->bench_n, g->cpuid_min, g->cpuid_med, g->vmcall_min, g->vmcall_med, g->native_min,
+				g->native_med);
+		return;
+	}
+	kprintf("guest: cpu%u: did not reach done (%s)\n", i, g->fail_step);
+	if (g->entry_failure[0])
+		kprintf("guest: cpu%u: VM entry failed: %s\n", i, g->entry_failure);
+	if (g->diag[0])
+		kprintf("guest: cpu%u: likely cause: %s\n", i, g->diag);
+	if (g->unexpected[0])
+		kprintf("guest: cpu%u: %s\n", i, g->unexpected);
+}
+
+void vmx_guest_report(void)
+{
+	if (!opt.vmx)
+		return;
+	struct ktap_node *s = ktap_group(0, "guest");
+	if (!opt.vmx_guest) {
+		ktap_set(s, KTAP_SKIP, "vmx.guest=off on the command line");
+		return;
+	}
+	u64 pages = ALIGN_UP((u64)cpu_count * sizeof(struct guest_cpu), PAGE_SIZE) / PAGE_SIZE;
+	guest_cpus = (struct guest_cpu *)(uintptr_t)page_alloc(pages);
+	static bool done[4096];
+	if (!guest_cpus || !vmx_cpus) {
+		ktap_add(s, "setup", KTAP_FAIL, "out of memory");
+		return;
+	}
+	u64 free_before = kernel_pmm.free_pages;
+	on_each_cpu(vmx_guest_job, 0, opt.vmx_cpus, true, ON_CPU_TIMEOUT_US * 4, 0, done);
+	u32 ready = 0, any = 0;
+	for (u32 i = 0; i < cpu_count; i++) {
+		const struct guest_cpu *g = &guest_cpus[i];
+		if (cpus[i].state != CPU_ONLINE || !vmx_cpus[i].det.usable)
+			continue;
+		any++;
+		char name[16];
+		ksnprintf(name, sizeof(name), "cpu%u", i);
+		struct ktap_node *c = ktap_group(s, name);
+		if (!done[i]) {
+			ktap_add(c, "answered", KTAP_FAIL, "CPU %u did not finish the guest job in time", i);
+			continue;
+		}
+		if (!g->ran) {
+			ktap_set(c, KTAP_SKIP, "the VMX lifecycle failed on this CPU");
+			continue;
+		}
+		print_cpu(i, g);
+		ktap_cpu(c, g);
+		ready += g->done && g->relaunch_ok;
+	}
+	if (!any)
+		ktap_set(s, KTAP_SKIP, "no CPU with usable VT-x");
+	ktap_check(s, "no_pages_leaked", kernel_pmm.free_pages == free_before, "free pages %lu before, %lu after",
+		   free_before, kernel_pmm.free_pages);
+	if (!opt.vmx_break)
+		report.vmx_ready = ready;   /* now: lifecycle including a guest launch */
+}
