@@ -111,6 +111,8 @@ ap_entry64:
 	movl $0xb, %eax
 	xorl %ecx, %ecx
 	cpuid
+	testw %bx, %bx			/* EBX[15:0] == 0: leaf 0xB not really there (SDM CPUID) */
+	jz 1f
 	movl %edx, %r8d			/* x2APIC ID */
 	jmp 2f
 1:	movl $1, %eax

@@ -65,12 +65,15 @@ struct acpi_rsdp_info {
 
 /* Checks the RSDP at p (len readable bytes): "RSD PTR ", 20-byte checksum,
  * and for revision >= 2 the length field (36..len) and extended checksum.
- * ACPI_ERR_EXT_CHECKSUM still fills out with the (checksummed) 1.0 part and
- * xsdt = 0, so a caller may carry on with the RSDT. */
+ * When only the 2.0 part is bad (ACPI_ERR_SHORT, _PAST_MAP, _EXT_CHECKSUM)
+ * out still holds the checksummed 1.0 part with xsdt = 0: rsdt != 0 tells
+ * a caller it may carry on with the RSDT. A 20-byte copy of a 2.0 RSDP
+ * (multiboot2 tag 14) is a good 1.0 RSDP. */
 enum acpi_status acpi_rsdp_check(const void *p, size_t len, struct acpi_rsdp_info *out);
 
 /* Looks for a valid RSDP on 16-byte boundaries in [start, start+len); bad
- * candidates are noted and skipped. */
+ * candidates are noted and skipped. With no fully valid one, the first whose
+ * 1.0 part is good is returned with its error (see acpi_rsdp_check). */
 enum acpi_status acpi_rsdp_scan(const struct acpi_mem *mem, u64 start, u64 len,
 				struct acpi_rsdp_info *out);
 
@@ -108,7 +111,8 @@ enum acpi_status acpi_root_entry(const struct acpi_mem *mem, const struct acpi_r
 				 u32 i, struct acpi_table *out);
 
 /* The index-th valid table with signature sig (4 chars); invalid ones with
- * that signature are noted and skipped. */
+ * that signature are noted and skipped, problems of other entries are left
+ * to acpi_root_entry (so that each find does not repeat them). */
 enum acpi_status acpi_find_table(const struct acpi_mem *mem, const struct acpi_root *root,
 				 const char *sig, u32 index, struct acpi_table *out);
 

@@ -902,6 +902,7 @@ static void fadt_qemu_pm1a_0x604(void **state)
 	(void)state;
 	struct tb t;
 	struct acpi_fadt_info fi;
+	/* q35-style: revision 3, 244 bytes, X_ fields filled in */
 	make_fadt(&t, 3, 244, 0x600, 0x7fe0040);
 	put_gas(t.b + 148, ACPI_GAS_IO, 32, 0x600);
 	put_gas(t.b + 172, ACPI_GAS_IO, 16, 0x604);
@@ -929,6 +930,15 @@ static void fadt_qemu_pm1a_0x604(void **state)
 	assert_int_equal(fi.reset_reg.space_id, ACPI_GAS_IO);
 	assert_int_equal(fi.reset_reg.address, 0xcf9);
 	assert_int_equal(fi.reset_value, 0x0f);
+
+	/* QEMU pc + SeaBIOS, as our boot logs show it: revision 1, 116 bytes */
+	make_fadt(&t, 1, 116, 0x600, 0x7fe0040);
+	assert_int_equal(acpi_parse_fadt(t.b, t.len, &fi), ACPI_OK);
+	assert_int_equal(fi.revision, 1);
+	assert_int_equal(fi.pm1a_cnt, 0x604);
+	assert_int_equal(fi.pm_tmr, 0x608);
+	assert_false(fi.pm_tmr_32bit);
+	assert_int_equal(fi.dsdt, 0x7fe0040);
 }
 
 static void fadt_bochs_pm1a_0xb004(void **state)
