@@ -113,3 +113,10 @@ debug: deps all iso
 	@qemu-system-x86_64 -machine pc -m 256M -smp $${SMP:-2} -cdrom $(ISO) -boot d -display none \
 		-serial file:$(BUILD)/debug-serial.log -no-reboot -s -S & \
 	gdb -q -x tools/gdbinit $(ELF); kill %1 2>/dev/null || true
+
+# ---- benchmarks: they print figures; nothing here passes or fails on timing ----
+.PHONY: bench-vmx bench-smp
+bench-vmx: deps all
+	@tools/bench-vmx.sh
+bench-smp: deps all
+	@python3 tools/bench-smp.py

@@ -119,6 +119,8 @@ void kmain(u32 magic, u64 mbi)
 	smp_report();                       /* per-CPU table, KTAP suite "smp" */
 	vmx_run_all();                      /* VT-x on every CPU: detect, VMXON, VMCS lifecycle, VMXOFF */
 	vmx_guest_report();                 /* VMLAUNCH a tiny guest on every core, exits, VMRESUME */
+	if (opt.bench_vmx)
+		vmx_bench();                    /* bench.vmx: figures only */
 	inject_fault(opt.inject);           /* inject=...: must end in a panic report */
 	finish();                           /* KTAP, summary line, end of a test run */
 }

@@ -35,6 +35,8 @@ static const struct cmdline_option table[] = {
 	{ "vmx.cpus", CMDLINE_CPULIST, opt.vmx_cpus, 0, 0, 0, "CPUs (indexes) that run VT-x, e.g. 0,2-3" },
 	{ "vmx.guest", CMDLINE_BOOL, &opt.vmx_guest, 0, 0, 0, "off: no guest launch" },
 	{ "vmx.exits", CMDLINE_U64, &opt.vmx_exits, 0, 100000, 0, "CPUID and VMCALL exits timed per CPU" },
+	{ "bench.vmx", CMDLINE_BOOL, &opt.bench_vmx, 0, 0, 0,
+	  "print VMX instruction cycles and the exit round trip (figures, not tests)" },
 	{ "vmx.break", CMDLINE_ENUM, &opt.vmx_break, 0, 0, breaks,
 	  "test: break one VMCS field so VM entry fails and must be diagnosed" },
 };
