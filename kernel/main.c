@@ -23,6 +23,7 @@
 #include "arch/x86_64/timer.h"
 #include "vmx/vmx.h"
 #include "vmx/guest.h"
+#include "vmx/conformance.h"
 
 #define VMXBOOT_VERSION "0.1"
 #define MEM_TOP (4ULL << 30)   /* the allocator hands out identity-mapped RAM below 4 GiB */
@@ -119,6 +120,7 @@ void kmain(u32 magic, u64 mbi)
 	smp_report();                       /* per-CPU table, KTAP suite "smp" */
 	vmx_run_all();                      /* VT-x on every CPU: detect, VMXON, VMCS lifecycle, VMXOFF */
 	vmx_guest_report();                 /* VMLAUNCH a tiny guest on every core, exits, VMRESUME */
+	vmx_conformance_run();              /* every VMX failure path, checked against the SDM */
 	if (opt.bench_vmx)
 		vmx_bench();                    /* bench.vmx: figures only */
 	inject_fault(opt.inject);           /* inject=...: must end in a panic report */

@@ -62,6 +62,9 @@ struct guest_cpu {
 };
 
 long vmx_guest_job(void *arg);
+/* With a VMCS current and set up by vmcs_setup_guest: VMLAUNCH and run the
+ * stub (no benchmark) to "done". Used by the conformance suite. */
+bool guest_launch_to_done(const struct vmx_caps *caps, u64 stack_top);
 void vmx_guest_report(void);
 extern struct guest_cpu *guest_cpus;
 

@@ -1,0 +1,481 @@
+/*
+ * The VMX conformance suite. Each case sets up its precondition for real,
+ * executes the instruction through a _safe wrapper, checks the exact outcome
+ * (#UD / #GP / VMfailInvalid / VMfailValid N) and leaves the CPU clean: out
+ * of VMX operation, CR0/CR4 restored, pages freed. An error number exists
+ * only while a VMCS is current, so cases that expect one make a VMCS current
+ * first; the table says which state each case runs in.
+ */
+#include <stdarg.h>
+#include "vmx/conformance.h"
+#include "vmx/vmx.h"
+#include "vmx/guest.h"
+#include "vmx/vmx_errors.h"
+#include "vmx/vmcs_fields.h"
+#include "kernel/format.h"
+#include "kernel/kprintf.h"
+#include "kernel/ktap.h"
+#include "kernel/options.h"
+#include "kernel/pmm.h"
+#include "kernel/platform.h"
+#include "kernel/lib.h"
+#include "arch/x86_64/smp.h"
+
+/* the state a case runs in (README.md, "conformance cases") */
+enum state { OUTSIDE, VMXE_ONLY, ROOT, ROOT_VMCS };
+
+#define MAX_CASES 64
+struct case_result {
+	const char *name;
+	enum ktap_result r;
+	char detail[120];
+};
+
+struct ctx {
+	struct vmx_cpu *v;
+	const struct vmx_caps *c;
+	u32 rev;
+	u64 width_bit;          /* first physical-address bit beyond the width */
+	u64 cr0, cr4;
+	u64 on, a, b, bitmap, stack;
+	bool in_vmx;
+	struct case_result *res;   /* this CPU's slot in conf[] */
+	u32 n;
+};
+
+struct conf_cpu {
+	struct case_result res[MAX_CASES];
+	u32 n;
+	bool clean;
+	char clean_detail[120];
+};
+static struct conf_cpu *conf;
+
+/* ---- recording ---- */
+
+static void record(struct ctx *x, const char *name, enum ktap_result r, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void record(struct ctx *x, const char *name, enum ktap_result r, const char *fmt, ...)
+{
+	if (x->n >= MAX_CASES)
+		return;
+	struct case_result *cr = &x->res[x->n++];
+	cr->name = name;
+	cr->r = r;
+	cr->detail[0] = 0;
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		kvsnprintf(cr->detail, sizeof(cr->detail), fmt, ap);
+		va_end(ap);
+	}
+}
+
+static void expect(struct ctx *x, const char *name, struct vmx_result got, enum vmx_status st, u32 num)
+{
+	char g[64], w[64];
+	struct vmx_result want = { st, st == VMX_FAIL_VALID ? num : 0, st == VMX_FAULT ? (int)num : 0 };
+	vmx_result_str(got, g, sizeof(g));
+	vmx_result_str(want, w, sizeof(w));
+	if (vmx_result_is(got, st, num))
+		record(x, name, KTAP_PASS, 0);
+	else
+		record(x, name, KTAP_FAIL, "expected %s, got %s", w, g);
+}
+
+/* ---- state changes ---- */
+
+static bool set_vmxe(struct ctx *x)
+{
+	struct vmx_fixed f0 = vmx_fixed_apply(x->cr0, x->c->cr0_fixed0, x->c->cr0_fixed1);
+	struct vmx_fixed f4 = vmx_fixed_apply(x->cr4 | CR4_VMXE, x->c->cr4_fixed0, x->c->cr4_fixed1);
+	return !write_cr0_safe(f0.value) && !write_cr4_safe(f4.value);
+}
+
+static void restore(struct ctx *x)
+{
+	if (x->in_vmx) {
+		u64 cur = ~0ULL;
+		vmptrst_safe(&cur);
+		if (cur != ~0ULL)
+			vmclear_safe(cur);
+		if (vmx_ok(vmxoff_safe()))
+			x->in_vmx = false;
+	}
+	write_cr4_safe(x->cr4);
+	write_cr0_safe(x->cr0);
+	vmx_region_init(x->on, x->rev);
+	vmx_region_init(x->a, x->rev);
+	vmx_region_init(x->b, x->rev);
+}
+
+static bool enter(struct ctx *x, enum state s)
+{
+	restore(x);
+	if (s == OUTSIDE)
+		return true;
+	if (!set_vmxe(x))
+		return false;
+	if (s == VMXE_ONLY)
+		return true;
+	if (!vmx_ok(vmxon_safe(x->on)))
+		return false;
+	x->in_vmx = true;
+	if (s == ROOT)
+		return true;
+	return vmx_ok(vmclear_safe(x->a)) && vmx_ok(vmptrld_safe(x->a));
+}
+
+/* ---- the cases ---- */
+
+static void outside_cases(struct ctx *x)
+{
+	u64 v;
+	enter(x, OUTSIDE);
+	expect(x, "vmxon_with_cr4_vmxe_clear_ud", vmxon_safe(x->on), VMX_FAULT, VEC_UD);
+	expect(x, "vmxoff_outside_vmx_ud", vmxoff_safe(), VMX_FAULT, VEC_UD);
+	expect(x, "vmclear_outside_vmx_ud", vmclear_safe(x->a), VMX_FAULT, VEC_UD);
+	expect(x, "vmptrld_outside_vmx_ud", vmptrld_safe(x->a), VMX_FAULT, VEC_UD);
+	expect(x, "vmptrst_outside_vmx_ud", vmptrst_safe(&v), VMX_FAULT, VEC_UD);
+	expect(x, "vmread_outside_vmx_ud", vmread_safe(VMCS_GUEST_CR3, &v), VMX_FAULT, VEC_UD);
+	expect(x, "vmwrite_outside_vmx_ud", vmwrite_safe(VMCS_GUEST_CR3, 0), VMX_FAULT, VEC_UD);
+	expect(x, "vmlaunch_outside_vmx_ud", vmlaunch_fail_safe(), VMX_FAULT, VEC_UD);
+	expect(x, "vmresume_outside_vmx_ud", vmresume_fail_safe(), VMX_FAULT, VEC_UD);
+}
+
+static void vmxon_cases(struct ctx *x)
+{
+	/* CR0.NE is required by IA32_VMX_CR0_FIXED0 on every VT-x CPU (SDM A.7) */
+	if (x->c->cr0_fixed0 & CR0_NE) {
+		enter(x, VMXE_ONLY);
+		int e = write_cr0_safe(read_cr0() & ~CR0_NE);
+		struct vmx_result r = vmxon_safe(x->on);
+		x->in_vmx = vmx_ok(r);
+		if (e)
+			record(x, "vmxon_cr0_fixed_bit_clear_gp", KTAP_FAIL, "could not clear CR0.NE (vector %d)", e);
+		else
+			expect(x, "vmxon_cr0_fixed_bit_clear_gp", r, VMX_FAULT, VEC_GP);
+	} else {
+		record(x, "vmxon_cr0_fixed_bit_clear_gp", KTAP_SKIP, "CR0_FIXED0 does not require NE");
+	}
+	u64 other = x->c->cr4_fixed0 & ~CR4_VMXE;
+	if (other) {
+		enter(x, VMXE_ONLY);
+		int e = write_cr4_safe(read_cr4() & ~(other & -other));
+		struct vmx_result r = vmxon_safe(x->on);
+		x->in_vmx = vmx_ok(r);
+		if (e)
+			record(x, "vmxon_cr4_fixed_bit_clear_gp", KTAP_FAIL, "could not clear CR4 bit (vector %d)", e);
+		else
+			expect(x, "vmxon_cr4_fixed_bit_clear_gp", r, VMX_FAULT, VEC_GP);
+	} else {
+		record(x, "vmxon_cr4_fixed_bit_clear_gp", KTAP_SKIP,
+		       "CR4_FIXED0 0x%lx requires no bit but VMXE: nothing else to violate", x->c->cr4_fixed0);
+	}
+	enter(x, VMXE_ONLY);
+	struct vmx_result r = vmxon_safe(x->on + 0x10);
+	x->in_vmx = vmx_ok(r);
+	expect(x, "vmxon_unaligned_pointer_fail_invalid", r, VMX_FAIL_INVALID, 0);
+	enter(x, VMXE_ONLY);
+	r = vmxon_safe(x->on | x->width_bit);
+	x->in_vmx = vmx_ok(r);
+	expect(x, "vmxon_pointer_beyond_width_fail_invalid", r, VMX_FAIL_INVALID, 0);
+	enter(x, VMXE_ONLY);
+	vmx_region_init(x->on, x->rev ^ 1);
+	r = vmxon_safe(x->on);
+	x->in_vmx = vmx_ok(r);
+	expect(x, "vmxon_wrong_revision_fail_invalid", r, VMX_FAIL_INVALID, 0);
+	u64 fc = x->v->in.feature_control;
+	if ((fc & FEATURE_CONTROL_LOCK) && (fc & FEATURE_CONTROL_VMXON_OUTSIDE_SMX))
+		record(x, "vmxon_feature_control_disabled_gp", KTAP_SKIP,
+		       "IA32_FEATURE_CONTROL is 0x%lx: locked with VMXON enabled; only a reset can change it", fc);
+	else
+		record(x, "vmxon_feature_control_disabled_gp", KTAP_SKIP,
+		       "IA32_FEATURE_CONTROL 0x%lx cannot be arranged locked-off here", fc);
+}
+
+/* Bochs 2.7 stops the whole emulator on VMCALL in VMX root operation
+ * ("VMCALL: not implemented yet" panic): a known deviation, not executed there. */
+static bool bochs_vmcall(struct ctx *x, const char *name, const char *want)
+{
+	if (platform.kind != PLATFORM_BOCHS)
+		return true;
+	record(x, name, KTAP_XFAIL, "SDM 31.3 VMCALL: expected %s, Bochs 2.7 panics (not implemented); not run", want);
+	return false;
+}
+
+static void root_cases(struct ctx *x)
+{
+	u64 v = 0;
+	enter(x, ROOT);
+	expect(x, "vmxon_in_root_no_vmcs_fail_invalid", vmxon_safe(x->on), VMX_FAIL_INVALID, 0);
+	expect(x, "vmread_no_current_vmcs_fail_invalid", vmread_safe(VMCS_GUEST_CR3, &v), VMX_FAIL_INVALID, 0);
+	expect(x, "vmwrite_no_current_vmcs_fail_invalid", vmwrite_safe(VMCS_GUEST_CR3, 0), VMX_FAIL_INVALID, 0);
+	struct vmx_result r = vmptrst_safe(&v);
+	if (vmx_ok(r) && v == ~0ULL)
+		record(x, "vmptrst_no_current_vmcs_all_ones", KTAP_PASS, 0);
+	else
+		record(x, "vmptrst_no_current_vmcs_all_ones", KTAP_FAIL, "VMPTRST gave 0x%lx", v);
+	if (bochs_vmcall(x, "vmcall_in_root_no_vmcs_fail_invalid", "VMfailInvalid"))
+		expect(x, "vmcall_in_root_no_vmcs_fail_invalid", vmcall_root_safe(), VMX_FAIL_INVALID, 0);
+
+	enter(x, ROOT_VMCS);
+	expect(x, "vmxon_in_root_with_vmcs_error_15", vmxon_safe(x->on), VMX_FAIL_VALID, VMXERR_VMXON_IN_VMX_ROOT);
+	if (bochs_vmcall(x, "vmcall_in_root_error_1", "VMfailValid 1"))
+		expect(x, "vmcall_in_root_error_1", vmcall_root_safe(), VMX_FAIL_VALID, VMXERR_VMCALL_IN_VMX_ROOT);
+	expect(x, "vmclear_unaligned_error_2", vmclear_safe(x->b + 8), VMX_FAIL_VALID, VMXERR_VMCLEAR_INVALID_ADDRESS);
+	expect(x, "vmclear_beyond_width_error_2", vmclear_safe(x->b | x->width_bit), VMX_FAIL_VALID,
+	       VMXERR_VMCLEAR_INVALID_ADDRESS);
+	expect(x, "vmclear_vmxon_pointer_error_3", vmclear_safe(x->on), VMX_FAIL_VALID, VMXERR_VMCLEAR_VMXON_POINTER);
+	expect(x, "vmptrld_unaligned_error_9", vmptrld_safe(x->b + 8), VMX_FAIL_VALID, VMXERR_VMPTRLD_INVALID_ADDRESS);
+	expect(x, "vmptrld_beyond_width_error_9", vmptrld_safe(x->b | x->width_bit), VMX_FAIL_VALID,
+	       VMXERR_VMPTRLD_INVALID_ADDRESS);
+	expect(x, "vmptrld_vmxon_pointer_error_10", vmptrld_safe(x->on), VMX_FAIL_VALID, VMXERR_VMPTRLD_VMXON_POINTER);
+	vmx_region_init(x->b, x->rev ^ 1);
+	expect(x, "vmptrld_wrong_revision_error_11", vmptrld_safe(x->b), VMX_FAIL_VALID, VMXERR_VMPTRLD_INCORRECT_REVISION_ID);
+	/* index 511 of the 16-bit control fields: beyond any CPU's VMCS_ENUM */
+	expect(x, "vmread_unsupported_field_error_12", vmread_safe(0x03fe, &v), VMX_FAIL_VALID,
+	       VMXERR_UNSUPPORTED_VMCS_COMPONENT);
+	expect(x, "vmwrite_unsupported_field_error_12", vmwrite_safe(0x03fe, 0), VMX_FAIL_VALID,
+	       VMXERR_UNSUPPORTED_VMCS_COMPONENT);
+	r = vmwrite_safe(VMCS_EXIT_REASON, 1);
+	if (vmx_decode_misc(x->c->misc).vmwrite_any_field) {
+		if (vmx_ok(r))
+			record(x, "vmwrite_readonly_field_ok_with_misc_bit29", KTAP_PASS, 0);
+		else
+			expect(x, "vmwrite_readonly_field_ok_with_misc_bit29", r, VMX_SUCCEED, 0);
+	} else {
+		expect(x, "vmwrite_readonly_field_error_13", r, VMX_FAIL_VALID, VMXERR_VMWRITE_READONLY_COMPONENT);
+	}
+}
+
+/* Fields whose written value need not read back unchanged, and why */
+static u64 roundtrip_mask(u32 enc, u64 width_mask)
+{
+	/* guest access rights: bits 11:8 and 31:17 are reserved, a CPU may drop them (SDM 25.4.1) */
+	if (enc >= VMCS_GUEST_ES_ACCESS_RIGHTS && enc <= VMCS_GUEST_TR_ACCESS_RIGHTS)
+		return 0x1f0ff;
+	return width_mask;
+}
+
+static void enum_cases(struct ctx *x)
+{
+	enter(x, ROOT_VMCS);
+	bool any_ro = vmx_decode_misc(x->c->misc).vmwrite_any_field;
+	u32 highest = 0, accepted = 0, bad = 0, first_bad = 0;
+	u64 first_got = 0, first_want = 0;
+	for (u32 width = 0; width < 4; width++)
+		for (u32 type = 0; type < 4; type++)
+			for (u32 index = 0; index < 512; index++) {
+				u32 enc = (width << 13) | (type << 10) | (index << 1);
+				u64 orig;
+				if (!vmx_ok(vmread_safe(enc, &orig)))
+					continue;
+				accepted++;
+				if (index > highest)
+					highest = index;
+				if (enc == VMCS_VM_INSTRUCTION_ERROR || (type == 1 && !any_ro))
+					continue;   /* read-only: not written (see README) */
+				u64 wmask = width == 0 ? 0xffff : width == 2 ? 0xffffffff : ~0ULL;
+				u64 want = 0x5a5aa5a55a5aa5a5ULL & roundtrip_mask(enc, wmask), got = 0;
+				vmwrite_safe(enc, want);
+				vmread_safe(enc, &got);
+				vmwrite_safe(enc, orig);
+				if ((got & roundtrip_mask(enc, wmask)) != want && !bad++) {
+					first_bad = enc;
+					first_got = got;
+					first_want = want;
+				}
+			}
+	u32 enum_hi = vmx_vmcs_enum_highest_index(x->c->vmcs_enum);
+	if (bad)
+		record(x, "every_readable_field_roundtrips", KTAP_FAIL,
+		       "%u of %u fields differ; first 0x%x: wrote 0x%lx, read 0x%lx", bad, accepted, first_bad,
+		       first_want, first_got);
+	else
+		record(x, "every_readable_field_roundtrips", KTAP_PASS, 0);
+	if (highest == enum_hi)
+		record(x, "highest_field_index_matches_vmcs_enum", KTAP_PASS, 0);
+	else if (platform.kind == PLATFORM_BOCHS)
+		/* Bochs 2.7 reports a compile-time VMX_HIGHEST_VMCS_ENCODING, not what the model supports */
+		record(x, "highest_field_index_matches_vmcs_enum", KTAP_XFAIL,
+		       "SDM A.9: expected highest accepted index 0x%x (VMCS_ENUM), Bochs accepts up to 0x%x",
+		       enum_hi, highest);
+	else
+		record(x, "highest_field_index_matches_vmcs_enum", KTAP_FAIL,
+		       "highest accepted index 0x%x, VMCS_ENUM says 0x%x", highest, enum_hi);
+}
+
+static void launch_cases(struct ctx *x)
+{
+	struct guest_setup gs = { .guest_stack_top = x->stack + PAGE_SIZE, .msr_bitmap_pa = x->bitmap };
+	enter(x, ROOT_VMCS);
+	if (!vmcs_setup_guest(x->c, &gs, BREAK_NONE)) {
+		record(x, "guest_setup", KTAP_FAIL, "%s", gs.error);
+		return;
+	}
+	struct guest_regs regs = { 0 };
+	u64 f = vmx_enter(&regs, true);
+	expect(x, "vmresume_clear_vmcs_error_5", f ? vmx_decode_flags(f, 0) : (struct vmx_result){ 0, 0, 0 },
+	       VMX_FAIL_VALID, VMXERR_VMRESUME_NONLAUNCHED_VMCS);
+	bool ran = guest_launch_to_done(x->c, gs.guest_stack_top);
+	record(x, "vmlaunch_clear_vmcs_runs_guest", ran ? KTAP_PASS : KTAP_FAIL, "the guest did not reach done");
+	if (ran) {
+		f = vmx_enter(&regs, false);
+		expect(x, "vmlaunch_launched_vmcs_error_4", f ? vmx_decode_flags(f, 0) : (struct vmx_result){ 0, 0, 0 },
+		       VMX_FAIL_VALID, VMXERR_VMLAUNCH_NONCLEAR_VMCS);
+		vmclear_safe(x->a);
+		vmptrld_safe(x->a);
+		vmcs_reset_guest(&gs);
+		record(x, "vmlaunch_after_vmclear_runs_again",
+		       guest_launch_to_done(x->c, gs.guest_stack_top) ? KTAP_PASS : KTAP_FAIL, "no");
+		/* launched VMCS, VMXOFF and VMXON without VMCLEAR, reload, VMRESUME (SDM 31.3: error 6) */
+		vmxoff_safe();
+		vmxon_safe(x->on);
+		vmptrld_safe(x->a);
+		f = vmx_enter(&regs, true);
+		struct vmx_result r = f ? vmx_decode_flags(f, 0) : (struct vmx_result){ 0, 0, 0 };
+		if (vmx_result_is(r, VMX_FAIL_VALID, VMXERR_VMRESUME_AFTER_VMXOFF)) {
+			record(x, "vmresume_after_vmxoff_vmxon_error_6", KTAP_PASS, 0);
+		} else {
+			char g[64];
+			vmx_result_str(r, g, sizeof(g));
+			record(x, "vmresume_after_vmxoff_vmxon_error_6", KTAP_XFAIL,
+			       "SDM 31.3 VMRESUME: expected VMfailValid 6, CPU returned %s", g);
+			if (vmx_ok(r))   /* it entered the guest: let it finish */
+				restore(x);
+		}
+	}
+	/* exactly one broken thing per case: controls, then host state */
+	static const struct { const char *name; unsigned brk; u32 err; } broken[] = {
+		{ "entry_invalid_control_error_7", BREAK_CONTROL, VMXERR_ENTRY_INVALID_CONTROL_FIELD },
+		{ "entry_noncanonical_host_rip_error_8", BREAK_HOST_RIP, VMXERR_ENTRY_INVALID_HOST_STATE_FIELD },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(broken); i++) {
+		enter(x, ROOT_VMCS);
+		if (!vmcs_setup_guest(x->c, &gs, broken[i].brk)) {
+			record(x, broken[i].name, KTAP_FAIL, "%s", gs.error);
+			continue;
+		}
+		memset(&regs, 0, sizeof(regs));
+		f = vmx_enter(&regs, false);
+		expect(x, broken[i].name, f ? vmx_decode_flags(f, 0) : (struct vmx_result){ 0, 0, 0 }, VMX_FAIL_VALID,
+		       broken[i].err);
+	}
+}
+
+static void caps_cases(struct ctx *x)
+{
+	const struct vmx_caps *c = x->c;
+	struct vmx_basic b = vmx_decode_basic(c->basic);
+	record(x, "caps_basic_bit31_clear_size_in_range", !b.bit31 && b.region_size && b.region_size <= 4096 ?
+	       KTAP_PASS : KTAP_FAIL, "VMX_BASIC 0x%lx", c->basic);
+	bool ok = true;
+	for (int k = 0; k < VMX_CTL_NR; k++) {
+		if (k == VMX_CTL_PROCBASED2 && !(vmx_decode_ctls(vmx_caps_ctl_msr(c, VMX_CTL_PROCBASED)).allowed1 >> 31))
+			continue;
+		struct vmx_ctls ct = vmx_decode_ctls(vmx_caps_ctl_msr(c, (enum vmx_ctl_kind)k));
+		ok &= (ct.allowed0 & ~ct.allowed1) == 0;
+	}
+	/* the non-TRUE MSRs keep their default-1 bits (SDM A.2) */
+	ok &= ((u32)c->pinbased & 0x16) == 0x16 && ((u32)c->procbased & 0x0401e172) == 0x0401e172 &&
+	      ((u32)c->exit & 0x36dff) == 0x36dff && ((u32)c->entry & 0x11ff) == 0x11ff;
+	record(x, "caps_controls_must_be_1_within_may_be_1", ok ? KTAP_PASS : KTAP_FAIL, "a control MSR is inconsistent");
+	record(x, "caps_fixed0_subset_of_fixed1", !(c->cr0_fixed0 & ~c->cr0_fixed1) && !(c->cr4_fixed0 & ~c->cr4_fixed1) ?
+	       KTAP_PASS : KTAP_FAIL, "CR0 0x%lx/0x%lx CR4 0x%lx/0x%lx", c->cr0_fixed0, c->cr0_fixed1, c->cr4_fixed0,
+	       c->cr4_fixed1);
+	record(x, "caps_misc_reserved_bits_clear", !(c->misc & VMX_MISC_RESERVED) ? KTAP_PASS : KTAP_FAIL,
+	       "VMX_MISC 0x%lx", c->misc);
+}
+
+static long conformance_job(void *arg)
+{
+	(void)arg;
+	u32 me = this_cpu()->index;
+	struct conf_cpu *out = &conf[me];
+	static struct ctx ctxs[256];
+	if (me >= 256)
+		return 0;
+	struct ctx *x = &ctxs[me];
+	memset(x, 0, sizeof(*x));
+	x->v = &vmx_cpus[me];
+	x->c = &x->v->caps;
+	x->cr0 = read_cr0();
+	x->cr4 = read_cr4();
+	x->res = out->res;
+	x->on = page_alloc(1);
+	x->a = page_alloc(1);
+	x->b = page_alloc(1);
+	x->bitmap = page_alloc(1);
+	x->stack = page_alloc(1);
+	outside_cases(x);
+	if (!x->v->det.usable || !x->v->completed || !x->on || !x->a || !x->b || !x->bitmap || !x->stack) {
+		record(x, "vmx_cases", KTAP_SKIP, "%s", !x->v->det.usable ? vmx_detect_reason_text(x->v->det.verdict)
+					: "the VMX lifecycle failed on this CPU");
+	} else {
+		x->rev = vmx_decode_basic(x->c->basic).revision_id;
+		x->width_bit = 1ULL << vmx_phys_addr_bits(x->c->cpuid_80000008_eax);
+		vmxon_cases(x);
+		root_cases(x);
+		enum_cases(x);
+		launch_cases(x);
+		caps_cases(x);
+	}
+	restore(x);
+	u64 pages[] = { x->on, x->a, x->b, x->bitmap, x->stack };
+	for (size_t i = 0; i < ARRAY_SIZE(pages); i++)
+		if (pages[i])
+			page_free(pages[i], 1);
+	out->n = x->n;
+	struct vmx_result off = vmxoff_safe();
+	out->clean = !x->in_vmx && read_cr0() == x->cr0 && read_cr4() == x->cr4 && off.status == VMX_FAULT;
+	ksnprintf(out->clean_detail, sizeof(out->clean_detail), "CR0 0x%lx (was 0x%lx) CR4 0x%lx (was 0x%lx)",
+		  read_cr0(), x->cr0, read_cr4(), x->cr4);
+	return 1;
+}
+
+void vmx_conformance_run(void)
+{
+	struct ktap_node *s = ktap_group(0, "conformance");
+	if (!opt.vmx || !vmx_cpus) {
+		ktap_set(s, KTAP_SKIP, "vmx=off");
+		return;
+	}
+	u64 pages = ALIGN_UP((u64)cpu_count * sizeof(struct conf_cpu), PAGE_SIZE) / PAGE_SIZE;
+	conf = (struct conf_cpu *)(uintptr_t)page_alloc(pages);
+	static bool done[4096];
+	if (!conf) {
+		ktap_add(s, "setup", KTAP_FAIL, "out of memory");
+		return;
+	}
+	u64 free_before = kernel_pmm.free_pages;
+	on_each_cpu(conformance_job, 0, opt.vmx_cpus, true, ON_CPU_TIMEOUT_US * 4, 0, done);
+	u32 pass = 0, fail = 0, skip = 0, xfail = 0;
+	for (u32 i = 0; i < cpu_count; i++) {
+		if (cpus[i].state != CPU_ONLINE || !(opt.vmx_cpus[i / 64] & (1ULL << (i % 64))))
+			continue;
+		char name[16];
+		ksnprintf(name, sizeof(name), "cpu%u", i);
+		struct ktap_node *g = ktap_group(s, name);
+		if (!done[i]) {
+			ktap_add(g, "answered", KTAP_FAIL, "CPU %u did not finish the suite in time", i);
+			continue;
+		}
+		for (u32 k = 0; k < conf[i].n; k++) {
+			const struct case_result *cr = &conf[i].res[k];
+			ktap_add(g, cr->name, cr->r, cr->r == KTAP_PASS ? 0 : "%s", cr->detail);
+			pass += cr->r == KTAP_PASS;
+			fail += cr->r == KTAP_FAIL;
+			skip += cr->r == KTAP_SKIP;
+			xfail += cr->r == KTAP_XFAIL;
+			if (cr->r == KTAP_FAIL)
+				kprintf("conformance: cpu%u: %s: %s\n", i, cr->name, cr->detail);
+		}
+		ktap_check(g, "left_out_of_vmx_with_cr0_cr4_restored", conf[i].clean, "%s", conf[i].clean_detail);
+	}
+	ktap_check(s, "no_pages_leaked", kernel_pmm.free_pages == free_before, "free pages %lu before, %lu after",
+		   free_before, kernel_pmm.free_pages);
+	page_free((u64)(uintptr_t)conf, pages);
+	kprintf("conformance: %u passed, %u failed, %u skipped, %u expected failures (all CPUs)\n", pass, fail, skip,
+		xfail);
+}
