@@ -304,5 +304,7 @@ out:
 			page_free(pages[i], 1);
 	if (samples)
 		page_free(samples, sample_pages * 3);
+	struct vmx_result off = vmxoff_safe();   /* #UD now: out of VMX operation */
+	g->left_clean = off.status == VMX_FAULT && off.vector == VEC_UD && read_cr0() == cr0 && read_cr4() == cr4;
 	return g->done;
 }

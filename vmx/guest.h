@@ -59,6 +59,7 @@ struct guest_cpu {
 	u64 cpuid_min, cpuid_med, vmcall_min, vmcall_med, native_min, native_med;
 	u64 bench_n;
 	char fail_step[64];
+	bool left_clean;            /* out of VMX operation, CR0/CR4 restored */
 };
 
 long vmx_guest_job(void *arg);

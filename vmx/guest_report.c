@@ -93,6 +93,8 @@ void vmx_guest_report(void)
 		}
 		print_cpu(i, g);
 		ktap_cpu(c, g);
+		ktap_check(c, "left_out_of_vmx_with_cr0_cr4_restored", g->left_clean,
+			   "after the guest: still in VMX operation, or CR0/CR4 differ");
 		ready += g->done && g->relaunch_ok;
 	}
 	if (!any)
