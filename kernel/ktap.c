@@ -54,7 +54,10 @@ static struct ktap_node *new_node(struct ktap_node *parent, const char *name)
 	}
 	struct ktap_node *n = &pool[used++];
 	memset(n, 0, sizeof(*n));
-	ksnprintf(n->name, sizeof(n->name), "%s", name);
+	ksnprintf(n->name, sizeof(n->name), "%s", name && *name ? name : "unnamed");
+	for (char *c = n->name; *c; c++)   /* names are [a-z0-9_]+: nothing may fake KTAP syntax */
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
+			*c = *c >= 'A' && *c <= 'Z' ? (char)(*c - 'A' + 'a') : '_';
 	n->parent = parent;
 	if (parent->last)
 		parent->last->next = n;
@@ -86,7 +89,14 @@ void ktap_set(struct ktap_node *n, enum ktap_result r, const char *fmt, ...)
 	if (!n)
 		return;
 	va_start(ap, fmt);
-	vset(n, r, fmt, ap);
+	if (r == KTAP_FAIL && n->first) {
+		/* counts are over leaves: a failed group gets a failed leaf saying why */
+		struct ktap_node *k = new_node(n, "group_failed");
+		if (k)
+			vset(k, KTAP_FAIL, fmt, ap);
+	} else {
+		vset(n, r, fmt, ap);
+	}
 	va_end(ap);
 }
 

@@ -17,7 +17,7 @@ enum ktap_result {
 	KTAP_XFAIL,
 };
 
-#define KTAP_NAME_MAX 40
+#define KTAP_NAME_MAX 64
 #define KTAP_REASON_MAX 160
 
 struct ktap_node {

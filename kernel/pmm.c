@@ -85,8 +85,8 @@ void pmm_reserve_range(struct pmm *p, u64 start, u64 end)
 
 u64 pmm_alloc(struct pmm *p, u64 n, u64 align_pages)
 {
-	if (!n || !align_pages || n > p->npages)
-		return 0;
+	if (!n || !align_pages || (align_pages & (align_pages - 1)) || n > p->npages)
+		return 0;   /* alignment must be a power of two */
 	lock(p);
 	for (int pass = 0; pass < 2; pass++) {
 		u64 i = pass ? 0 : p->hint;

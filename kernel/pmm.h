@@ -24,7 +24,7 @@ struct pmm {
 void pmm_init(struct pmm *p, u64 base, u64 npages, u64 *bitmap);
 void pmm_add_range(struct pmm *p, u64 start, u64 end);      /* make RAM pages free */
 void pmm_reserve_range(struct pmm *p, u64 start, u64 end);  /* take pages out */
-/* n contiguous zeroed pages aligned to align_pages; 0 when none. */
+/* n contiguous zeroed pages aligned to align_pages (a power of two); 0 when none. */
 u64 pmm_alloc(struct pmm *p, u64 n, u64 align_pages);
 void pmm_free(struct pmm *p, u64 addr, u64 n);
 bool pmm_is_free(const struct pmm *p, u64 addr);

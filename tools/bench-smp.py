@@ -108,7 +108,7 @@ def combine(runs):
     c["spread"] = median([max(r["arrivals"]) - min(r["arrivals"]) if r["arrivals"] else None for r in runs])
     for k in ("init_us", "sipi_us", "aps"):
         c[k] = first[k]
-    c["second"] = sum(r["second"] or 0 for r in runs)
+    c["second"] = median([r["second"] for r in runs])
     c["problems"] = [r["emu_tail"] for r in runs if not r["emu_ok"]]
     return c
 

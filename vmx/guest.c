@@ -267,6 +267,8 @@ long vmx_guest_job(void *arg)
 	}
 	ksnprintf(g->fail_step, sizeof(g->fail_step), "guest run");
 	g->done = run_guest(&r, c, brk);
+	if (brk && !g->entry_failed)   /* the CPU took the broken VMCS: say what we would have expected */
+		diagnose(g, c, (struct vmx_result){ VMX_SUCCEED, 0, 0 }, brk);
 	g->order_ok = g->done && g->cpuid_exits == 1 + n && g->vmcall_exits == 2 + n && g->hlt_exits == 1;
 	if (!g->done)
 		goto out;

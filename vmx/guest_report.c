@@ -6,15 +6,22 @@
 #include "kernel/ktap.h"
 #include "kernel/options.h"
 #include "kernel/pmm.h"
+#include "kernel/platform.h"
 #include "kernel/report.h"
 #include "arch/x86_64/smp.h"
 
 static void ktap_cpu(struct ktap_node *c, const struct guest_cpu *g)
 {
 	if (opt.vmx_break) {
-		ktap_check(c, "vm_entry_fails_with_broken_field", !g->done && g->entry_failed,
-			   "vmx.break=%s: entry %s", vmx_break_names[opt.vmx_break],
-			   g->entry_failed ? "failed" : "did not fail");
+		if (!g->entry_failed && opt.vmx_break == BREAK_GUEST_RIP && platform.kind == PLATFORM_BOCHS)
+			/* Bochs 2.7 checks only bits 63:32 of guest RIP outside 64-bit mode */
+			ktap_add(c, "vm_entry_fails_with_broken_field", KTAP_XFAIL,
+				 "SDM 27.3.1.4: expected a VM-entry failure for a non-canonical guest RIP, "
+				 "Bochs entered the guest (%s)", g->unexpected);
+		else
+			ktap_check(c, "vm_entry_fails_with_broken_field", !g->done && g->entry_failed,
+				   "vmx.break=%s: entry %s", vmx_break_names[opt.vmx_break],
+				   g->entry_failed ? "failed" : "did not fail");
 		ktap_check(c, "entry_failure_diagnosis_names_field", g->diag_named_break,
 			   "vmx.break=%s, diagnosis: %s", vmx_break_names[opt.vmx_break], g->diag);
 		return;
@@ -58,9 +65,11 @@ static void print_cpu(u32 i, const struct guest_cpu *g)
 
 void vmx_guest_report(void)
 {
-	if (!opt.vmx)
-		return;
 	struct ktap_node *s = ktap_group(0, "guest");
+	if (!opt.vmx) {
+		ktap_set(s, KTAP_SKIP, "vmx=off on the command line");
+		return;
+	}
 	if (!opt.vmx_guest) {
 		ktap_set(s, KTAP_SKIP, "vmx.guest=off on the command line");
 		return;

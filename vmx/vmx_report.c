@@ -168,7 +168,7 @@ void vmx_run_all(void)
 					vmx_caps_item_get(&vmx_cpus[ref].caps, it));
 			}
 		}
-		ktap_check(s, "caps_and_feature_control_identical_on_all_cpus", bad == 0, "%u CPUs differ from cpu%u", bad, ref);
+		ktap_check(s, "caps_identical_on_all_cpus", bad == 0, "%u CPUs differ from cpu%u", bad, ref);
 	}
 	ktap_check(s, "no_pages_leaked", free_after == free_before, "free pages %lu before, %lu after", free_before,
 		   free_after);

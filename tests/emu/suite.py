@@ -40,6 +40,34 @@ def cpu_jobs(n):
             for leaf in ("ran_job", "job_returned_own_apic_id", "own_gs_base_gdt_tss")]
 
 
+def vmx_ok(n):
+    """--require paths: each of CPUs 0..n-1 completed the VT-x lifecycle, ran the guest and the
+    conformance suite, and was left out of VMX operation each time."""
+    out = []
+    for i in range(n):
+        out += [f"vmx/cpu{i}/vtx_usable", f"vmx/cpu{i}/caps_sane", f"vmx/cpu{i}/all_rounds_completed",
+                f"vmx/cpu{i}/cr0_cr4_restored_out_of_vmx",
+                f"guest/cpu{i}/vmlaunch_enters_guest", f"guest/cpu{i}/exits_in_expected_order",
+                f"guest/cpu{i}/guest_reaches_done", f"guest/cpu{i}/second_vmlaunch_fails_error_4",
+                f"guest/cpu{i}/vmresume_after_vmclear_fails_error_5",
+                f"guest/cpu{i}/vmlaunch_after_vmclear_runs_again",
+                f"guest/cpu{i}/left_out_of_vmx_with_cr0_cr4_restored",
+                f"conformance/cpu{i}/vmxon_wrong_revision_fail_invalid",
+                f"conformance/cpu{i}/vmptrld_wrong_revision_error_11",
+                f"conformance/cpu{i}/every_readable_field_roundtrips",
+                f"conformance/cpu{i}/left_out_of_vmx_with_cr0_cr4_restored"]
+    return out + ["vmx/caps_identical_on_all_cpus", "vmx/no_pages_leaked",
+                  "guest/no_pages_leaked", "conformance/no_pages_leaked"]
+
+
+def no_vmx(n, reason):
+    """No usable VT-x: every CPU says why, the #UD cases run for real, the run passes."""
+    return dict(expect=[f"vmx_ready=0"], expect_line=[reason],
+                require_skip=[f"vmx/cpu{i}/vtx_usable" for i in range(n)],
+                require=[f"conformance/cpu{i}/{c}" for i in range(n)
+                         for c in ("vmxon_with_cr4_vmxe_clear_ud", "vmptrld_outside_vmx_ud", "vmread_outside_vmx_ud")])
+
+
 def smp_expect(found, online):
     return [f"cpus_found={found}", f"cpus_online={online}"]
 
@@ -55,10 +83,6 @@ TESTS = [
     # -- injected faults: the kernel must catch them, report and end the run itself --
     dict(name="qemu-inject-ud2", emu="qemu", smp=1, cpu="max", cmdline="mode=test inject=ud2", timeout=60,
          expect_result="FAIL", expect_line=[r"#UD"]),
-    # -- a bad command line: the kernel boots on its defaults, names the option, fails boot/cmdline_valid --
-    dict(name="qemu-cmdline-bad-cpus", emu="qemu", smp=2, cmdline="mode=test cpus=abc", timeout=60,
-         expect_result="FAIL", expect=smp_expect(2, 2), require=cpu_jobs(2),
-         expect_line=[r"cmdline: cpus: .*abc", r"^not ok \d+ boot$", r"^  not ok \d+ cmdline_valid$"]),
 
     # -- SMP bring-up: QEMU TCG (SeaBIOS, xAPIC) --
     dict(name="qemu-smp2", emu="qemu", smp=2, timeout=60, expect=smp_expect(2, 2), require=cpu_jobs(2)),
@@ -67,7 +91,7 @@ TESTS = [
     dict(name="qemu-smp8-2sockets", emu="qemu", qemu_smp="8,sockets=2,cores=4", timeout=60,
          expect=smp_expect(8, 8), require=cpu_jobs(8)),
     # two sockets of 3 cores: the second socket starts at APIC ID 4, so the IDs are 0-2 and 4-6
-    dict(name="qemu-smp6-sparse-apic-ids", emu="qemu", qemu_smp="6,sockets=2,cores=3", timeout=60,
+    dict(name="qemu-smp6-sparse-apicid", emu="qemu", qemu_smp="6,sockets=2,cores=3", timeout=60,
          expect=smp_expect(6, 6), require=cpu_jobs(6),
          expect_line=[rf"smp:\s+{i}\s+{a}\s+online\s+\d+ \(SIPI at" for i, a in ((3, 4), (4, 5), (5, 6))]),
     # -- SMP under OVMF: no legacy RSDP, XSDT (slow firmware: keep it to one config) --
@@ -80,7 +104,7 @@ TESTS = [
          timeout=180, expect=smp_expect(4, 4), require=cpu_jobs(4), expect_line=[r"apic: xAPIC mode"]),
     dict(name="bochs-skx-smp15", emu="bochs", smp=15, cpu="corei7_skylake_x", timeout=240,
          expect=smp_expect(15, 15), require=cpu_jobs(15)),
-    # -- SMP options: fewer CPUs on purpose, and a CPU that never gets its SIPI --
+    # -- command-line options: fewer CPUs on purpose, a CPU that never gets its SIPI, a bad value --
     dict(name="qemu-smp4-smp-off", emu="qemu", smp=4, cmdline="mode=test smp=off", timeout=60,
          expect=smp_expect(4, 1), require=cpu_jobs(1), expect_line=[r"smp: 4 CPUs listed, starting 1 \(smp=off\)"]),
     dict(name="qemu-smp4-cpus2", emu="qemu", smp=4, cmdline="mode=test cpus=2", timeout=60,
@@ -89,6 +113,43 @@ TESTS = [
          expect_result="FAIL", expect=smp_expect(4, 3),
          require=[p for p in cpu_jobs(4) if not p.startswith("smp/cpu2/")],
          expect_line=[r"APIC ID 2 .*did not start", r"^  not ok \d+ all_started_cpus_online"]),
+    # a bad value: the kernel boots on its defaults, names the option, and boot/cmdline_valid fails the run
+    dict(name="qemu-cmdline-bad-cpus", emu="qemu", smp=2, cmdline="mode=test cpus=abc", timeout=60,
+         expect_result="FAIL", expect=smp_expect(2, 2), require=cpu_jobs(2),
+         expect_line=[r"cmdline: cpus: .*abc", r"^not ok \d+ boot$", r"^  not ok \d+ cmdline_valid$"]),
+
+    # -- VT-x (Bochs is the only emulator with VMX here) --
+    dict(name="bochs-skx-vmx1", emu="bochs", smp=1, cpu="corei7_skylake_x", timeout=180,
+         expect=smp_expect(1, 1) + ["vmx_ready=1"], require=vmx_ok(1)),
+    dict(name="bochs-skx-vmx2", emu="bochs", smp=2, cpu="corei7_skylake_x", timeout=180,
+         expect=smp_expect(2, 2) + ["vmx_ready=2"], require=vmx_ok(2)),
+    dict(name="bochs-skx-vmx4", emu="bochs", smp=4, cpu="corei7_skylake_x", timeout=180,
+         expect=smp_expect(4, 4) + ["vmx_ready=4"], require=vmx_ok(4),
+         expect_line=[r"vmx: +3 +3 +0x5 .*VMXON -> VMCS lifecycle -> VMXOFF ok",
+                      r"guest: cpu3: VMLAUNCH -> \d+ exits .* -> done -> VMCLEAR -> VMXOFF"]),
+    dict(name="bochs-icx-vmx1", emu="bochs", smp=1, cpu="corei7_icelake_u", timeout=180,
+         expect=smp_expect(1, 1) + ["vmx_ready=1"], require=vmx_ok(1)),
+    dict(name="bochs-icx-vmx4", emu="bochs", smp=4, cpu="corei7_icelake_u", timeout=180,
+         expect=smp_expect(4, 4) + ["vmx_ready=4"], require=vmx_ok(4)),
+    dict(name="bochs-ryzen-novmx", emu="bochs", smp=2, cpu="ryzen", timeout=180,
+         **no_vmx(2, r"AMD CPU: this machine has AMD-V \(SVM\), not VT-x")),
+    dict(name="qemu-max-novmx", emu="qemu", smp=2, cpu="max", timeout=60,
+         **no_vmx(2, r"AMD CPU: this machine has AMD-V \(SVM\), not VT-x")),
+    dict(name="qemu-skylake-client-novmx", emu="qemu", smp=2, cpu="Skylake-Client", timeout=60,
+         **no_vmx(2, r"running under a hypervisor that does not expose VT-x")),
+    dict(name="bochs-vmx-off", emu="bochs", smp=1, cmdline="mode=test vmx=off", timeout=180,
+         expect=["vmx_ready=0"], require_skip=["vmx", "guest", "conformance"]),
+    dict(name="bochs-vmx-cpus-rounds", emu="bochs", smp=2, cmdline="mode=test vmx.cpus=1 vmx.rounds=5 vmx.guest=off",
+         timeout=180, expect=["vmx_ready=1"], require=["vmx/cpu1/all_rounds_completed"],
+         require_skip=["guest"], expect_line=[r"vmx: +1 .*\(5/5 rounds"]),
+    # one broken VMCS field each: VM entry fails, the diagnosis names the field, the CPU ends clean
+    *[dict(name=f"bochs-break-{b}", emu="bochs", smp=1, cmdline=f"mode=test vmx.break={b} vmx.rounds=1",
+           timeout=180, require=(["guest/cpu0/vm_entry_fails_with_broken_field"] if b != "guest_rip" else [])
+                                + ["guest/cpu0/entry_failure_diagnosis_names_field",
+                                 "guest/cpu0/left_out_of_vmx_with_cr0_cr4_restored"],
+           expect_line=[rf"likely cause: {field} ="])
+      for b, field in (("guest_cr0", "guest_cr0"), ("guest_rip", "guest_rip"), ("host_rip", "host_rip"),
+                       ("control", "primary_proc_based_controls"), ("link_pointer", "vmcs_link_pointer"))],
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",

@@ -902,7 +902,7 @@ static void fadt_qemu_pm1a_0x604(void **state)
 	(void)state;
 	struct tb t;
 	struct acpi_fadt_info fi;
-	/* q35-style: revision 3, 244 bytes, X_ fields filled in */
+	/* an ACPI 2.0-style FADT: revision 3, 244 bytes, X_ fields filled in */
 	make_fadt(&t, 3, 244, 0x600, 0x7fe0040);
 	put_gas(t.b + 148, ACPI_GAS_IO, 32, 0x600);
 	put_gas(t.b + 172, ACPI_GAS_IO, 16, 0x604);
