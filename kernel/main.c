@@ -15,6 +15,7 @@
 #include "kernel/platform.h"
 #include "kernel/panic.h"
 #include "kernel/boot_tests.h"
+#include "kernel/console.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/paging.h"
@@ -94,8 +95,8 @@ static void __attribute__((noreturn)) finish(void)
 	bool pass = report_print();
 	if (opt.mode == MODE_TEST)
 		platform_exit(pass);
-	kprintf("the machine is halted (no console yet); leave QEMU with Ctrl-A X, Bochs with Ctrl-C\n");
-	halt_forever();
+	console_mark_boot_log();
+	console_run();                      /* the serial console: drive VT-x by command */
 }
 
 void kmain(u32 magic, u64 mbi)

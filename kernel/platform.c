@@ -85,6 +85,20 @@ void platform_exit(bool pass)
 	halt_forever();
 }
 
+void platform_poweroff(void)
+{
+	cli();
+	serial_drain();
+	acpi_s5();
+	if (platform.kind == PLATFORM_BOCHS)
+		for (const char *s = "Shutdown"; *s; s++)
+			outb(BOCHS_SHUTDOWN, (u8)*s);
+	else if (platform.kind == PLATFORM_QEMU)
+		outl(QEMU_DEBUG_EXIT, QEMU_EXIT_PASS);
+	kprintf("this machine could not be powered off: switch it off\n");
+	halt_forever();
+}
+
 void platform_reboot(void)
 {
 	cli();

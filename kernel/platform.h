@@ -27,6 +27,8 @@ const char *platform_name(void);
  * ACPI S5 on hardware, else halt with a final message. Never returns. */
 void platform_exit(bool pass) __attribute__((noreturn));
 void platform_reboot(void) __attribute__((noreturn));
+/* ACPI S5 (QEMU exits 0, Bochs 1), else the emulator's own port, else halt. */
+void platform_poweroff(void) __attribute__((noreturn));
 
 /* isa-debug-exit values: QEMU exits with (v << 1) | 1 = 33 for PASS, 35 for FAIL */
 #define QEMU_EXIT_PASS 0x10

@@ -67,6 +67,7 @@ long vmx_guest_job(void *arg);
  * stub (no benchmark) to "done". Used by the conformance suite. */
 bool guest_launch_to_done(const struct vmx_caps *caps, u64 stack_top);
 void vmx_guest_report(void);
+void vmx_guest_print_cpu(void (*pr)(const char *fmt, ...), u32 cpu);
 extern struct guest_cpu *guest_cpus;
 
 #endif

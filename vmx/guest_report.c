@@ -42,25 +42,26 @@ static void ktap_cpu(struct ktap_node *c, const struct guest_cpu *g)
 	ktap_check(c, "vmlaunch_after_vmclear_runs_again", g->relaunch_ok, "the relaunched guest did not reach done");
 }
 
-static void print_cpu(u32 i, const struct guest_cpu *g)
+void vmx_guest_print_cpu(void (*pr)(const char *fmt, ...), u32 i)
 {
+	const struct guest_cpu *g = &guest_cpus[i];
 	if (g->done) {
-		kprintf("guest: cpu%u: VMLAUNCH -> %u exits (CPUID %u, VMCALL %u, HLT %u) -> done -> VMCLEAR -> VMXOFF\n",
+		pr("guest: cpu%u: VMLAUNCH -> %u exits (CPUID %u, VMCALL %u, HLT %u) -> done -> VMCLEAR -> VMXOFF\n",
 			i, g->exits, g->cpuid_exits, g->vmcall_exits, g->hlt_exits);
 		if (g->bench_n)
-			kprintf("guest: cpu%u: round trip in TSC cycles over %lu runs: CPUID exit min %lu median %lu, "
+			pr("guest: cpu%u: round trip in TSC cycles over %lu runs: CPUID exit min %lu median %lu, "
 				"VMCALL exit min %lu median %lu, native CPUID min %lu median %lu\n",
 				i, g->bench_n, g->cpuid_min, g->cpuid_med, g->vmcall_min, g->vmcall_med, g->native_min,
 				g->native_med);
 		return;
 	}
-	kprintf("guest: cpu%u: did not reach done (%s)\n", i, g->fail_step);
+	pr("guest: cpu%u: did not reach done (%s)\n", i, g->fail_step);
 	if (g->entry_failure[0])
-		kprintf("guest: cpu%u: VM entry failed: %s\n", i, g->entry_failure);
+		pr("guest: cpu%u: VM entry failed: %s\n", i, g->entry_failure);
 	if (g->diag[0])
-		kprintf("guest: cpu%u: likely cause: %s\n", i, g->diag);
+		pr("guest: cpu%u: likely cause: %s\n", i, g->diag);
 	if (g->unexpected[0])
-		kprintf("guest: cpu%u: %s\n", i, g->unexpected);
+		pr("guest: cpu%u: %s\n", i, g->unexpected);
 }
 
 void vmx_guest_report(void)
@@ -75,7 +76,8 @@ void vmx_guest_report(void)
 		return;
 	}
 	u64 pages = ALIGN_UP((u64)cpu_count * sizeof(struct guest_cpu), PAGE_SIZE) / PAGE_SIZE;
-	guest_cpus = (struct guest_cpu *)(uintptr_t)page_alloc(pages);
+	if (!guest_cpus)
+		guest_cpus = (struct guest_cpu *)(uintptr_t)page_alloc(pages);
 	static bool done[4096];
 	if (!guest_cpus || !vmx_cpus) {
 		ktap_add(s, "setup", KTAP_FAIL, "out of memory");
@@ -100,7 +102,7 @@ void vmx_guest_report(void)
 			ktap_set(c, KTAP_SKIP, "the VMX lifecycle failed on this CPU");
 			continue;
 		}
-		print_cpu(i, g);
+		vmx_guest_print_cpu(kprintf, i);
 		ktap_cpu(c, g);
 		ktap_check(c, "left_out_of_vmx_with_cr0_cr4_restored", g->left_clean,
 			   "after the guest: still in VMX operation, or CR0/CR4 differ");

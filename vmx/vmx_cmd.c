@@ -14,6 +14,7 @@ struct user_vmx {
 	u64 vmxon_pa, cr0, cr4;
 	struct vmcs_slot vmcs[VMX_CMD_MAX_VMCS];
 	int current;             /* slot made current by us, -1 none */
+	int last_new;            /* the slot "vmcs new" made last, -1 none */
 };
 static struct user_vmx state[256];
 
@@ -59,6 +60,7 @@ static void vmx_on(struct user_vmx *u, struct vmx_cpu *v, struct vmx_cmd *c)
 		u->on = true;
 		u->vmxon_pa = pa;
 		u->current = -1;
+		u->last_new = -1;
 		ksnprintf(c->msg, sizeof(c->msg), "VMXON ok (region 0x%lx)", pa);
 		c->ok = true;
 	} else {
@@ -96,9 +98,10 @@ static void vmx_off(struct user_vmx *u, struct vmx_cmd *c)
 
 static int slot(struct user_vmx *u, struct vmx_cmd *c)
 {
-	int id = c->id < 0 ? u->current : c->id;
+	/* no id given: the current VMCS, else the one "vmcs new" made last */
+	int id = c->id >= 0 ? c->id : u->current >= 0 ? u->current : u->last_new;
 	if (id < 0 || id >= VMX_CMD_MAX_VMCS || !u->vmcs[id].pa) {
-		ksnprintf(c->msg, sizeof(c->msg), id < 0 ? "no current VMCS: give an id (vmcs new prints one)"
+		ksnprintf(c->msg, sizeof(c->msg), id < 0 ? "no VMCS: make one with 'vmcs new' (it prints its id)"
 							  : "no VMCS with id %d on this CPU", id);
 		return -1;
 	}
@@ -118,6 +121,7 @@ static void vmcs_op(struct user_vmx *u, struct vmx_cpu *v, struct vmx_cmd *c)
 		}
 		vmx_region_init(pa, vmx_decode_basic(v->caps.basic).revision_id);
 		u->vmcs[id].pa = pa;
+		u->last_new = id;
 		c->out = (u64)id;
 		ksnprintf(c->msg, sizeof(c->msg), "vmcs %d at 0x%lx (revision id written, not yet cleared)", id, pa);
 		c->ok = true;
@@ -165,6 +169,8 @@ static void vmcs_op(struct user_vmx *u, struct vmx_cpu *v, struct vmx_cmd *c)
 		u->vmcs[id].pa = 0;
 		if (u->current == id)
 			u->current = -1;
+		if (u->last_new == id)
+			u->last_new = -1;
 		ksnprintf(c->msg, sizeof(c->msg), "vmcs %d cleared and freed", id);
 		break;
 	default:

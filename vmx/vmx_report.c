@@ -20,12 +20,12 @@ static bool selected(u32 i)
 	return i < 256 && (opt.vmx_cpus[i / 64] & (1ULL << (i % 64)));
 }
 
-static void print_caps(const struct vmx_caps *c)
+void vmx_print_caps(const struct vmx_caps *c, void (*pr)(const char *fmt, ...))
 {
 	struct vmx_basic b = vmx_decode_basic(c->basic);
 	struct vmx_misc m = vmx_decode_misc(c->misc);
 	struct vmx_ept_vpid e = vmx_decode_ept_vpid(c->ept_vpid_cap);
-	kprintf("vmx: caps: VMX_BASIC 0x%lx: revision 0x%x, region %u bytes, memory type %u%s, INS/OUTS info %s, "
+	pr("vmx: caps: VMX_BASIC 0x%lx: revision 0x%x, region %u bytes, memory type %u%s, INS/OUTS info %s, "
 		"true controls %s, physical address width %u bits\n",
 		c->basic, b.revision_id, b.region_size, b.memory_type, b.memory_type == 6 ? " (WB)" : "",
 		b.ins_outs_info ? "yes" : "no", b.true_controls ? "yes" : "no",
@@ -33,15 +33,15 @@ static void print_caps(const struct vmx_caps *c)
 	static const char *const kinds[VMX_CTL_NR] = { "pin-based", "proc-based", "proc-based 2", "exit", "entry" };
 	for (int k = 0; k < VMX_CTL_NR; k++) {
 		struct vmx_ctls ct = vmx_decode_ctls(vmx_caps_ctl_msr(c, (enum vmx_ctl_kind)k));
-		kprintf("vmx: caps: %-12s controls (MSR 0x%x): must-be-1 0x%08x, may-be-1 0x%08x\n", kinds[k],
+		pr("vmx: caps: %-12s controls (MSR 0x%x): must-be-1 0x%08x, may-be-1 0x%08x\n", kinds[k],
 			vmx_caps_ctl_msr_number(c, (enum vmx_ctl_kind)k), ct.allowed0, ct.allowed1);
 	}
-	kprintf("vmx: caps: VMX_MISC 0x%lx: preemption timer rate %u, CR3 targets %u, MSR list max %u, "
+	pr("vmx: caps: VMX_MISC 0x%lx: preemption timer rate %u, CR3 targets %u, MSR list max %u, "
 		"VMWRITE to read-only fields %s\n", c->misc, m.preemption_timer_rate, m.cr3_target_count,
 		m.max_msr_list, m.vmwrite_any_field ? "allowed" : "not allowed");
-	kprintf("vmx: caps: CR0 fixed0/1 0x%lx/0x%lx, CR4 fixed0/1 0x%lx/0x%lx, VMCS_ENUM highest index 0x%x\n",
+	pr("vmx: caps: CR0 fixed0/1 0x%lx/0x%lx, CR4 fixed0/1 0x%lx/0x%lx, VMCS_ENUM highest index 0x%x\n",
 		c->cr0_fixed0, c->cr0_fixed1, c->cr4_fixed0, c->cr4_fixed1, vmx_vmcs_enum_highest_index(c->vmcs_enum));
-	kprintf("vmx: caps: EPT/VPID 0x%lx: 4-level %s, WB %s, 2M %s, 1G %s, INVEPT %s, INVVPID %s\n",
+	pr("vmx: caps: EPT/VPID 0x%lx: 4-level %s, WB %s, 2M %s, 1G %s, INVEPT %s, INVVPID %s\n",
 		c->ept_vpid_cap, e.walk_4 ? "yes" : "no", e.memtype_wb ? "yes" : "no", e.pages_2m ? "yes" : "no",
 		e.pages_1g ? "yes" : "no", e.invept ? "yes" : "no", e.invvpid ? "yes" : "no");
 }
@@ -114,7 +114,8 @@ void vmx_run_all(void)
 		return;
 	}
 	u64 pages = ALIGN_UP((u64)cpu_count * sizeof(struct vmx_cpu), PAGE_SIZE) / PAGE_SIZE;
-	vmx_cpus = (struct vmx_cpu *)(uintptr_t)page_alloc(pages);
+	if (!vmx_cpus)   /* kept across runs (the console's "test" runs it again) */
+		vmx_cpus = (struct vmx_cpu *)(uintptr_t)page_alloc(pages);
 	static bool done[4096];
 	static long res[4096];
 	if (!vmx_cpus || cpu_count > 4096) {
@@ -135,7 +136,7 @@ void vmx_run_all(void)
 			break;
 		}
 	if (ref < cpu_count)
-		print_caps(&vmx_cpus[ref].caps);
+		vmx_print_caps(&vmx_cpus[ref].caps, kprintf);
 	print_table(done);
 	u32 ready = 0, ran = 0;
 	for (u32 i = 0; i < cpu_count; i++) {

@@ -18,6 +18,8 @@ void smp_init(const struct mb2_info *mb);
 u32 smp_cpus_found(void);
 u32 smp_cpus_online(void);
 void smp_report(void);     /* table, evidence, KTAP suite "smp" */
+void smp_run_checks(void); /* KTAP suite "smp" only */
+void smp_print_table(void (*pr)(const char *fmt, ...));
 
 #define ON_CPU_TIMEOUT_US 5000000ULL
 /* Run fn(arg) on CPU idx and wait for it; false if it did not finish in time. */

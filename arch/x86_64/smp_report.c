@@ -23,36 +23,36 @@ static const char *state_name(enum cpu_state s)
 	}
 }
 
-static void print_table(void)
+void smp_print_table(void (*pr)(const char *fmt, ...))
 {
-	kprintf("smp: CPU  APIC ID  state          bring-up (us after first INIT)\n");
+	pr("smp: CPU  APIC ID  state          bring-up (us after first INIT)\n");
 	for (u32 i = 0; i < cpu_count; i++) {
 		const struct cpu *c = &cpus[i];
 		if (i == 0)
-			kprintf("smp: %3u  %7u  %-13s  boot CPU\n", i, c->apic_id, state_name(c->state));
+			pr("smp: %3u  %7u  %-13s  boot CPU\n", i, c->apic_id, state_name(c->state));
 		else if (c->state == CPU_ONLINE)
-			kprintf("smp: %3u  %7u  %-13s  %lu (SIPI at %lu)%s\n", i, c->apic_id, state_name(c->state),
+			pr("smp: %3u  %7u  %-13s  %lu (SIPI at %lu)%s\n", i, c->apic_id, state_name(c->state),
 				tsc_to_us(c->arrive_tsc - smp_fig.first_init_tsc),
 				tsc_to_us(c->sipi_tsc - smp_fig.first_init_tsc),
 				c->online_capable_only ? " online-capable" : "");
 		else
-			kprintf("smp: %3u  %7u  %-13s  -\n", i, c->apic_id, state_name(c->state));
+			pr("smp: %3u  %7u  %-13s  -\n", i, c->apic_id, state_name(c->state));
 	}
 	if (smp_fig.started) {
 		u64 t0 = smp_fig.first_init_tsc;
 		bool before = smp_fig.last_sipi_tsc <= smp_fig.first_arrival_tsc;
-		kprintf("smp: last first-round SIPI sent at %lu us, first AP arrived at %lu us, last at %lu us: %s\n",
+		pr("smp: last first-round SIPI sent at %lu us, first AP arrived at %lu us, last at %lu us: %s\n",
 			tsc_to_us(smp_fig.last_sipi_tsc - t0), tsc_to_us(smp_fig.first_arrival_tsc - t0),
 			tsc_to_us(smp_fig.last_arrival_tsc - t0),
 			before ? "every SIPI was sent before the first AP checked in (parallel bring-up)"
 			       : "an AP checked in before the last SIPI went out (it started within the SIPI loop)");
-		kprintf("smp: bring-up %lu us from the first INIT to the last AP online (%u APs, INIT wait %lu us, "
+		pr("smp: bring-up %lu us from the first INIT to the last AP online (%u APs, INIT wait %lu us, "
 			"SIPI wait %lu us, %u second SIPIs)\n",
 			tsc_to_us(smp_fig.last_arrival_tsc - t0), smp_fig.started, smp_fig.init_delay_us,
 			smp_fig.sipi_delay_us, smp_fig.second_sipis);
 	}
 	if (smp_fig.strays)
-		kprintf("smp: %u CPU(s) arrived that are not in our list; they are parked\n", smp_fig.strays);
+		pr("smp: %u CPU(s) arrived that are not in our list; they are parked\n", smp_fig.strays);
 }
 
 struct ident {
@@ -77,7 +77,12 @@ static long identify(void *arg)
 
 void smp_report(void)
 {
-	print_table();
+	smp_print_table(kprintf);
+	smp_run_checks();
+}
+
+void smp_run_checks(void)
+{
 	struct ktap_node *s = ktap_group(0, "smp");
 	u32 online = smp_cpus_online();
 	report.cpus_found = smp_cpus_found();

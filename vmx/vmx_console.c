@@ -1,0 +1,228 @@
+/*
+ * The VT-x console commands: each parses and checks all of its arguments
+ * before touching any CPU (never a partial action on bad input), then runs
+ * on the selected CPUs one at a time and prints one "cpuN: ..." line each,
+ * with the result exactly as the CPU gave it.
+ */
+#include "vmx/vmx_console.h"
+#include "vmx/vmx_cmd.h"
+#include "vmx/vmx.h"
+#include "vmx/guest.h"
+#include "vmx/conformance.h"
+#include "vmx/vmcs_fields.h"
+#include "kernel/console.h"
+#include "kernel/console_cmd.h"
+#include "kernel/kprintf.h"
+#include "kernel/ktap.h"
+#include "kernel/options.h"
+#include "kernel/report.h"
+#include "kernel/lib.h"
+#include "arch/x86_64/smp.h"
+
+/* ok only when every selected CPU answered and did it (the CPU's own word is in the cpuN line) */
+static int each(const char *sel, struct vmx_cmd *tmpl)
+{
+	u64 mask[4];
+	u32 failed = 0, want = 0;
+	if (con_cpus(sel, mask))
+		return -1;
+	for (u32 i = 0; i < cpu_count; i++) {
+		if (!con_selected(mask, i))
+			continue;
+		want++;
+		struct vmx_cmd c = *tmpl;   /* a fresh request per CPU */
+		if (cpus[i].state != CPU_ONLINE) {
+			con_printf("cpu%u: not online (APIC ID %u)\n", i, cpus[i].apic_id);
+			failed++;
+		} else if (!on_cpu(i, vmx_cmd_run, &c, ON_CPU_TIMEOUT_US, 0)) {
+			con_printf("cpu%u: did not answer within %llu ms\n", i, ON_CPU_TIMEOUT_US / 1000);
+			failed++;
+		} else {
+			con_printf("cpu%u: %s\n", i, c.msg);
+			failed += !c.ok || (c.insn_ran && !vmx_ok(c.res));
+		}
+	}
+	if (failed)
+		return con_error("%u of %u CPUs did not do it (see the cpuN lines)", failed, want);
+	return 0;
+}
+
+int cmd_vmx_on(void *ctx, int argc, char **argv)
+{
+	(void)ctx, (void)argc;
+	struct vmx_cmd c = { .op = VCMD_ON, .id = -1 };
+	return each(argv[2], &c);
+}
+
+int cmd_vmx_off(void *ctx, int argc, char **argv)
+{
+	(void)ctx, (void)argc;
+	struct vmx_cmd c = { .op = VCMD_OFF, .id = -1 };
+	return each(argv[2], &c);
+}
+
+int cmd_vmx_status(void *ctx, int argc, char **argv)
+{
+	(void)ctx;
+	struct vmx_cmd c = { .op = VCMD_STATUS, .id = -1 };
+	return each(argc > 2 ? argv[2] : 0, &c);
+}
+
+int cmd_vmcs(void *ctx, int argc, char **argv)
+{
+	(void)ctx;
+	static const struct { const char *sub; enum vmx_cmd_op op; } ops[] = {
+		{ "new", VCMD_VMCS_NEW }, { "load", VCMD_VMCS_LOAD }, { "clear", VCMD_VMCS_CLEAR },
+		{ "store", VCMD_VMCS_STORE }, { "read", VCMD_VMCS_READ }, { "write", VCMD_VMCS_WRITE },
+		{ "free", VCMD_VMCS_FREE },
+	};
+	struct vmx_cmd c = { .id = -1 };
+	for (size_t i = 0; i < ARRAY_SIZE(ops); i++)
+		if (!strcmp(argv[1], ops[i].sub))
+			c.op = ops[i].op;
+	char e[CONSOLE_ERR_MAX];
+	if (c.op == VCMD_VMCS_READ || c.op == VCMD_VMCS_WRITE) {
+		if (vmcs_field_parse(argv[3], &c.field, e, sizeof(e)))
+			return con_error("%s", e);
+		if (c.op == VCMD_VMCS_WRITE && vmcs_value_parse(argv[4], c.field, &c.value, e, sizeof(e)))
+			return con_error("%s", e);
+	} else if (argc > 3) {
+		u64 id;
+		if (parse_u64(argv[3], strlen(argv[3]), &id) || id >= VMX_CMD_MAX_VMCS)
+			return con_error("bad VMCS id '%s' (0-%d, as 'vmcs new' printed)", argv[3], VMX_CMD_MAX_VMCS - 1);
+		c.id = (int)id;
+	}
+	return each(argv[2], &c);
+}
+
+int cmd_caps(void *ctx, int argc, char **argv)
+{
+	(void)ctx;
+	u64 cpu = 0;
+	if (argc > 1 && (parse_u64(argv[1], strlen(argv[1]), &cpu) || cpu >= cpu_count))
+		return con_error("no CPU '%s' (%u CPUs: 0-%u)", argv[1], cpu_count, cpu_count - 1);
+	if (!vmx_cpus || !vmx_cpus[cpu].caps_read)
+		return con_error("cpu%lu: no VMX capabilities (%s)", cpu,
+				 vmx_cpus ? vmx_detect_reason_text(vmx_cpus[cpu].det.verdict) : "vmx=off");
+	vmx_print_caps(&vmx_cpus[cpu].caps, con_printf);
+	return 0;
+}
+
+struct fc_arg {
+	u64 val;
+	int vec;
+	bool vmx;
+};
+
+static long read_fc(void *arg)
+{
+	struct fc_arg *f = arg;
+	f->vmx = cpuid(1).ecx & CPUID1_ECX_VMX;
+	f->vec = f->vmx ? rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &f->val) : 0;
+	return 0;
+}
+
+static void show_fc(u32 cpu, void *arg, void *ctx)
+{
+	(void)ctx;
+	struct fc_arg *f = arg;
+	if (!f->vmx)
+		con_printf("cpu%u: no VMX (CPUID.1:ECX bit 5 clear): IA32_FEATURE_CONTROL not read\n", cpu);
+	else if (f->vec)
+		con_printf("cpu%u: RDMSR IA32_FEATURE_CONTROL gave vector %d\n", cpu, f->vec);
+	else
+		con_printf("cpu%u: IA32_FEATURE_CONTROL 0x%lx: lock %s, VMXON inside SMX %s, VMXON outside SMX %s\n",
+			   cpu, f->val, f->val & 1 ? "set" : "clear", f->val & 2 ? "enabled" : "disabled",
+			   f->val & 4 ? "enabled" : "disabled");
+}
+
+int cmd_fc(void *ctx, int argc, char **argv)
+{
+	(void)ctx;
+	u64 mask[4];
+	if (con_cpus(argc > 1 ? argv[1] : 0, mask))
+		return -1;
+	struct fc_arg f;
+	con_each(mask, read_fc, 0, &f, show_fc);
+	return 0;
+}
+
+static int refuse_if_in_vmx(void)
+{
+	for (u32 i = 0; i < cpu_count; i++)
+		if (vmx_cmd_cpu_in_vmx(i))
+			return con_error("cpu%u is in VMX operation from 'vmx on': run 'vmx off %u' first", i, i);
+	return 0;
+}
+
+static void show_guest(u32 cpu, void *arg, void *ctx)
+{
+	(void)arg, (void)ctx;
+	vmx_guest_print_cpu(con_printf, cpu);
+}
+
+int cmd_guest_run(void *ctx, int argc, char **argv)
+{
+	(void)ctx;
+	u64 mask[4], exits = opt.vmx_exits;
+	if (con_cpus(argv[2], mask))
+		return -1;
+	if (argc > 3 && (parse_u64(argv[3], strlen(argv[3]), &exits) || exits > 100000))
+		return con_error("bad exit count '%s' (0-100000)", argv[3]);
+	if (refuse_if_in_vmx())
+		return -1;
+	if (!vmx_cpus || !guest_cpus)
+		return con_error("VT-x was not set up at boot (vmx=off or vmx.guest=off, or no VT-x)");
+	u64 saved = opt.vmx_exits;
+	opt.vmx_exits = exits;
+	con_each(mask, vmx_guest_job, 0, 0, show_guest);
+	opt.vmx_exits = saved;
+	return 0;
+}
+
+static void ktap_line(const char *text, void *ctx)
+{
+	(void)ctx;
+	con_printf("%s\n", text);
+}
+
+int cmd_test(void *ctx, int argc, char **argv)
+{
+	(void)ctx;
+	const char *which = argc > 1 ? argv[1] : "all";
+	bool conf = !strcmp(which, "conformance"), life = !strcmp(which, "lifecycle"),
+	     smp = !strcmp(which, "smp"), all = !strcmp(which, "all");
+	if (!conf && !life && !smp && !all)
+		return con_error("unknown suite '%s' (conformance, lifecycle, smp or all)", which);
+	u64 mask[4];
+	if (con_cpus(argc > 2 ? argv[2] : 0, mask) || refuse_if_in_vmx())
+		return -1;
+	u64 saved[4];
+	memcpy(saved, opt.vmx_cpus, sizeof(saved));
+	memcpy(opt.vmx_cpus, mask, sizeof(saved));
+	ktap_reset();
+	if (smp || all)
+		smp_run_checks();
+	if (life || all || conf)
+		vmx_run_all();              /* conformance needs the capabilities it reads */
+	if (life || all)
+		vmx_guest_report();
+	if (conf || all)
+		vmx_conformance_run();
+	memcpy(opt.vmx_cpus, saved, sizeof(saved));
+	ktap_print(ktap_line, 0);
+	struct ktap_counts c = ktap_count();
+	con_printf("test: %u passed, %u failed, %u skipped, %u xfail\n", c.passed, c.failed, c.skipped, c.xfail);
+	return c.failed ? con_error("%u tests failed", c.failed) : 0;
+}
+
+int cmd_bench_vmx(void *ctx, int argc, char **argv)
+{
+	(void)ctx, (void)argc, (void)argv;
+	if (refuse_if_in_vmx())
+		return -1;
+	if (!vmx_cpus)
+		return con_error("VT-x was not set up at boot");
+	vmx_bench();
+	return 0;
+}
