@@ -15,11 +15,13 @@ echo "run: Bochs, $smp x $model, COM1 on 127.0.0.1:$port; leave with Ctrl-] (or 
 TERM=dumb bochs -q -f "$dir/bochsrc" -rc "$dir/cmds" </dev/null >"$dir/bochs.out" 2>&1 &
 bx=$!
 trap 'kill $bx 2>/dev/null; sleep 0.5; kill -9 $bx 2>/dev/null; rm -rf "$dir"' EXIT
-for _ in $(seq 50); do
-	socat -T0 /dev/null TCP:127.0.0.1:$port 2>/dev/null && break || sleep 0.2
+# wait until Bochs listens; never connect to probe (Bochs serves exactly one client)
+for _ in $(seq 100); do
+	ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " && break
+	sleep 0.2
 done
 if [ -t 0 ]; then
 	socat -,raw,echo=0,escape=0x1d TCP:127.0.0.1:$port || true
 else
-	socat - TCP:127.0.0.1:$port || true
+	socat -u TCP:127.0.0.1:$port STDOUT || true   # no terminal: show the log only
 fi
