@@ -18,7 +18,7 @@
 #include "kernel/types.h"
 
 enum cmdline_type {
-	CMDLINE_BOOL,      /* dest bool*: bare `key`, or key=on|off|1|0|yes|no|true|false */
+	CMDLINE_BOOL,      /* dest bool*: bare `key`, or key=on|off|1|0|yes|no */
 	CMDLINE_U64,       /* dest u64*: decimal or 0x hex, within [min, max] */
 	CMDLINE_ENUM,      /* dest unsigned*: index of the value in choices[] */
 	CMDLINE_STRING,    /* dest char[max]: copied with its NUL; longer is rejected */

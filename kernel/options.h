@@ -21,8 +21,8 @@ struct options {
 	u64 vmx_cpus[CMDLINE_CPU_WORDS]; /* which CPUs run the VT-x lifecycle */
 	bool vmx_guest;                  /* launch the minimal guest */
 	u64 vmx_exits;                   /* CPUID/VMCALL exits timed per CPU */
-	unsigned vmx_break;
-	bool bench_vmx;                  /* bench=vmx: print the VMX benchmark */              /* test: break one VMCS field (vmx/guest.h) */
+	unsigned vmx_break;              /* test: break one VMCS field (vmx/guest.h) */
+	bool bench_vmx;                  /* bench.vmx: print the VMX benchmark */
 };
 extern struct options opt;
 

@@ -157,8 +157,15 @@ static int refuse_if_in_vmx(void)
 
 static void show_guest(u32 cpu, void *arg, void *ctx)
 {
-	(void)arg, (void)ctx;
-	vmx_guest_print_cpu(con_printf, cpu);
+	(void)arg;
+	u32 *failed = ctx;
+	const struct guest_cpu *g = &guest_cpus[cpu];
+	if (!g->ran)
+		con_printf("cpu%u: no guest: %s\n", cpu, vmx_cpus[cpu].det.usable ? "the VMX lifecycle failed at boot"
+						: vmx_detect_reason_text(vmx_cpus[cpu].det.verdict));
+	else
+		vmx_guest_print_cpu(con_printf, cpu);
+	*failed += !g->done;
 }
 
 int cmd_guest_run(void *ctx, int argc, char **argv)
@@ -174,9 +181,14 @@ int cmd_guest_run(void *ctx, int argc, char **argv)
 	if (!vmx_cpus || !guest_cpus)
 		return con_error("VT-x was not set up at boot (vmx=off or vmx.guest=off, or no VT-x)");
 	u64 saved = opt.vmx_exits;
+	u32 failed = 0, want = 0;
+	for (u32 i = 0; i < cpu_count; i++)
+		want += con_selected(mask, i);
 	opt.vmx_exits = exits;
-	con_each(mask, vmx_guest_job, 0, 0, show_guest);
+	u32 answered = con_each(mask, vmx_guest_job, 0, &failed, show_guest);
 	opt.vmx_exits = saved;
+	if (failed || answered != want)
+		return con_error("the guest did not reach done on %u of %u CPUs", failed + want - answered, want);
 	return 0;
 }
 

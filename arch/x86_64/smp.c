@@ -228,6 +228,9 @@ static void start_aps(u8 vector)
 void smp_init(const struct mb2_info *mb)
 {
 	bool high = acpi.madt_ok && acpi.madt.needs_x2apic;
+	if (opt.apic == APIC_X2APIC && !(cpuid(1).ecx & CPUID1_ECX_X2APIC))
+		kprintf("apic: apic=x2apic asked, but this CPU has no x2APIC (CPUID.1:ECX bit 21): using xAPIC\n");
+	/* auto and x2apic both take x2APIC whenever the CPU has it */
 	if (!lapic_setup(opt.apic == APIC_XAPIC, high))
 		panic("cannot map the local APIC");
 	lapic_init_cpu();
