@@ -212,8 +212,10 @@ static void start_aps(u8 vector)
 		if (c->state == CPU_STARTING) {
 			c->state = CPU_NO_START;
 			smp_fig.failed++;
-			kprintf("smp: APIC ID %u (CPU %u) did not start within %llu ms; carrying on without it\n",
-				c->apic_id, i, ARRIVAL_TIMEOUT_US / 1000);
+			kprintf("smp: APIC ID %u (CPU %u) did not start within %llu ms; carrying on without it%s\n",
+				c->apic_id, i, ARRIVAL_TIMEOUT_US / 1000,
+				c->online_capable_only ? " (the MADT lists it online-capable, not enabled: a hot-add slot "
+							 "that may hold no CPU, so this is not a failure)" : "");
 		} else if (c->state == CPU_ONLINE) {
 			smp_fig.started++;
 			if (!smp_fig.first_arrival_tsc || c->arrive_tsc < smp_fig.first_arrival_tsc)
