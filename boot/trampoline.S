@@ -53,8 +53,7 @@ tr_lm64:
 	movw %ax, %ds
 	movw %ax, %es
 	movw %ax, %ss
-	movq OFF(tr_entry)(%rsi), %rax
-	jmpq *%rax
+	jmpq *tr_entry(%rip)		/* RIP-relative: right in the copy too */
 
 	.balign 16
 trampoline_data:

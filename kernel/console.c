@@ -147,7 +147,8 @@ static int cmd_rdmsr(void *ctx, int argc, char **argv)
 	u64 a, mask[4];
 	if (parse_num(argv[1], 0xffffffffULL, &a, "MSR address") || con_cpus(argc > 2 ? argv[2] : 0, mask))
 		return -1;
-	struct msr_arg m = { .msr = (u32)a };
+	static struct msr_arg m;   /* static: a CPU that times out may still write it */
+	m = (struct msr_arg){ .msr = (u32)a };
 	con_each(mask, do_rdmsr, 0, &m, show_msr);
 	return 0;
 }
@@ -190,7 +191,8 @@ static int cmd_cpuid(void *ctx, int argc, char **argv)
 	}
 	if (con_cpus(sel, mask))
 		return -1;
-	struct cpuid_arg c = { (u32)leaf, (u32)sub, { 0, 0, 0, 0 } };
+	static struct cpuid_arg c;   /* static: a CPU that times out may still write it */
+	c = (struct cpuid_arg){ (u32)leaf, (u32)sub, { 0, 0, 0, 0 } };
 	con_each(mask, do_cpuid, 0, &c, show_cpuid);
 	return 0;
 }

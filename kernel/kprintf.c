@@ -15,9 +15,16 @@
 #define KLOG_SIZE (128 * 1024)
 
 static struct spinlock out_lock;
+static volatile int out_owner = -1;   /* CPU index holding out_lock */
+static volatile bool panic_mode;
 static bool prefix_on;
 static char klog[KLOG_SIZE];
 static size_t klog_len;
+
+void kprintf_panic_mode(void)
+{
+	panic_mode = true;
+}
 
 void kprintf_set_prefix(bool on)
 {
@@ -62,10 +69,21 @@ static void vprint(bool prefixed, u64 lock_spins, const char *fmt, va_list ap)
 	int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
 	if (n >= (int)sizeof(buf))   /* cut: keep the line ending */
 		buf[sizeof(buf) - 2] = '\n';
-	bool locked = lock_spins ? spin_lock_bounded(&out_lock, lock_spins) : (spin_lock(&out_lock), true);
-	emit_text(buf, prefixed);
+	int me = prefix_on ? (int)this_cpu()->index : 0;
+	bool locked;
+	if (panic_mode && out_owner == me)
+		locked = false;   /* this CPU faulted while printing: the lock is ours, don't wait on it */
+	else if (lock_spins || panic_mode)
+		locked = spin_lock_bounded(&out_lock, lock_spins ? lock_spins : 50000000);
+	else
+		locked = (spin_lock(&out_lock), true);
 	if (locked)
+		out_owner = me;
+	emit_text(buf, prefixed);
+	if (locked) {
+		out_owner = -1;
 		spin_unlock(&out_lock);
+	}
 }
 
 void kprintf(const char *fmt, ...)

@@ -10,6 +10,8 @@ void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kprintf_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Used by panic: output without waiting long for the lock. */
 void kprintf_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* From now on no output waits unboundedly for the print lock (panic). */
+void kprintf_panic_mode(void);
 /* The boot log kept in memory (the console's `log` command replays it). */
 const char *klog_buffer(size_t *len);
 /* Set when the prefix CPU index is known (0 before per-CPU state exists). */

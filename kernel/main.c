@@ -84,8 +84,8 @@ static void timer_init(void)
 	if (khz)
 		kprintf("timer: TSC %lu kHz, calibrated against the PIT%s", khz, claim ? "" : "\n");
 	else
-		kprintf("timer: the PIT did not answer; assuming a 1 GHz TSC (delays may be wrong)%s",
-			claim ? "" : "\n");
+		kprintf("timer: the PIT did not give a plausible measurement; using %lu kHz from CPUID 0x15/0x16 "
+			"or a 1 GHz guess (delays may be wrong)%s", tsc_khz, claim ? "" : "\n");
 	if (claim)
 		kprintf_raw(" (CPUID 0x16 claims %lu MHz)\n", claim);
 }
@@ -117,7 +117,7 @@ void kmain(u32 magic, u64 mbi)
 	report.cpus_found = 1;
 	report.cpus_online = 1;
 	boot_tests(mb_st, problems);        /* KTAP suite "boot" */
-	smp_init(&mb);                      /* INIT-SIPI-SIPI every listed CPU, in parallel */
+	smp_init(&mb, mbi, mbi + (mb.total_size ? mb.total_size : 8));                      /* INIT-SIPI-SIPI every listed CPU, in parallel */
 	smp_report();                       /* per-CPU table, KTAP suite "smp" */
 	vmx_run_all();                      /* VT-x on every CPU: detect, VMXON, VMCS lifecycle, VMXOFF */
 	vmx_guest_report();                 /* VMLAUNCH a tiny guest on every core, exits, VMRESUME */

@@ -54,6 +54,7 @@ static void __attribute__((noreturn)) finish(void)
 void panic_frame(struct trap_frame *f)
 {
 	cli();
+	kprintf_panic_mode();
 	const char *what = exception_name((unsigned)f->vector);
 	kprintf_panic("PANIC: unexpected exception %s (vector %lu) error code 0x%lx on CPU %u (APIC ID %u)\n",
 		      what, f->vector, f->error_code, this_cpu()->index, this_cpu()->apic_id);
@@ -71,6 +72,7 @@ void panic(const char *fmt, ...)
 	char buf[256];
 	va_list ap;
 	cli();
+	kprintf_panic_mode();
 	va_start(ap, fmt);
 	kvsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);

@@ -236,7 +236,7 @@ long vmx_guest_job(void *arg)
 	g->ran = true;
 	unsigned brk = opt.vmx_break;
 	u64 n = opt.vmx_exits;
-	u64 sample_pages = ALIGN_UP(n * 8, PAGE_SIZE) / PAGE_SIZE;
+	u64 sample_pages = n ? ALIGN_UP(n * 8, PAGE_SIZE) / PAGE_SIZE : 1;
 	u64 cr0 = read_cr0(), cr4 = read_cr4();
 	const struct vmx_caps *c = &v->caps;
 	u32 rev = vmx_decode_basic(c->basic).revision_id;

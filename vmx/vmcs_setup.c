@@ -131,7 +131,9 @@ bool vmcs_setup_guest(const struct vmx_caps *caps, struct guest_setup *gs, unsig
 	/* only the exits we want: CPUID and VMCALL exit unconditionally, HLT
 	 * by HLT exiting; an all-zero MSR bitmap means no RDMSR/WRMSR exits */
 	u32 want_proc = CPU_HLT_EXITING | CPU_USE_MSR_BITMAPS;
-	if (!adjust(caps, VMX_CTL_PINBASED, 0, &gs->pin, gs, "pin-based") ||
+	/* an NMI in the guest exits (reported) instead of running our IDT with the guest's GS */
+	u32 want_pin = vmx_decode_ctls(vmx_caps_ctl_msr(caps, VMX_CTL_PINBASED)).allowed1 & PIN_NMI_EXITING;
+	if (!adjust(caps, VMX_CTL_PINBASED, want_pin, &gs->pin, gs, "pin-based") ||
 	    !adjust(caps, VMX_CTL_PROCBASED, want_proc, &gs->proc, gs, "primary proc-based") ||
 	    !adjust(caps, VMX_CTL_EXIT, EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_LOAD_IA32_EFER | EXIT_SAVE_IA32_EFER,
 		    &gs->exit, gs, "VM-exit") ||

@@ -86,7 +86,8 @@ void vmx_bench(void)
 	res = (struct bench_cpu *)(uintptr_t)page_alloc(ALIGN_UP(cpu_count * sizeof(*res), PAGE_SIZE) / PAGE_SIZE);
 	if (!res)
 		return;
-	on_each_cpu(bench_job, 0, opt.vmx_cpus, true, ON_CPU_TIMEOUT_US * 4, 0, 0);
+	static bool bdone[4096];
+	u32 want = smp_cpus_online(), got = on_each_cpu(bench_job, 0, opt.vmx_cpus, true, ON_CPU_TIMEOUT_US * 4, 0, bdone);
 	kprintf("bench: vmx: TSC cycles per instruction, min/median over %d runs (%lu kHz TSC)\n", RUNS, tsc_khz);
 	kprintf("bench: vmx: CPU   VMXON        VMCLEAR      VMPTRLD      VMREAD       VMWRITE      VMXOFF\n");
 	for (u32 i = 0; i < cpu_count; i++) {
@@ -107,5 +108,6 @@ void vmx_bench(void)
 	u64 seq = rdtsc() - t0;
 	kprintf("bench: vmx: lifecycle (%lu rounds) on %u CPUs: parallel %lu us, one CPU at a time %lu us\n",
 		opt.vmx_rounds, smp_cpus_online(), tsc_to_us(par), tsc_to_us(seq));
-	page_free((u64)(uintptr_t)res, ALIGN_UP(cpu_count * sizeof(*res), PAGE_SIZE) / PAGE_SIZE);
+	if (got == want)   /* a stuck CPU may still write its figures: then keep the page */
+		page_free((u64)(uintptr_t)res, ALIGN_UP(cpu_count * sizeof(*res), PAGE_SIZE) / PAGE_SIZE);
 }

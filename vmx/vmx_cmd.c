@@ -223,7 +223,8 @@ void vmx_cmd_all_off(void)
 {
 	for (u32 i = 0; i < cpu_count && i < 256; i++)
 		if (state[i].on) {
-			struct vmx_cmd c = { .op = VCMD_OFF };
+			static struct vmx_cmd c;   /* static: a CPU that times out may still write it */
+			c = (struct vmx_cmd){ .op = VCMD_OFF };
 			on_cpu(i, vmx_cmd_run, &c, ON_CPU_TIMEOUT_US, 0);
 		}
 }

@@ -30,16 +30,18 @@ static int each(const char *sel, struct vmx_cmd *tmpl)
 		if (!con_selected(mask, i))
 			continue;
 		want++;
-		struct vmx_cmd c = *tmpl;   /* a fresh request per CPU */
+		static struct vmx_cmd slots[256];   /* static: a CPU that times out may still write it */
+		struct vmx_cmd *c = &slots[i % 256];
+		*c = *tmpl;                         /* a fresh request per CPU */
 		if (cpus[i].state != CPU_ONLINE) {
 			con_printf("cpu%u: not online (APIC ID %u)\n", i, cpus[i].apic_id);
 			failed++;
-		} else if (!on_cpu(i, vmx_cmd_run, &c, ON_CPU_TIMEOUT_US, 0)) {
+		} else if (!on_cpu(i, vmx_cmd_run, c, ON_CPU_TIMEOUT_US, 0)) {
 			con_printf("cpu%u: did not answer within %llu ms\n", i, ON_CPU_TIMEOUT_US / 1000);
 			failed++;
 		} else {
-			con_printf("cpu%u: %s\n", i, c.msg);
-			failed += !c.ok || (c.insn_ran && !vmx_ok(c.res));
+			con_printf("cpu%u: %s\n", i, c->msg);
+			failed += !c->ok || (c->insn_ran && !vmx_ok(c->res));
 		}
 	}
 	if (failed)
@@ -142,7 +144,7 @@ int cmd_fc(void *ctx, int argc, char **argv)
 	u64 mask[4];
 	if (con_cpus(argc > 1 ? argv[1] : 0, mask))
 		return -1;
-	struct fc_arg f;
+	static struct fc_arg f;   /* static: a CPU that times out may still write it */
 	con_each(mask, read_fc, 0, &f, show_fc);
 	return 0;
 }

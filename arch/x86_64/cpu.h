@@ -125,6 +125,8 @@ static inline u64 rdtsc_ordered(void)
 	return ((u64)hi << 32) | lo;
 }
 
+static inline void mfence(void) { asm volatile("mfence" ::: "memory"); }
+static inline void lfence(void) { asm volatile("lfence" ::: "memory"); }
 static inline void cpu_relax(void) { asm volatile("pause" ::: "memory"); }
 static inline void hlt(void) { asm volatile("hlt" ::: "memory"); }
 static inline void cli(void) { asm volatile("cli" ::: "memory"); }

@@ -93,6 +93,8 @@ static u32 send(u32 apic_id, u32 lo)
 	wr(APIC_ESR, 0);
 	if (x2) {
 		/* one MSR write; x2APIC has no delivery-status bit */
+		mfence();   /* x2APIC ICR writes are not serializing (SDM 11.12.3) */
+		lfence();
 		wrmsr(0x830, ((u64)apic_id << 32) | lo);
 		delivered = true;
 	} else {

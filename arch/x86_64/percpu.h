@@ -18,6 +18,7 @@ enum cpu_state {
 	CPU_ONLINE,         /* running kernel code, idle loop */
 	CPU_NO_START,       /* did not arrive within the timeout */
 	CPU_DEAD,           /* panicked / halted */
+	CPU_STUCK,          /* did not finish a job in time: never handed work again */
 };
 
 typedef long (*cpu_fn)(void *arg);

@@ -56,8 +56,9 @@ u32 smp_cpus_online(void)
 	return n;
 }
 
-/* the highest free page below 1 MiB from the memory map (not page 0) */
-static u64 trampoline_page(const struct mb2_info *mb)
+/* the highest free page below 640 KiB from the memory map (not page 0, not
+ * the multiboot2 information, which only the page allocator knows is taken) */
+static u64 trampoline_page(const struct mb2_info *mb, u64 mbi_start, u64 mbi_end)
 {
 	u64 best = 0;
 	struct mb2_mmap_entry e;
@@ -69,8 +70,13 @@ static u64 trampoline_page(const struct mb2_info *mb)
 			end = 0xa0000;
 		if (s < PAGE_SIZE)
 			s = PAGE_SIZE;
-		if (end >= s + PAGE_SIZE && ALIGN_DOWN(end, PAGE_SIZE) - PAGE_SIZE > best)
-			best = ALIGN_DOWN(end, PAGE_SIZE) - PAGE_SIZE;
+		for (u64 p = ALIGN_DOWN(end, PAGE_SIZE); p >= s + PAGE_SIZE && p - PAGE_SIZE > best; p -= PAGE_SIZE) {
+			u64 cand = p - PAGE_SIZE;
+			if (cand + PAGE_SIZE <= mbi_start || cand >= mbi_end) {
+				best = cand;
+				break;
+			}
+		}
 	}
 	return best;
 }
@@ -227,7 +233,7 @@ static void start_aps(u8 vector)
 	smp_fig.strays = ap_strays;
 }
 
-void smp_init(const struct mb2_info *mb)
+void smp_init(const struct mb2_info *mb, u64 mbi_start, u64 mbi_end)
 {
 	bool high = acpi.madt_ok && acpi.madt.needs_x2apic;
 	if (opt.apic == APIC_X2APIC && !(cpuid(1).ecx & CPUID1_ECX_X2APIC))
@@ -241,7 +247,7 @@ void smp_init(const struct mb2_info *mb)
 	build_cpu_list();
 	if (cpu_count == 1)
 		return;
-	u64 page = trampoline_page(mb);
+	u64 page = trampoline_page(mb, mbi_start, mbi_end);
 	if (!page || !prepare_trampoline(page)) {
 		kprintf("smp: no free page below 1 MiB for the AP trampoline: boot CPU only\n");
 		for (u32 i = 1; i < cpu_count; i++)
@@ -273,7 +279,10 @@ void __attribute__((noreturn)) ap_main(struct cpu *c)
 	gdt_load_for(c);
 	idt_load();
 	lapic_init_cpu();
-	__atomic_store_n(&c->state, CPU_ONLINE, __ATOMIC_RELEASE);
+	enum cpu_state starting = CPU_STARTING;
+	if (!__atomic_compare_exchange_n(&c->state, &starting, CPU_ONLINE, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		halt_forever();   /* arrived after the boot CPU gave up on it: stay out of the way */
 	for (;;) {
 		cli();
 		run_work(c);
@@ -296,13 +305,20 @@ static void post(struct cpu *c, cpu_fn fn, void *arg)
 		lapic_send_fixed(c->apic_id, VEC_WAKEUP);
 }
 
+/* A CPU that misses the deadline may still be running the job and writing
+ * through its argument: it is marked stuck and gets no further work, and the
+ * caller must not reuse what it handed it (see on_cpu in smp.h). */
 static bool wait_done(struct cpu *c, u64 end)
 {
 	while (__atomic_load_n(&c->work_done_seq, __ATOMIC_ACQUIRE) != c->work_seq)
-		if (rdtsc() > end)
+		if (rdtsc() > end) {
+			c->state = CPU_STUCK;
+			kprintf("smp: CPU %u (APIC ID %u) did not finish its job in time: no more work for it\n",
+				c->index, c->apic_id);
 			return false;
-		else
+		} else {
 			cpu_relax();
+		}
 	return true;
 }
 

@@ -14,7 +14,7 @@ extern struct smp_figures smp_fig;
 
 struct mb2_info;
 /* Build the CPU list from the MADT (limits from the command line), start the APs. */
-void smp_init(const struct mb2_info *mb);
+void smp_init(const struct mb2_info *mb, u64 mbi_start, u64 mbi_end);
 u32 smp_cpus_found(void);
 u32 smp_cpus_online(void);
 void smp_report(void);     /* table, evidence, KTAP suite "smp" */
@@ -22,7 +22,9 @@ void smp_run_checks(void); /* KTAP suite "smp" only */
 void smp_print_table(void (*pr)(const char *fmt, ...));
 
 #define ON_CPU_TIMEOUT_US 5000000ULL
-/* Run fn(arg) on CPU idx and wait for it; false if it did not finish in time. */
+/* Run fn(arg) on CPU idx and wait for it; false if it did not finish in time.
+ * A CPU that times out is marked CPU_STUCK and may still write through arg
+ * later: keep arg alive (static or leaked) when this returns false. */
 bool on_cpu(u32 idx, cpu_fn fn, void *arg, u64 timeout_us, long *result);
 /* Run fn on every online CPU selected in mask (NULL: all), in parallel or one
  * at a time; results[i] for CPU i; done[i] false where it timed out.

@@ -26,11 +26,31 @@ static u64 pit_measure(void)
 	outb(PIT_CH2, count >> 8);
 	u64 t0 = rdtsc_ordered();
 	u64 spins = 0;
+	if (inb(PORT_61) & 0x20)
+		return 0;                        /* OUT2 high before counting: port 0x61 is not a PIT gate */
 	while (!(inb(PORT_61) & 0x20)) {     /* OUT2 rises at terminal count */
-		if (++spins > 100000000ULL)
-			return 0;                    /* no PIT answering: give up */
+		if (++spins > 2000000ULL)
+			return 0;                    /* ~10k reads are 10 ms on hardware: no PIT answering */
 	}
 	return rdtsc_ordered() - t0;
+}
+
+/* 10 MHz (Bochs ticks at its ips, e.g. 50 MHz) to 20 GHz: anything else is a broken measurement */
+#define TSC_KHZ_MIN 10000ULL
+#define TSC_KHZ_MAX 20000000ULL
+
+/* CPUID 0x15 (crystal ratio) or 0x16 (base MHz): only a fallback, often wrong under emulators */
+static u64 cpuid_khz(void)
+{
+	u32 max = cpuid(0).eax;
+	if (max >= 0x15) {
+		struct cpuid_regs r = cpuid(0x15);
+		if (r.eax && r.ebx && r.ecx)
+			return (u64)r.ecx / 1000 * r.ebx / r.eax;
+	}
+	if (max >= 0x16 && (cpuid(0x16).eax & 0xffff))
+		return (u64)(cpuid(0x16).eax & 0xffff) * 1000;
+	return 0;
 }
 
 u64 timer_calibrate(void)
@@ -41,10 +61,16 @@ u64 timer_calibrate(void)
 		if (d && d < best)
 			best = d;
 	}
-	if (best != ~0ULL && best)
-		tsc_khz = best / CAL_MS;
+	u64 khz = best != ~0ULL ? best / CAL_MS : 0;
 	tsc_base = rdtsc();
-	return best == ~0ULL ? 0 : tsc_khz;
+	if (khz >= TSC_KHZ_MIN && khz <= TSC_KHZ_MAX) {
+		tsc_khz = khz;
+		return khz;
+	}
+	khz = cpuid_khz();
+	if (khz >= TSC_KHZ_MIN && khz <= TSC_KHZ_MAX)
+		tsc_khz = khz;   /* else keep the 1 GHz guess */
+	return 0;
 }
 
 u64 us_to_tsc(u64 us)

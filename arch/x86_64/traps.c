@@ -88,7 +88,9 @@ void trap_dispatch(struct trap_frame *f)
 	if (f->vector == VEC_SPURIOUS)
 		return;   /* no EOI for a spurious interrupt (SDM vol. 3A, 11.9) */
 
-	const struct ex_entry *e = find_fixup(f->rip);
+	/* NMI, #MC and #DB can arrive at any instruction: never a _safe result */
+	bool async = f->vector == VEC_NMI || f->vector == VEC_MC || f->vector == VEC_DB;
+	const struct ex_entry *e = async ? 0 : find_fixup(f->rip);
 	if (e && f->vector < 32) {
 		this_cpu()->fault_vector = f->vector;
 		f->rip = e->fixup;

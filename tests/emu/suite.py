@@ -142,6 +142,8 @@ TESTS = [
     dict(name="bochs-vmx-cpus-rounds", emu="bochs", smp=2, cmdline="mode=test vmx.cpus=1 vmx.rounds=5 vmx.guest=off",
          timeout=180, expect=["vmx_ready=1"], require=["vmx/cpu1/all_rounds_completed"],
          require_skip=["guest"], expect_line=[r"vmx: +1 .*\(5/5 rounds"]),
+    dict(name="bochs-vmx-exits0", emu="bochs", smp=1, cmdline="mode=test vmx.exits=0", timeout=180,
+         expect=["vmx_ready=1"], require=["guest/cpu0/guest_reaches_done", "guest/cpu0/exits_in_expected_order"]),
     # one broken VMCS field each: VM entry fails, the diagnosis names the field, the CPU ends clean
     *[dict(name=f"bochs-break-{b}", emu="bochs", smp=1, cmdline=f"mode=test vmx.break={b} vmx.rounds=1",
            timeout=180, require=(["guest/cpu0/vm_entry_fails_with_broken_field"] if b != "guest_rip" else [])
