@@ -143,31 +143,29 @@ static void outside_cases(struct ctx *x)
 	expect(x, "vmresume_outside_vmx_ud", vmresume_fail_safe(), VMX_FAULT, VEC_UD);
 }
 
+/* VMXON with one bit cleared that IA32_VMX_CR<cr>_FIXED0 requires: #GP (SDM 31.3 VMXON) */
+static void vmxon_fixed_bit_case(struct ctx *x, const char *name, int cr, u64 bit)
+{
+	enter(x, VMXE_ONLY);
+	int e = cr == 0 ? write_cr0_safe(read_cr0() & ~bit) : write_cr4_safe(read_cr4() & ~bit);
+	struct vmx_result r = vmxon_safe(x->on);
+	x->in_vmx = vmx_ok(r);
+	if (e)
+		record(x, name, KTAP_FAIL, "could not clear CR%d bit 0x%lx (vector %d)", cr, bit, e);
+	else
+		expect(x, name, r, VMX_FAULT, VEC_GP);
+}
+
 static void vmxon_cases(struct ctx *x)
 {
 	/* CR0.NE is required by IA32_VMX_CR0_FIXED0 on every VT-x CPU (SDM A.7) */
-	if (x->c->cr0_fixed0 & CR0_NE) {
-		enter(x, VMXE_ONLY);
-		int e = write_cr0_safe(read_cr0() & ~CR0_NE);
-		struct vmx_result r = vmxon_safe(x->on);
-		x->in_vmx = vmx_ok(r);
-		if (e)
-			record(x, "vmxon_cr0_fixed_bit_clear_gp", KTAP_FAIL, "could not clear CR0.NE (vector %d)", e);
-		else
-			expect(x, "vmxon_cr0_fixed_bit_clear_gp", r, VMX_FAULT, VEC_GP);
-	} else {
+	if (x->c->cr0_fixed0 & CR0_NE)
+		vmxon_fixed_bit_case(x, "vmxon_cr0_fixed_bit_clear_gp", 0, CR0_NE);
+	else
 		record(x, "vmxon_cr0_fixed_bit_clear_gp", KTAP_SKIP, "CR0_FIXED0 does not require NE");
-	}
 	u64 other = x->c->cr4_fixed0 & ~CR4_VMXE;
 	if (other) {
-		enter(x, VMXE_ONLY);
-		int e = write_cr4_safe(read_cr4() & ~(other & -other));
-		struct vmx_result r = vmxon_safe(x->on);
-		x->in_vmx = vmx_ok(r);
-		if (e)
-			record(x, "vmxon_cr4_fixed_bit_clear_gp", KTAP_FAIL, "could not clear CR4 bit (vector %d)", e);
-		else
-			expect(x, "vmxon_cr4_fixed_bit_clear_gp", r, VMX_FAULT, VEC_GP);
+		vmxon_fixed_bit_case(x, "vmxon_cr4_fixed_bit_clear_gp", 4, other & -other);
 	} else {
 		record(x, "vmxon_cr4_fixed_bit_clear_gp", KTAP_SKIP,
 		       "CR4_FIXED0 0x%lx requires no bit but VMXE: nothing else to violate", x->c->cr4_fixed0);

@@ -39,6 +39,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from emu import kill_group  # noqa: E402  (one way to stop an emulator)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OUTDIR = os.path.join(ROOT, "build", "emu")
@@ -207,26 +210,6 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
-
-
-def kill_group(p):
-    """SIGTERM to the emulator's process group, SIGKILL if it is still there 3 s later."""
-    if p is None:
-        return
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(p.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            p.wait(timeout=3)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    try:
-        p.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        pass
 
 
 def emu_command(emu, iso, port, base):

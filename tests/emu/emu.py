@@ -103,6 +103,8 @@ def run_limited(cmd, timeout, out_path, env=None):
 
 def kill_group(p):
     """SIGTERM to the emulator's process group, SIGKILL if it is still there 3 s later."""
+    if p is None:
+        return
     for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
             os.killpg(p.pid, sig)
@@ -113,7 +115,10 @@ def kill_group(p):
             break
         except subprocess.TimeoutExpired:
             continue
-    p.wait()
+    try:
+        p.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 def tail(path, n, clean=True):
