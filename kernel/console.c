@@ -56,7 +56,7 @@ int con_cpus(const char *tok, u64 *mask)
 
 bool con_selected(const u64 *mask, u32 cpu)
 {
-	return cpu < 256 && (mask[cpu / 64] & (1ULL << (cpu % 64)));
+	return cpu_in_mask(mask, cpu);
 }
 
 u32 con_each(const u64 *mask, long (*fn)(void *), void *(*arg_for)(u32, void *), void *ctx,

@@ -388,7 +388,7 @@ static void caps_cases(struct ctx *x)
 
 static bool con_sel_online(u32 i)
 {
-	return cpus[i].state == CPU_ONLINE && (opt.vmx_cpus[i / 64] & (1ULL << (i % 64)));
+	return cpus[i].state == CPU_ONLINE && cpu_in_mask(opt.vmx_cpus, i);
 }
 
 static long conformance_job(void *arg)
@@ -455,7 +455,7 @@ void vmx_conformance_run(void)
 	on_each_cpu(conformance_job, 0, opt.vmx_cpus, true, ON_CPU_TIMEOUT_US * 4, 0, done);
 	u32 pass = 0, fail = 0, skip = 0, xfail = 0;
 	for (u32 i = 0; i < cpu_count; i++) {
-		if (cpus[i].state != CPU_ONLINE || !(opt.vmx_cpus[i / 64] & (1ULL << (i % 64))))
+		if (!con_sel_online(i))
 			continue;
 		char name[16];
 		ksnprintf(name, sizeof(name), "cpu%u", i);

@@ -64,7 +64,8 @@ vmx_enter:
 	/* VM entry failed: we are still here, on this stack */
 	pushfq
 	popq %rax
-	addq $8, %rsp
+.Lreturn:
+	addq $8, %rsp			/* drop *g */
 	popq %r15
 	popq %r14
 	popq %r13
@@ -92,15 +93,8 @@ vmx_exit_entry:
 	movq %r15, G_R15(%rdi)
 	popq %rax
 	movq %rax, G_RDI(%rdi)
-	addq $8, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %rbx
-	popq %rbp
-	xorl %eax, %eax
-	ret
+	xorl %eax, %eax			/* 0: a VM exit happened */
+	jmp .Lreturn
 
 /*
  * The guest: 64-bit, CPL 0, the kernel's own page tables, its own stack.

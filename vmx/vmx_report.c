@@ -17,7 +17,7 @@
 
 static bool selected(u32 i)
 {
-	return i < 256 && (opt.vmx_cpus[i / 64] & (1ULL << (i % 64)));
+	return cpu_in_mask(opt.vmx_cpus, i);
 }
 
 void vmx_print_caps(const struct vmx_caps *c, void (*pr)(const char *fmt, ...))

@@ -340,11 +340,6 @@ bool on_cpu(u32 idx, cpu_fn fn, void *arg, u64 timeout_us, long *result)
 	return ok;
 }
 
-static bool selected(const u64 *mask, u32 i)
-{
-	return !mask || (i < 256 && (mask[i / 64] & (1ULL << (i % 64))));
-}
-
 u32 on_each_cpu(cpu_fn fn, void *arg, const u64 *mask, bool parallel, u64 timeout_us,
 		long *results, bool *done)
 {
@@ -355,7 +350,7 @@ u32 on_each_cpu(cpu_fn fn, void *arg, const u64 *mask, bool parallel, u64 timeou
 			done[i] = false;
 	if (!parallel) {
 		for (u32 i = 0; i < cpu_count; i++) {
-			if (!selected(mask, i) || cpus[i].state != CPU_ONLINE)
+			if (!cpu_in_mask(mask, i) || cpus[i].state != CPU_ONLINE)
 				continue;
 			long r = 0;
 			bool ok = on_cpu(i, fn, arg, timeout_us, &r);
@@ -368,9 +363,9 @@ u32 on_each_cpu(cpu_fn fn, void *arg, const u64 *mask, bool parallel, u64 timeou
 		return n;
 	}
 	for (u32 i = 0; i < cpu_count; i++)
-		if (selected(mask, i) && cpus[i].state == CPU_ONLINE && &cpus[i] != me)
+		if (cpu_in_mask(mask, i) && cpus[i].state == CPU_ONLINE && &cpus[i] != me)
 			post(&cpus[i], fn, arg);
-	if (selected(mask, me->index)) {
+	if (cpu_in_mask(mask, me->index)) {
 		long r = fn(arg);
 		if (results)
 			results[me->index] = r;
@@ -381,7 +376,7 @@ u32 on_each_cpu(cpu_fn fn, void *arg, const u64 *mask, bool parallel, u64 timeou
 	u64 end = rdtsc() + us_to_tsc(timeout_us);
 	for (u32 i = 0; i < cpu_count; i++) {
 		struct cpu *c = &cpus[i];
-		if (!selected(mask, i) || c->state != CPU_ONLINE || c == me)
+		if (!cpu_in_mask(mask, i) || c->state != CPU_ONLINE || c == me)
 			continue;
 		bool ok = wait_done(c, end);
 		if (ok && results)

@@ -22,6 +22,13 @@ void smp_run_checks(void); /* KTAP suite "smp" only */
 void smp_print_table(void (*pr)(const char *fmt, ...));
 
 #define ON_CPU_TIMEOUT_US 5000000ULL
+#define CPU_MASK_BITS 256   /* CPU selections (vmx.cpus, console selectors) are 256-bit masks */
+
+/* Is CPU index cpu in mask? NULL means every CPU. */
+static inline bool cpu_in_mask(const u64 *mask, u32 cpu)
+{
+	return !mask || (cpu < CPU_MASK_BITS && (mask[cpu / 64] & (1ULL << (cpu % 64))));
+}
 /* Run fn(arg) on CPU idx and wait for it; false if it did not finish in time.
  * A CPU that times out is marked CPU_STUCK and may still write through arg
  * later: keep arg alive (static or leaked) when this returns false. */
