@@ -57,11 +57,18 @@ def default_name(a):
 
 def qemu_command(a, iso, serial):
     smp = a.qemu_smp or str(a.smp)
-    cmd = [QEMU, "-machine", "pc", "-m", f"{a.megs}M", "-smp", smp, "-cpu", a.qemu_cpu,
-           "-cdrom", iso, "-boot", "d", "-display", "none", "-serial", f"file:{serial}",
-           "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-monitor", "none"]
+    fill = {"serial": serial, "base": os.path.splitext(serial)[0].removesuffix(".serial")}
+    com1 = a.com1.format(**fill)
+    cmd = [QEMU, "-machine", a.machine, "-m", f"{a.megs}M", "-smp", smp, "-cpu", a.qemu_cpu,
+           "-cdrom", iso, "-boot", "d", "-display", "none", "-serial", com1, "-no-reboot"]
+    if not a.no_debug_exit:
+        cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if not any(x.startswith("-monitor") for x in a.qemu_arg):
+        cmd += ["-monitor", "none"]
     if a.emu == "qemu-uefi":
         cmd += ["-bios", OVMF]
+    for extra in a.qemu_arg:   # {serial} and {base} name this test's files
+        cmd += [w.format(**fill) for w in shlex.split(extra)]
     return cmd
 
 
@@ -166,6 +173,15 @@ def parse_args(argv):
     ap.add_argument("--qemu-smp", help="a full QEMU -smp value, e.g. '8,sockets=2,cores=4'")
     ap.add_argument("--cpu-model", default="corei7_skylake_x", help="Bochs cpu model (default %(default)s)")
     ap.add_argument("--qemu-cpu", default="max", help="QEMU -cpu value (default %(default)s)")
+    ap.add_argument("--machine", default="pc", help="QEMU -machine value, e.g. 'pc,pit=off' (default %(default)s)")
+    ap.add_argument("--com1", default="file:{serial}",
+                    help="QEMU -serial value for COM1: 'none' when the test wires its own UART to {serial}")
+    ap.add_argument("--qemu-arg", action="append", default=[], metavar="ARGS",
+                    help="more QEMU arguments (shell words; {serial} and {base} are this test's files)")
+    ap.add_argument("--no-debug-exit", action="store_true",
+                    help="no isa-debug-exit device: the kernel must end the run the real-hardware way")
+    ap.add_argument("--expect-exit", type=int, action="append", default=[], metavar="STATUS",
+                    help="QEMU exit statuses accepted instead of the isa-debug-exit ones")
     ap.add_argument("--megs", type=int, default=256, help="guest memory in MiB (default %(default)s)")
     ap.add_argument("--cmdline", default="mode=test", help="the kernel command line (default %(default)s)")
     ap.add_argument("--timeout", type=float, default=90, help="hard limit for the emulator run, seconds")
@@ -179,8 +195,8 @@ def parse_args(argv):
     ap.add_argument("--expect-line", action="append", default=[], metavar="REGEX",
                     help="a regex that must match some line of the serial log")
     a = ap.parse_args(argv)
-    if a.emu == "bochs" and a.qemu_smp:
-        ap.error("--qemu-smp is for QEMU; use --smp N with Bochs")
+    if a.emu == "bochs" and (a.qemu_smp or a.qemu_arg or a.machine != "pc" or a.com1 != "file:{serial}"):
+        ap.error("--qemu-smp, --machine, --com1 and --qemu-arg are for QEMU; use --smp N with Bochs")
     if a.smp < 1:
         ap.error("--smp must be at least 1")
     return a
@@ -246,7 +262,8 @@ def main(argv=None):
     if rc is None:
         reasons.append(f"timed out after {a.timeout:g}s")
     elif a.emu in ("qemu", "qemu-uefi"):
-        want = {"PASS": (QEMU_PASS,), "FAIL": (QEMU_FAIL,), "ANY": (QEMU_PASS, QEMU_FAIL)}[a.expect_result]
+        want = tuple(a.expect_exit) or \
+            {"PASS": (QEMU_PASS,), "FAIL": (QEMU_FAIL,), "ANY": (QEMU_PASS, QEMU_FAIL)}[a.expect_result]
         if rc not in want:
             meaning = {QEMU_PASS: "the kernel wrote PASS (0x10) to isa-debug-exit",
                        QEMU_FAIL: "the kernel wrote FAIL (0x11) to isa-debug-exit",

@@ -16,6 +16,11 @@ Each entry of TESTS is one boot of the real ISO through tests/emu/emu.py.  Keys:
   require        list of test paths that must be ok: 'smp/cpu3/ran_own_job'
   require_skip   list of test paths that must be skipped
   expect_line    list of regexes each matching some line of the serial log
+  machine        QEMU -machine value (default 'pc'), e.g. 'pc,pit=off', 'q35,x-oem-id=DELL'
+  com1           QEMU -serial value for COM1 (default 'file:{serial}'; 'none' with a UART of the test's own)
+  qemu_args      list of extra QEMU argument strings ({serial}, {base}: this test's files)
+  no_debug_exit  True: no isa-debug-exit device (the real-hardware way of ending a run)
+  expect_exit    list of QEMU exit statuses accepted instead of the isa-debug-exit ones
 
 Prints every test's output, then `emu-tests: N passed, N failed`, and writes
 build/emu.count ("passed failed 0").  Exit 1 when any test failed.
@@ -155,7 +160,7 @@ TESTS = [
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
-        "require_skip", "expect_line"}
+        "require_skip", "expect_line", "machine", "com1", "qemu_args", "no_debug_exit", "expect_exit"}
 LIST_KEYS = ("expect", "require", "require_skip", "expect_line")
 
 
@@ -192,6 +197,15 @@ def emu_args(t, keep=False):
     for k in LIST_KEYS:
         for v in t.get(k, []):
             a += ["--" + k.replace("_", "-"), v]
+    for k in ("machine", "com1"):
+        if k in t:
+            a += ["--" + k, t[k]]
+    for v in t.get("qemu_args", []):
+        a += ["--qemu-arg", v]
+    for v in t.get("expect_exit", []):
+        a += ["--expect-exit", str(v)]
+    if t.get("no_debug_exit"):
+        a.append("--no-debug-exit")
     if keep:
         a.append("--keep")
     return a
