@@ -8,9 +8,10 @@
  * first finding of an area is the likeliest cause.
  *
  * Assumptions, because a VMCS alone does not tell: the logical processor is in
- * IA-32e mode and outside SMM (this kernel always is); memory a VMCS points at
- * (the virtual-APIC page's VTPR, the MSR areas, a linked VMCS, the PDPTEs) is
- * not read, so the rules on its contents are not checked; reserved bits of
+ * IA-32e mode and outside SMM (this kernel always is); of the memory a VMCS
+ * points at only the linked VMCS's first word is read (through read_phys), so
+ * the rules on the virtual-APIC page, the MSR areas and the PDPTEs are not
+ * checked; reserved bits of
  * IA32_DEBUGCTL and IA32_PERF_GLOBAL_CTRL, and the CET/PKRS/LBR state, are not
  * checked. Linear-address width comes from CPUID.80000008:EAX[15:8] (48 when
  * absent), physical width from EAX[7:0] (vmx_phys_addr_bits).
@@ -27,9 +28,15 @@
  * are then skipped and one finding says so. */
 typedef bool (*entry_check_read_fn)(u32 encoding, u64 *value, void *ctx);
 
+/* Reads the 32-bit word at physical address pa (memory a VMCS points at).
+ * Returns false when that memory cannot be read: the rules on it are skipped. */
+typedef bool (*entry_check_phys_fn)(u64 pa, u32 *value, void *ctx);
+
 struct vmcs_view {
 	entry_check_read_fn read;
 	void *ctx;
+	entry_check_phys_fn read_phys;	/* may be NULL: memory rules unchecked */
+	u64 current_vmcs;		/* the current-VMCS pointer; 0 or ~0: unknown or none */
 };
 
 enum entry_check_area {

@@ -536,13 +536,29 @@ static void check_link_pointer(struct guest *g)
 		return;
 	u64 b = (p & 0xfff) | entry_check_beyond(p, g->c->ptr_bits);
 
-	if (b)
+	if (b) {
 		bad(g, F, p, b,
 		    "VMCS link pointer other than all ones must be 4-KiB aligned and within the physical-address width",
 		    S_NONREG);
-	else if (!(g->c->proc2 & CPU2_VMCS_SHADOWING))
+		return;
+	}
+	/* Not the current VMCS; the referenced region's bits 30:0 hold the revision
+	 * id and bit 31 equals "VMCS shadowing". With shadowing off a valid VMCS
+	 * region that is not the current one is accepted (Bochs and KVM agree). */
+	const struct vmcs_view *v = g->c->vmcs;
+	u32 word;
+	if (v->current_vmcs && v->current_vmcs != ~0ULL && p == v->current_vmcs) {
+		bad(g, F, p, p, "VMCS link pointer must not be the current-VMCS pointer (exit qualification 4)",
+		    S_NONREG);
+		return;
+	}
+	if (!v->read_phys || !v->read_phys(p, &word, v->ctx))
+		return;	/* the region cannot be read: its rule is not checked */
+	u32 want = (u32)(g->c->caps->basic & 0x7fffffff) |
+		   ((g->c->proc2 & CPU2_VMCS_SHADOWING) ? 0x80000000u : 0);
+	if (word != want)
 		bad(g, F, p, p,
-		    "VMCS link pointer must be FFFFFFFF_FFFFFFFFH, or point at a VMCS with this CPU's revision id (exit qualification 4): nothing is linked without VMCS shadowing",
+		    "VMCS link pointer must point at a region whose bits 30:0 are the VMCS revision id and bit 31 the \"VMCS shadowing\" control (exit qualification 4)",
 		    S_NONREG);
 }
 

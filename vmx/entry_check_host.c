@@ -16,13 +16,28 @@ static const char S_SIZE[] = "27.2.4";
 #define EFER_LME  BIT(8)
 #define EFER_LMA  BIT(10)
 
+#define CR4_LA57  BIT(12)
+
+/* Host addresses are canonical for the paging mode the host returns to: 57 bits
+ * when the host CR4 field sets LA57, else 48 (SDM 27.2.2-27.2.4 on processors
+ * with 5-level paging). A host CR4 that cannot be read is reported by the CR
+ * checks; the CPU's linear width stands in for it here. */
+static unsigned host_lin_bits(struct entry_check_ctx *c)
+{
+	u64 cr4;
+
+	if (c->vmcs && c->vmcs->read && c->vmcs->read(VMCS_HOST_CR4, &cr4, c->vmcs->ctx))
+		return (cr4 & CR4_LA57) ? 57 : 48;
+	return c->lin_bits;
+}
+
 static void check_canonical(struct entry_check_ctx *c, u32 field, const char *rule,
 			    const char *sdm)
 {
-	u64 v;
+	u64 v, nc;
 
-	if (entry_check_get(c, field, &v) && entry_check_noncanonical(v, c->lin_bits))
-		entry_check_report(c, field, v, entry_check_noncanonical(v, c->lin_bits), rule, sdm);
+	if (entry_check_get(c, field, &v) && (nc = entry_check_noncanonical(v, host_lin_bits(c))))
+		entry_check_report(c, field, v, nc, rule, sdm);
 }
 
 /* 27.2.2: control registers and MSRs */

@@ -22,7 +22,7 @@ enum vmx_break {           /* vmx.break=...: one field broken on purpose */
 	BREAK_GUEST_RIP,       /* non-canonical guest RIP */
 	BREAK_HOST_RIP,        /* non-canonical host RIP */
 	BREAK_CONTROL,         /* a primary proc-based bit the CPU does not allow */
-	BREAK_LINK_POINTER,    /* VMCS link pointer 0 */
+	BREAK_LINK_POINTER,    /* VMCS link pointer to a page that is no VMCS */
 	BREAK_NR
 };
 extern const char *const vmx_break_names[];

@@ -168,13 +168,15 @@ bool vmcs_setup_guest(const struct vmx_caps *caps, struct guest_setup *gs, unsig
 		w(VMCS_GUEST_CR0, read_cr0() & ~CR0_PE);
 		break;
 	case BREAK_GUEST_RIP:
-		w(VMCS_GUEST_RIP, 0x0000800000000000ULL);
+		w(VMCS_GUEST_RIP, VMX_NONCANONICAL);
 		break;
 	case BREAK_HOST_RIP:
-		w(VMCS_HOST_RIP, 0x0000800000000000ULL);
+		w(VMCS_HOST_RIP, VMX_NONCANONICAL);
 		break;
 	case BREAK_LINK_POINTER:
-		w(VMCS_LINK_POINTER, 0);
+		/* an aligned pointer to a page that is no VMCS: the MSR bitmap, all zeros,
+		 * so bits 30:0 are not the revision id (27.3.1.5) */
+		w(VMCS_LINK_POINTER, gs->msr_bitmap_pa);
 		break;
 	default:
 		break;

@@ -21,6 +21,7 @@
 
 /* ---- IA32_FEATURE_CONTROL (SDM vol. 3C 24.7, vol. 4 table 2-2) ---- */
 #define MSR_IA32_FEATURE_CONTROL 0x3a
+#define IA32_SMM_MONITOR_CTL 0x9b   /* bit 0: valid (dual-monitor treatment may be activated) */
 #define FEATURE_CONTROL_LOCK              (1ULL << 0)
 #define FEATURE_CONTROL_VMXON_INSIDE_SMX  (1ULL << 1)
 #define FEATURE_CONTROL_VMXON_OUTSIDE_SMX (1ULL << 2)
@@ -53,6 +54,9 @@
 #define VMX_BASIC_RESERVED_47_45 (7ULL << 45)
 #define VMX_BASIC_PHYS_ADDR_32   (1ULL << 48)     /* regions must be below 4 GiB */
 #define VMX_BASIC_DUAL_MONITOR   (1ULL << 49)
+/* non-canonical at both 48 and 57 linear-address bits (0x0000800000000000 is
+ * canonical on CPUs with 5-level paging) */
+#define VMX_NONCANONICAL 0xaaaaaaaaaaaaaaaaULL
 #define VMX_BASIC_MEMTYPE_SHIFT  50               /* bits 53:50 */
 #define VMX_BASIC_MEMTYPE_MASK   0xfULL
 #define VMX_BASIC_INS_OUTS       (1ULL << 54)

@@ -74,8 +74,17 @@ VMX_INSN_MEM(vmptrld, "vmptrld")
 	}
 
 VMX_INSN_NOARG(vmxoff, "vmxoff")
-/* VMCALL in VMX root operation: VMfailValid 1 (or VMfailInvalid with no VMCS) */
-VMX_INSN_NOARG(vmcall_root, "vmcall")
+/* VMCALL in VMX root operation: VMfailValid 1 (or VMfailInvalid with no VMCS)
+ * when IA32_SMM_MONITOR_CTL[0] is 0 (SDM 31.3). Under a hypervisor it is that
+ * hypervisor's hypercall instead, which may return a value in RAX (KVM does):
+ * RAX is declared clobbered. */
+static inline struct vmx_result vmcall_root_safe(void)
+{
+	u64 f;
+	asm volatile(SAFE_BEGIN "vmcall" SAFE_END VMX_FLAGS_OUT
+		     : [flags] "=r"(f) :: "rax", "cc", "memory");
+	return vmx_decode_flags(f, safe_fault_vector());
+}
 /* VMLAUNCH/VMRESUME return here only when the VM entry fails (otherwise the
  * guest runs and a VM exit lands at the VMCS host RIP). */
 VMX_INSN_NOARG(vmlaunch_fail, "vmlaunch")

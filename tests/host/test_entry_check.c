@@ -11,6 +11,7 @@
 
 #include "vmx/entry_check.h"
 #include "vmx/vmcs_fields.h"
+#include "vmx/vmx_defs.h"
 
 #include "tests/host/bochs_caps.h"
 
@@ -252,10 +253,24 @@ static void guest_rip_non_canonical(void **state)
 {
 	struct fixture *fx = *state;
 
-	set(&fx->t, VMCS_GUEST_RIP, 0x0000800000000000ULL);
+	set(&fx->t, VMCS_GUEST_RIP, VMX_NONCANONICAL);
 	assert_int_equal(expect_field(fx, VMCS_GUEST_RIP, CHECK_GUEST, "guest_rip"), 1);
 	assert_string_equal(fx->f[0].sdm, "27.3.1.4");
-	assert_int_equal(fx->f[0].value, 0x0000800000000000ULL);
+	assert_int_equal(fx->f[0].value, VMX_NONCANONICAL);
+}
+
+/* guest RIP is checked against the CPU's linear width: 0x0000800000000000 is
+ * canonical with 57 bits (Ice Lake-SP), not with 48; 0xaaaa... at neither */
+static void guest_rip_canonical_per_linear_width(void **state)
+{
+	struct fixture *fx = *state;
+
+	set(&fx->t, VMCS_GUEST_RIP, 0x0000800000000000ULL);
+	assert_int_equal(expect_field(fx, VMCS_GUEST_RIP, CHECK_GUEST, "guest_rip"), 1);
+	fx->caps.cpuid_80000008_eax = (fx->caps.cpuid_80000008_eax & ~0xff00u) | (57u << 8);
+	assert_int_equal(run_all(fx), 0);
+	set(&fx->t, VMCS_GUEST_RIP, VMX_NONCANONICAL);
+	assert_int_equal(expect_field(fx, VMCS_GUEST_RIP, CHECK_GUEST, "guest_rip"), 1);
 }
 
 static void guest_tr_type_3_not_busy_64bit(void **state)
@@ -287,13 +302,68 @@ static void guest_rflags_bit1_clear(void **state)
 	assert_int_equal(fx->f[0].bad_bits, 2);
 }
 
+/* fake physical memory for the linked VMCS: one word at a fixed address */
+#define LINKED_PA 0x200000ULL
+#define CURRENT_PA 0x201000ULL
+static u32 linked_word;
+static bool fake_phys(u64 pa, u32 *v, void *ctx)
+{
+	(void)ctx;
+	if (pa != LINKED_PA && pa != 0)
+		return false;
+	*v = pa ? linked_word : 0;
+	return true;
+}
+
+static void with_memory(struct fixture *fx, u32 word)
+{
+	linked_word = word;
+	fx->view.read_phys = fake_phys;
+	fx->view.current_vmcs = CURRENT_PA;
+}
+
+/* page 0 holds no revision id: the link pointer does not reference a VMCS */
 static void vmcs_link_pointer_zero(void **state)
 {
 	struct fixture *fx = *state;
 
+	with_memory(fx, 0);
 	set(&fx->t, VMCS_LINK_POINTER, 0);
 	assert_int_equal(expect_field(fx, VMCS_LINK_POINTER, CHECK_GUEST, "vmcs_link_pointer"), 1);
 	assert_string_equal(fx->f[0].sdm, "27.3.1.5");
+}
+
+/* SDM 27.3.1.5 with VMCS shadowing off: a valid VMCS region (revision id,
+ * bit 31 clear) that is not the current VMCS is accepted */
+static void vmcs_link_pointer_to_other_vmcs_accepted(void **state)
+{
+	struct fixture *fx = *state;
+	u32 rev = (u32)(fx->caps.basic & 0x7fffffff);
+
+	with_memory(fx, rev);
+	set(&fx->t, VMCS_LINK_POINTER, LINKED_PA);
+	assert_int_equal(run_all(fx), 0);
+	with_memory(fx, rev ^ 1);   /* wrong revision id */
+	assert_int_equal(expect_field(fx, VMCS_LINK_POINTER, CHECK_GUEST, "vmcs_link_pointer"), 1);
+	with_memory(fx, rev | 0x80000000u);   /* bit 31 set but shadowing off */
+	assert_int_equal(expect_field(fx, VMCS_LINK_POINTER, CHECK_GUEST, "vmcs_link_pointer"), 1);
+	with_memory(fx, rev);
+	set(&fx->t, VMCS_LINK_POINTER, CURRENT_PA);   /* the current VMCS itself */
+	assert_int_equal(expect_field(fx, VMCS_LINK_POINTER, CHECK_GUEST, "vmcs_link_pointer"), 1);
+	assert_non_null(strstr(fx->f[0].rule, "current-VMCS"));
+	set(&fx->t, VMCS_LINK_POINTER, LINKED_PA + 8);   /* unaligned */
+	assert_int_equal(expect_field(fx, VMCS_LINK_POINTER, CHECK_GUEST, "vmcs_link_pointer"), 1);
+}
+
+/* memory the model cannot read: the region rule is not checked (no guess) */
+static void vmcs_link_pointer_unreadable_region_unchecked(void **state)
+{
+	struct fixture *fx = *state;
+
+	set(&fx->t, VMCS_LINK_POINTER, 0x300000);
+	assert_int_equal(run_all(fx), 0);
+	with_memory(fx, 0);   /* 0x300000 is outside the fake memory */
+	assert_int_equal(run_all(fx), 0);
 }
 
 static void guest_activity_state_5(void **state)
@@ -312,9 +382,24 @@ static void host_rip_non_canonical(void **state)
 {
 	struct fixture *fx = *state;
 
-	set(&fx->t, VMCS_HOST_RIP, 0x0000800000000000ULL);
+	set(&fx->t, VMCS_HOST_RIP, VMX_NONCANONICAL);
 	assert_int_equal(expect_field(fx, VMCS_HOST_RIP, CHECK_HOST, "host_rip"), 1);
 	assert_string_equal(fx->f[0].sdm, "27.2.4");
+}
+
+/* host RIP is checked against the host CR4.LA57 field, not the CPU's width */
+static void host_rip_canonical_per_host_la57(void **state)
+{
+	struct fixture *fx = *state;
+
+	fx->caps.cpuid_80000008_eax = (fx->caps.cpuid_80000008_eax & ~0xff00u) | (57u << 8);
+	fx->caps.cr4_fixed1 |= 1ULL << 12;   /* a CPU with 5-level paging allows CR4.LA57 */
+	set(&fx->t, VMCS_HOST_RIP, 0x0000800000000000ULL);
+	assert_int_equal(expect_field(fx, VMCS_HOST_RIP, CHECK_HOST, "host_rip"), 1);   /* LA57 clear */
+	set(&fx->t, VMCS_HOST_CR4, get(&fx->t, VMCS_HOST_CR4) | (1ULL << 12));
+	assert_int_equal(run_all(fx), 0);
+	set(&fx->t, VMCS_HOST_RIP, VMX_NONCANONICAL);
+	assert_int_equal(expect_field(fx, VMCS_HOST_RIP, CHECK_HOST, "host_rip"), 1);
 }
 
 static void host_cr0_without_ne(void **state)
@@ -570,6 +655,9 @@ static void canonical_helper(void **state)
 	assert_int_not_equal(entry_check_noncanonical(0x0000800000000000ULL, 48), 0);
 	assert_int_not_equal(entry_check_noncanonical(0xfff0000000000000ULL, 48), 0);
 	assert_int_equal(entry_check_noncanonical(0x00ff000000000000ULL, 57), 0);
+	assert_int_equal(entry_check_noncanonical(0x0000800000000000ULL, 57), 0);
+	assert_int_not_equal(entry_check_noncanonical(VMX_NONCANONICAL, 48), 0);
+	assert_int_not_equal(entry_check_noncanonical(VMX_NONCANONICAL, 57), 0);
 	assert_int_equal(entry_check_bad_pat(0x0007040600070406ULL), 0);
 	assert_int_equal(entry_check_bad_pat(0x0007040600070402ULL), 0xff);
 }
@@ -584,12 +672,16 @@ int main(void)
 		T(guest_cr0_without_pe_ne),
 		T(guest_cr0_pg_clear_in_ia32e_mode),
 		T(guest_rip_non_canonical),
+		T(guest_rip_canonical_per_linear_width),
 		T(guest_tr_type_3_not_busy_64bit),
 		T(guest_cs_with_l_and_d),
 		T(guest_rflags_bit1_clear),
 		T(vmcs_link_pointer_zero),
+		T(vmcs_link_pointer_to_other_vmcs_accepted),
+		T(vmcs_link_pointer_unreadable_region_unchecked),
 		T(guest_activity_state_5),
 		T(host_rip_non_canonical),
+		T(host_rip_canonical_per_host_la57),
 		T(host_cr0_without_ne),
 		T(host_cs_selector_zero),
 		T(host_tr_selector_rpl3),
