@@ -245,7 +245,8 @@ static int cmd_bench_smp(void *ctx, int argc, char **argv)
 static const struct console_cmd table[] = {
 	{ "help", 0, 0, 0, "help", "list the commands", cmd_help },
 	{ "cpus", 0, 0, 0, "cpus", "the per-CPU table", cmd_cpus },
-	{ "caps", 0, 0, 1, "caps [cpu]", "decoded VMX capabilities", cmd_caps },
+	{ "caps", 0, 0, 2, "caps [cpu] [group]", "every VMX capability by SDM name (yes/no/forced/default)", cmd_caps },
+	{ "caps", "raw", 0, 1, "caps raw [cpu]", "the raw must-be-1/may-be-1 masks", cmd_caps_raw },
 	{ "fc", 0, 0, 1, "fc [cpus]", "IA32_FEATURE_CONTROL decoded", cmd_fc },
 	{ "vmx", "on", 1, 1, "vmx on <cpus>", "VMXON (regions allocated)", cmd_vmx_on },
 	{ "vmx", "off", 1, 1, "vmx off <cpus>", "VMXOFF (regions freed)", cmd_vmx_off },

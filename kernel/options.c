@@ -17,6 +17,7 @@ static const char *const modes[] = { "interactive", "test", 0 };
 static const char *const injects[] = { "none", "ud2", "guard", "overflow", "canary", 0 };
 static const char *const apics[] = { "auto", "xapic", "x2apic", 0 };
 
+static const char *const caps_forms[] = { "brief", "full", 0 };
 static const char *const breaks[] = { "none", "guest_cr0", "guest_rip", "host_rip", "control", "link_pointer", 0 };
 
 static const struct cmdline_option table[] = {
@@ -35,6 +36,8 @@ static const struct cmdline_option table[] = {
 	{ "vmx.cpus", CMDLINE_CPULIST, opt.vmx_cpus, 0, 0, 0, "CPUs (indexes) that run VT-x, e.g. 0,2-3" },
 	{ "vmx.guest", CMDLINE_BOOL, &opt.vmx_guest, 0, 0, 0, "off: no guest launch" },
 	{ "vmx.exits", CMDLINE_U64, &opt.vmx_exits, 0, 100000, 0, "CPUID and VMCALL exits timed per CPU" },
+	{ "vmx.caps", CMDLINE_ENUM, &opt.vmx_caps, 0, 0, caps_forms,
+	  "brief: raw capability MSRs at boot (default); full: every VMX capability by SDM name too" },
 	{ "bench.vmx", CMDLINE_BOOL, &opt.bench_vmx, 0, 0, 0,
 	  "print VMX instruction cycles and the exit round trip (figures, not tests)" },
 	{ "vmx.break", CMDLINE_ENUM, &opt.vmx_break, 0, 0, breaks,

@@ -51,6 +51,11 @@ extern struct vmx_cpu *vmx_cpus;   /* one per CPU index */
 /* Run detection and the lifecycle on the selected CPUs, report, KTAP "vmx". */
 void vmx_run_all(void);
 void vmx_print_caps(const struct vmx_caps *c, void (*pr)(const char *fmt, ...));
+/* Every capability by SDM name (vmx_capdecode.h), one group or all, each line
+ * after prefix. */
+struct vmx_cap_group;
+void vmx_print_caps_named(const struct vmx_caps *c, const struct vmx_cap_group *only,
+			  void (*pr)(const char *fmt, ...), const char *prefix);
 /* bench=vmx: cycles per VMX instruction per CPU, parallel vs one-at-a-time lifecycle */
 void vmx_bench(void);
 const char *vmx_step_name(enum vmx_step s);

@@ -24,6 +24,8 @@ const struct vmx_caps_item vmx_caps_items[] = {
 	ITEM("IA32_VMX_TRUE_EXIT_CTLS", MSR_IA32_VMX_TRUE_EXIT_CTLS, true_exit),
 	ITEM("IA32_VMX_TRUE_ENTRY_CTLS", MSR_IA32_VMX_TRUE_ENTRY_CTLS, true_entry),
 	ITEM("IA32_VMX_VMFUNC", MSR_IA32_VMX_VMFUNC, vmfunc),
+	ITEM("IA32_VMX_PROCBASED_CTLS3", MSR_IA32_VMX_PROCBASED_CTLS3, procbased3),
+	ITEM("IA32_VMX_EXIT_CTLS2", MSR_IA32_VMX_EXIT_CTLS2, exit2),
 	ITEM("IA32_FEATURE_CONTROL", MSR_IA32_FEATURE_CONTROL, feature_control),
 	ITEM("CPUID.80000008:EAX", 0, cpuid_80000008_eax),
 };
@@ -85,6 +87,10 @@ bool vmx_caps_msr_exists(const struct vmx_caps *c, u32 msr)
 		return (c->basic & VMX_BASIC_TRUE_CTLS) != 0;
 	case MSR_IA32_VMX_VMFUNC:
 		return has_procbased2(c) && (cpu2 & CPU2_ENABLE_VM_FUNCTIONS);
+	case MSR_IA32_VMX_PROCBASED_CTLS3:
+		return (vmx_decode_ctls(c->procbased).allowed1 & CPU_ACTIVATE_TERTIARY_CONTROLS) != 0;
+	case MSR_IA32_VMX_EXIT_CTLS2:
+		return (vmx_decode_ctls(c->exit).allowed1 & EXIT_ACTIVATE_SECONDARY_CONTROLS) != 0;
 	}
 	return false;
 }

@@ -29,6 +29,8 @@ struct vmx_caps {
 	u64 true_exit;		/* 0x48f */
 	u64 true_entry;		/* 0x490 */
 	u64 vmfunc;		/* 0x491 */
+	u64 procbased3;		/* 0x492, allowed-1 bits only */
+	u64 exit2;		/* 0x493, allowed-1 bits only */
 	u64 feature_control;	/* 0x3a */
 	u32 cpuid_80000008_eax;	/* 0 when the leaf does not exist */
 };
@@ -52,7 +54,9 @@ const struct vmx_caps_item *vmx_caps_item_by_msr(u32 msr);
 /* Whether RDMSR(msr) is architecturally defined, given the MSRs before it in
  * vmx_caps_items already read into c (A.3.3, A.10, A.11: PROCBASED_CTLS2 needs
  * allowed-1 bit 31 of PROCBASED_CTLS; EPT_VPID_CAP needs EPT or VPID allowed;
- * TRUE_* need VMX_BASIC bit 55; VMFUNC needs "enable VM functions"). Only
+ * TRUE_* need VMX_BASIC bit 55; VMFUNC needs "enable VM functions";
+ * PROCBASED_CTLS3 needs "activate tertiary controls" and EXIT_CTLS2 the exit
+ * control "activate secondary controls" allowed to be 1). Only
  * meaningful when CPUID.1:ECX.VMX is set. */
 bool vmx_caps_msr_exists(const struct vmx_caps *c, u32 msr);
 

@@ -7,6 +7,8 @@
 #include "vmx/vmx_console.h"
 #include "vmx/vmx_cmd.h"
 #include "vmx/vmx.h"
+#include "vmx/vmx_capdecode.h"
+#include "kernel/format.h"
 #include "vmx/guest.h"
 #include "vmx/conformance.h"
 #include "vmx/vmcs_fields.h"
@@ -97,15 +99,60 @@ int cmd_vmcs(void *ctx, int argc, char **argv)
 	return each(argv[2], &c);
 }
 
+/* the CPU whose capabilities a caps command shows, or an error */
+static int caps_cpu(const char *arg, u64 *cpu)
+{
+	*cpu = 0;
+	if (arg && (parse_u64(arg, strlen(arg), cpu) || *cpu >= cpu_count))
+		return con_error("no CPU '%s' (%u CPUs: 0-%u)", arg, cpu_count, cpu_count - 1);
+	if (!vmx_cpus || !vmx_cpus[*cpu].caps_read)
+		return con_error("cpu%lu: no VMX capabilities (%s)", *cpu,
+				 vmx_cpus ? vmx_detect_reason_text(vmx_cpus[*cpu].det.verdict) : "vmx=off");
+	return 0;
+}
+
+static bool is_number(const char *s)
+{
+	u64 v;
+	return parse_u64(s, strlen(s), &v) == 0;
+}
+
+/* caps [cpu] [group]: every capability by SDM name, in vmxcap's states */
 int cmd_caps(void *ctx, int argc, char **argv)
 {
 	(void)ctx;
-	u64 cpu = 0;
-	if (argc > 1 && (parse_u64(argv[1], strlen(argv[1]), &cpu) || cpu >= cpu_count))
-		return con_error("no CPU '%s' (%u CPUs: 0-%u)", argv[1], cpu_count, cpu_count - 1);
-	if (!vmx_cpus || !vmx_cpus[cpu].caps_read)
-		return con_error("cpu%lu: no VMX capabilities (%s)", cpu,
-				 vmx_cpus ? vmx_detect_reason_text(vmx_cpus[cpu].det.verdict) : "vmx=off");
+	const char *cpu_arg = 0, *group = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!cpu_arg && !group && is_number(argv[i]))
+			cpu_arg = argv[i];
+		else if (!group)
+			group = argv[i];
+		else
+			return con_error("usage: caps [cpu] [group]");
+	}
+	const struct vmx_cap_group *only = group ? vmx_cap_group_by_key(group) : 0;
+	if (group && !only) {
+		char keys[160];
+		size_t pos = 0;
+		for (size_t i = 0; i < vmx_cap_groups_count && pos < sizeof(keys); i++)
+			pos += (size_t)ksnprintf(keys + pos, sizeof(keys) - pos, "%s%s", i ? ", " : "",
+						 vmx_cap_groups[i].key);
+		return con_error("no capability group '%s' (one of: %s)", group, keys);
+	}
+	u64 cpu;
+	if (caps_cpu(cpu_arg, &cpu))
+		return 1;
+	vmx_print_caps_named(&vmx_cpus[cpu].caps, only, con_printf, "");
+	return 0;
+}
+
+/* caps raw [cpu]: the must-be-1/may-be-1 masks as at boot */
+int cmd_caps_raw(void *ctx, int argc, char **argv)
+{
+	(void)ctx;
+	u64 cpu;
+	if (caps_cpu(argc > 2 ? argv[2] : 0, &cpu))
+		return 1;
 	vmx_print_caps(&vmx_cpus[cpu].caps, con_printf);
 	return 0;
 }

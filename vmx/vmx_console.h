@@ -3,6 +3,7 @@
 #define VMX_VMX_CONSOLE_H
 
 int cmd_caps(void *ctx, int argc, char **argv);
+int cmd_caps_raw(void *ctx, int argc, char **argv);
 int cmd_fc(void *ctx, int argc, char **argv);
 int cmd_vmx_on(void *ctx, int argc, char **argv);
 int cmd_vmx_off(void *ctx, int argc, char **argv);

@@ -45,6 +45,8 @@
 #define MSR_IA32_VMX_TRUE_EXIT_CTLS      0x48f
 #define MSR_IA32_VMX_TRUE_ENTRY_CTLS     0x490
 #define MSR_IA32_VMX_VMFUNC              0x491
+#define MSR_IA32_VMX_PROCBASED_CTLS3     0x492   /* 64 allowed-1 bits */
+#define MSR_IA32_VMX_EXIT_CTLS2          0x493   /* 64 allowed-1 bits */
 
 /* IA32_VMX_BASIC (A.1) */
 #define VMX_BASIC_REVISION_MASK  0x7fffffffULL    /* bits 30:0 */
@@ -144,6 +146,7 @@
 #define CPU_MONITOR_EXITING            (1U << 29)
 #define CPU_PAUSE_EXITING              (1U << 30)
 #define CPU_ACTIVATE_SECONDARY_CONTROLS (1U << 31)
+#define CPU_ACTIVATE_TERTIARY_CONTROLS  (1U << 17)
 
 /* ---- Secondary processor-based controls (25.6.2, table 25-7) ---- */
 #define CPU2_VIRTUALIZE_APIC_ACCESSES  (1U << 0)
@@ -169,6 +172,7 @@
 
 /* ---- VM-exit controls (25.7.1, table 25-13) ---- */
 #define EXIT_SAVE_DEBUG_CONTROLS       (1U << 2)
+#define EXIT_ACTIVATE_SECONDARY_CONTROLS (1U << 31)
 #define EXIT_HOST_ADDRESS_SPACE_SIZE   (1U << 9)
 #define EXIT_LOAD_IA32_PERF_GLOBAL_CTRL (1U << 12)
 #define EXIT_ACK_INTERRUPT_ON_EXIT     (1U << 15)

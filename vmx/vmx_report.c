@@ -5,6 +5,7 @@
  */
 #include "vmx/vmx.h"
 #include "vmx/vmx_errors.h"
+#include "vmx/vmx_capdecode.h"
 #include "kernel/format.h"
 #include "kernel/kprintf.h"
 #include "kernel/ktap.h"
@@ -18,6 +19,26 @@
 static bool selected(u32 i)
 {
 	return cpu_in_mask(opt.vmx_cpus, i);
+}
+
+struct named_ctx {
+	void (*pr)(const char *fmt, ...);
+	const char *prefix;
+};
+
+static void named_line(const char *line, void *ctx)
+{
+	const struct named_ctx *n = ctx;
+	n->pr("%s%s\n", n->prefix, line);
+}
+
+void vmx_print_caps_named(const struct vmx_caps *c, const struct vmx_cap_group *only,
+			  void (*pr)(const char *fmt, ...), const char *prefix)
+{
+	struct named_ctx n = { pr, prefix };
+	for (size_t i = 0; i < vmx_cap_groups_count; i++)
+		if (!only || only == &vmx_cap_groups[i])
+			vmx_cap_decode_group(c, &vmx_cap_groups[i], named_line, &n);
 }
 
 void vmx_print_caps(const struct vmx_caps *c, void (*pr)(const char *fmt, ...))
@@ -137,6 +158,8 @@ void vmx_run_all(void)
 		}
 	if (ref < cpu_count)
 		vmx_print_caps(&vmx_cpus[ref].caps, kprintf);
+	if (ref < cpu_count && opt.vmx_caps)
+		vmx_print_caps_named(&vmx_cpus[ref].caps, 0, kprintf, "vmx: caps: ");
 	print_table(done);
 	u32 ready = 0, ran = 0;
 	for (u32 i = 0; i < cpu_count; i++) {

@@ -437,7 +437,7 @@ def c_vmcs_read(s):
 
 
 def c_caps(s):
-    r = s.cmd("caps 1")
+    r = s.cmd("caps raw 1")
     expect_ok(r)
     hits = [re.search(r"VMX_MISC (0x[0-9a-f]+):.*VMWRITE to read-only fields (allowed|not allowed)$", l)
             for l in r.out]
@@ -446,6 +446,27 @@ def c_caps(s):
     misc, text = int(hits[0].group(1), 16), hits[0].group(2)
     want((text == "allowed") == bool(misc >> 29 & 1), f"VMX_MISC {misc:#x} bit 29 disagrees with '{text}'")
     s.ctx["ro_write"] = text == "allowed"
+    s.ctx["misc"] = misc
+
+
+def c_caps_named(s):
+    """caps 1 misc: the named decode agrees with the raw MSR; caps 1 proc: Skylake-X's states."""
+    r = s.cmd("caps 1 misc")
+    expect_ok(r)
+    want(r.out and r.out[0].startswith("miscellaneous data (IA32_VMX_MISC 0x485 "), f"group title: {r.out}")
+    bit29 = "yes" if s.ctx["misc"] >> 29 & 1 else "no"
+    want(f"  VMWRITE to any supported VMCS field: {bit29}" in r.out, f"MISC bit 29 line ({bit29}): {r.out}")
+    cr3 = (s.ctx["misc"] >> 16) & 0x1ff
+    want(f"  Number of CR3-target values: {cr3}" in r.out, f"CR3-target count {cr3}: {r.out}")
+    r = s.cmd("caps 1 proc")
+    expect_ok(r)
+    for line in ("  Monitor trap flag: no", "  CR3-load exiting: default", "  HLT exiting: yes",
+                 "  Activate secondary controls: yes"):
+        want(line in r.out, f"{line!r} missing (Bochs corei7_skylake_x): {r.out}")
+    r = s.cmd("caps")
+    expect_ok(r)
+    titles = [l for l in r.out if not l.startswith("  ")]
+    want(len(titles) == 14, f"{len(titles)} group titles in the full decode, expected 14: {titles}")
 
 
 def c_vmcs_write_ro(s):
@@ -647,6 +668,10 @@ SESSIONS = {
         ("vmcs write guest_cr3", ["vmcs load 1"], c_vmcs_write),
         ("vmcs read guest_cr3", ["vmcs write guest_cr3"], c_vmcs_read),
         ("caps 1", [], c_caps),
+        ("caps 1 misc, proc, all", ["caps 1"], c_caps_named),
+        ("bad: unknown caps group", [],
+         bad("caps 1 nosuch", r"^error: no capability group 'nosuch' \(one of: basic, pin, proc, proc2, proc3, exit, "
+             r"exit2, entry, misc, ept, vmfunc, cr0, cr4, enum\)$")),
         ("vmcs write read-only exit_reason", ["caps 1", "vmcs load 1"], c_vmcs_write_ro),
         ("vmcs store 1", ["vmcs load 1"], c_vmcs_store),
         ("vmx status current vmcs", ["vmcs load 1"], c_status_current),

@@ -149,6 +149,20 @@ TESTS = [
          require_skip=["guest"], expect_line=[r"vmx: +1 .*\(5/5 rounds"]),
     dict(name="bochs-vmx-exits0", emu="bochs", smp=1, cmdline="mode=test vmx.exits=0", timeout=180,
          expect=["vmx_ready=1"], require=["guest/cpu0/guest_reaches_done", "guest/cpu0/exits_in_expected_order"]),
+    # every capability by SDM name: the states that tell Skylake-X and Icelake apart (FACTS.md MSR values)
+    dict(name="bochs-skx-caps-full", emu="bochs", smp=1, cpu="corei7_skylake_x",
+         cmdline="mode=test vmx.caps=full vmx.guest=off", timeout=180, expect=["vmx_ready=1"],
+         expect_line=[r"^cpu0: vmx: caps: primary processor-based VM-execution controls \(IA32_VMX_PROCBASED_CTLS 0x482 "
+                      r"0xf7f9fffe0401e172, TRUE 0x48e 0xf7f9fffe04006172\):$",
+                      r"^cpu0: vmx: caps:   Monitor trap flag: no$", r"^cpu0: vmx: caps:   CR3-load exiting: default$",
+                      r"^cpu0: vmx: caps:   Unrestricted guest: yes$", r"^cpu0: vmx: caps:   Process posted interrupts: no$",
+                      r"^cpu0: vmx: caps: tertiary processor-based VM-execution controls .*: not present$",
+                      r"^cpu0: vmx: caps:   VMCS revision identifier: 43$"]),
+    dict(name="bochs-icx-caps-full", emu="bochs", smp=1, cpu="corei7_icelake_u",
+         cmdline="mode=test vmx.caps=full vmx.guest=off", timeout=180, expect=["vmx_ready=1"],
+         expect_line=[r"^cpu0: vmx: caps:   Monitor trap flag: yes$",
+                      r"^cpu0: vmx: caps:   Sub-page write permissions for EPT: yes$",
+                      r"^cpu0: vmx: caps:   CR4\.PKE: yes$", r"^cpu0: vmx: caps:   VMCS revision identifier: 4$"]),
     # one broken VMCS field each: VM entry fails, the diagnosis names the field, the CPU ends clean
     *[dict(name=f"bochs-break-{b}", emu="bochs", smp=1, cmdline=f"mode=test vmx.break={b} vmx.rounds=1",
            timeout=180, require=(["guest/cpu0/vm_entry_fails_with_broken_field"] if b != "guest_rip" else [])

@@ -220,9 +220,17 @@ static void msr_existence_follows_earlier_msrs(void **state)
 	struct vmx_caps c = skylake_x();
 
 	for (size_t i = 0; i < vmx_caps_items_count; i++)
-		if (vmx_caps_items[i].msr)
+		if (vmx_caps_items[i].msr && vmx_caps_items[i].msr < 0x492)
 			assert_true(vmx_caps_msr_exists(&c, vmx_caps_items[i].msr));
+	/* Skylake-X allows neither "activate tertiary controls" (proc bit 17) nor
+	 * the secondary exit controls (exit bit 31) */
 	assert_false(vmx_caps_msr_exists(&c, 0x492));
+	assert_false(vmx_caps_msr_exists(&c, 0x493));
+	c.procbased |= 1ULL << (32 + 17);
+	c.exit |= 1ULL << (32 + 31);
+	assert_true(vmx_caps_msr_exists(&c, 0x492));
+	assert_true(vmx_caps_msr_exists(&c, 0x493));
+	c = skylake_x();
 	assert_false(vmx_caps_msr_exists(&c, 0));
 
 	c.procbased2 = 0x0000000100000000ULL;	/* no EPT, VPID, VM functions */
@@ -245,7 +253,7 @@ static void item_table_reads_and_writes_each_value(void **state)
 	struct vmx_caps a = skylake_x(), b;
 
 	memset(&b, 0, sizeof b);
-	assert_int_equal(vmx_caps_items_count, 20);
+	assert_int_equal(vmx_caps_items_count, 22);   /* 0x480-0x493, FEATURE_CONTROL, CPUID */
 	for (size_t i = 0; i < vmx_caps_items_count; i++)
 		vmx_caps_item_set(&b, &vmx_caps_items[i], vmx_caps_item_get(&a, &vmx_caps_items[i]));
 	assert_true(vmx_caps_equal(&a, &b, NULL));
@@ -255,8 +263,8 @@ static void item_table_reads_and_writes_each_value(void **state)
 	assert_string_equal(vmx_caps_item_by_msr(0x48b)->name, "IA32_VMX_PROCBASED_CTLS2");
 	assert_string_equal(vmx_caps_item_by_msr(0x3a)->name, "IA32_FEATURE_CONTROL");
 	assert_null(vmx_caps_item_by_msr(0));
-	assert_null(vmx_caps_item_by_msr(0x492));
-	for (u32 msr = 0x480; msr <= 0x491; msr++)
+	assert_null(vmx_caps_item_by_msr(0x494));
+	for (u32 msr = 0x480; msr <= 0x493; msr++)
 		assert_non_null(vmx_caps_item_by_msr(msr));
 }
 
