@@ -79,6 +79,12 @@ $(BUILD)/fuzz/fuzz_%: $$(fuzz_$$*_SRCS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=gnu17 -g -O1 -I. -DVMXBOOT_HOST -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $(fuzz_$*_SRCS)
 
+# tools/vmxcaps.py decodes logs with the kernel's own capability table
+$(BUILD)/tools/vmxcaps_decode: tools/vmxcaps_decode.c vmx/vmx_capdecode.c vmx/vmx_capnames.c vmx/vmx_caps.c \
+		kernel/format.c kernel/lib.c $(wildcard vmx/*.h kernel/*.h)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -std=gnu17 -O1 -Wall -Wextra -Werror -I. -DVMXBOOT_HOST -o $@ $(filter %.c,$^)
+
 .PHONY: host-tests fuzz
 host-tests: $(HOST_BINS)
 	@tests/run-host-tests.sh $(HOST_BINS)

@@ -6,6 +6,7 @@
 #include "vmx/vmx.h"
 #include "vmx/vmx_errors.h"
 #include "vmx/vmx_capdecode.h"
+#include "vmx/vmx_capdiff.h"
 #include "kernel/format.h"
 #include "kernel/kprintf.h"
 #include "kernel/ktap.h"
@@ -19,6 +20,73 @@
 static bool selected(u32 i)
 {
 	return cpu_in_mask(opt.vmx_cpus, i);
+}
+
+/* One line of a caps diff, for CPU i */
+struct diff_ctx {
+	u32 cpu;
+};
+
+static void diff_line(const char *line, void *ctx)
+{
+	const struct diff_ctx *d = ctx;
+	kprintf("vmx: caps: cpu%u: %s\n", d->cpu, line);
+}
+
+/* The capabilities at boot: a verdict, each CPU's differences from the first
+ * (by name), and every VMX MSR that exists, raw, once per kind of CPU (the
+ * block tools/vmxcaps.py reads); the named decode of each kind with vmx.caps=full. */
+static void print_caps_kinds(const bool *done, u32 ref)
+{
+	u64 pages = ALIGN_UP((u64)cpu_count * (sizeof(u32) + sizeof(void *)), PAGE_SIZE) / PAGE_SIZE;
+	u64 mem = page_alloc(pages);
+	if (!mem) {
+		kprintf("vmx: caps: out of memory comparing %u CPUs\n", cpu_count);
+		return;
+	}
+	const struct vmx_caps **caps = (const struct vmx_caps **)(uintptr_t)mem;
+	u32 *kind = (u32 *)(caps + cpu_count);
+	for (u32 i = 0; i < cpu_count; i++)
+		caps[i] = done[i] && vmx_cpus[i].caps_read ? &vmx_cpus[i].caps : 0;
+	u32 kinds = vmx_caps_kinds(caps, cpu_count, kind), n = 0;
+	char cpus_buf[160];
+	for (u32 i = 0; i < cpu_count; i++)
+		n += caps[i] != 0;
+	if (kinds == 1) {
+		kprintf("vmx: caps: all %u CPUs identical\n", n);
+	} else {
+		char line[400];
+		size_t pos = (size_t)ksnprintf(line, sizeof(line), "%u kinds of CPU:", kinds);
+		for (u32 k = 0; k < kinds && pos < sizeof(line); k++) {
+			vmx_caps_kind_cpus(kind, cpu_count, k, cpus_buf, sizeof(cpus_buf));
+			pos += (size_t)ksnprintf(line + pos, sizeof(line) - pos, "%s %s", k ? ";" : "", cpus_buf);
+		}
+		kprintf("vmx: caps: %s\n", line);
+	}
+	for (u32 i = 0; i < cpu_count; i++)
+		if (caps[i] && kind[i] != kind[ref]) {
+			struct diff_ctx d = { i };
+			vmx_caps_diff(caps[ref], ref, caps[i], diff_line, &d);
+		}
+	for (u32 k = 0; k < kinds; k++) {
+		u32 first = 0;
+		while (kind[first] != k)
+			first++;
+		vmx_caps_kind_cpus(kind, cpu_count, k, cpus_buf, sizeof(cpus_buf));
+		for (size_t i = 0; i < vmx_caps_items_count; i++) {
+			const struct vmx_caps_item *it = &vmx_caps_items[i];
+			if (it->msr && vmx_caps_msr_exists(caps[first], it->msr))
+				kprintf("vmx: caps: raw %s: %s 0x%x = 0x%016lx\n", cpus_buf, it->name, it->msr,
+					vmx_caps_item_get(caps[first], it));
+		}
+		if (opt.vmx_caps) {
+			char prefix[200];
+			ksnprintf(prefix, sizeof(prefix), "vmx: caps: %s%s%s", kinds > 1 ? "CPUs " : "",
+				  kinds > 1 ? cpus_buf : "", kinds > 1 ? ": " : "");
+			vmx_print_caps_named(caps[first], 0, kprintf, prefix);
+		}
+	}
+	page_free(mem, pages);
 }
 
 struct named_ctx {
@@ -157,9 +225,7 @@ void vmx_run_all(void)
 			break;
 		}
 	if (ref < cpu_count)
-		vmx_print_caps(&vmx_cpus[ref].caps, kprintf);
-	if (ref < cpu_count && opt.vmx_caps)
-		vmx_print_caps_named(&vmx_cpus[ref].caps, 0, kprintf, "vmx: caps: ");
+		print_caps_kinds(done, ref);
 	print_table(done);
 	u32 ready = 0, ran = 0;
 	for (u32 i = 0; i < cpu_count; i++) {
