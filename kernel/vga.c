@@ -40,6 +40,15 @@ void vga_putc(char c)
 	}
 	if (c == '\r')
 		return;
+	if (c == '\b') {                  /* the console's "\b \b" erase */
+		if (col > 0) {
+			col--;
+		} else if (row > 0) {
+			row--;
+			col = COLS - 1;
+		}
+		return;
+	}
 	if (col == COLS) {
 		col = 0;
 		if (++row == ROWS)
