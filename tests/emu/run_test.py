@@ -11,6 +11,7 @@ terminal would: waits for the console prompt, types, and checks how the command 
   bochs-crash        Bochs killed with SIGSEGV mid-session: a non-zero status and a 'run:
                      Bochs failed' line (a crash is never hidden)
   qemu-poweroff      `poweroff` at the QEMU console: exit status 0
+  qemu-reboot        `reboot` at the QEMU console (run.sh passes -no-reboot): exit status 0
   qemu-crash         QEMU killed with SIGSEGV: non-zero and 'run: QEMU failed'
   make-run-poweroff  `make run` (KVM if usable, else Bochs), `poweroff`: exit status 0
 
@@ -189,6 +190,13 @@ def c_qemu_poweroff(t):
     poweroff(t, "tools/run.sh qemu")
 
 
+def c_qemu_reboot(t):
+    t.until(PROMPT, BOOT_TIMEOUT, "the console prompt")
+    t.type(b"reboot\r")
+    rc = t.wait_exit(EXIT_TIMEOUT)
+    want(rc == 0, f"tools/run.sh qemu exited {rc} after reboot (-no-reboot), not 0; output ends {t.buf[-300:]!r}")
+
+
 def c_qemu_crash(t):
     crash(t, "qemu-system", rb"run: QEMU failed \(killed by signal 11\)")
 
@@ -203,6 +211,7 @@ CASES = [
     ("bochs-leave", ["tools/run.sh", "bochs", ISO], c_bochs_leave),
     ("bochs-crash", ["tools/run.sh", "bochs", ISO], c_bochs_crash),
     ("qemu-poweroff", ["tools/run.sh", "qemu", ISO], c_qemu_poweroff),
+    ("qemu-reboot", ["tools/run.sh", "qemu", ISO], c_qemu_reboot),
     ("qemu-crash", ["tools/run.sh", "qemu", ISO], c_qemu_crash),
     ("make-run-poweroff", ["make", "-s", "run", f"ISO={ISO}", "CMDLINE=mode=interactive"], c_make_run),
 ]
