@@ -21,6 +21,8 @@
 #define CFG_IRQ12      0x02
 #define CFG_KBD_CLK_OFF 0x10
 #define CFG_TRANSLATE  0x40
+#define KBD_ENABLE_SCAN 0xf4
+#define KBD_ACK 0xfa
 #define WAIT_US 20000   /* a controller answers within microseconds; this is generous */
 #define FLUSH_MAX 64    /* bytes left over from the firmware and GRUB */
 
@@ -45,6 +47,27 @@ static bool send_cmd(u8 cmd)
 		return false;
 	outb(I8042_CMD, cmd);
 	return true;
+}
+
+/* The keyboard itself (not the controller): enable scanning, in case the
+ * firmware left it off.  Its ACK is 0xfa; a missing keyboard sends nothing. */
+static const char *enable_scanning(void)
+{
+	if (!wait_status(ST_IBF, false))
+		return "the controller did not take the keyboard command 0xf4";
+	outb(I8042_DATA, KBD_ENABLE_SCAN);
+	u64 end = now_us() + WAIT_US;
+	while (now_us() < end) {
+		u8 st = inb(I8042_STATUS);
+		if (!(st & ST_OBF)) {
+			cpu_relax();
+			continue;
+		}
+		u8 b = inb(I8042_DATA);
+		if (!(st & ST_AUX) && b == KBD_ACK)
+			return 0;
+	}
+	return "no keyboard acknowledged 0xf4 (enable scanning) within 20 ms; keys may still come if one is plugged in";
 }
 
 static bool read_config(u8 *cfg)
@@ -90,8 +113,10 @@ bool kbd_init(void)
 			"translation or IRQ bits did not stick: no keyboard\n", now, want, cfg);
 		return false;
 	}
+	const char *scan = enable_scanning();
 	kprintf("kbd: i8042 keyboard, configuration byte 0x%02x -> 0x%02x (scan code set 1 by translation, "
-		"IRQs off, polled); %d stale byte(s) flushed\n", cfg, now, flushed);
+		"IRQs off, polled); %d stale byte(s) flushed%s%s\n", cfg, now, flushed, scan ? "; " : "",
+		scan ? scan : "");
 	return present = true;
 }
 

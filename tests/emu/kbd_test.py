@@ -234,6 +234,8 @@ def c_prompt_on_screen(s):
          "no 'console: input from the PS/2 keyboard' on screen:\n" + shown(lines))
     want(re.search(r"kbd: i8042 keyboard, configuration byte 0x[0-9a-f]{2} -> 0x[0-9a-f]{2}", text),
          "no 'kbd: i8042 keyboard, configuration byte ...' line on screen:\n" + shown(lines))
+    want("no keyboard acknowledged" not in text,
+         "QEMU's keyboard did not ACK 'enable scanning' (0xf4):\n" + shown(lines))
 
 
 def c_cpus_typed(s):
