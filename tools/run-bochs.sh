@@ -24,11 +24,17 @@ trap 'stop_bochs; rm -rf "$dir"' EXIT
 powered_off() { grep -qE 'Shutdown port: shutdown requested|ACPI control: soft power off' "$dir/bochs.log" 2>/dev/null; }
 panics() { grep -a '>>PANIC<<' "$dir/bochs.log" 2>/dev/null | grep -vE 'Shutdown port: shutdown requested|ACPI control: soft power off' || true; }
 # wait until Bochs listens; never connect to probe (Bochs serves exactly one client)
+listening=no
 for _ in $(seq 100); do
-	ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " && break
+	ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " && { listening=yes; break; }
 	kill -0 "$bx" 2>/dev/null || break
 	sleep 0.2
 done
+if [ $listening = no ] && kill -0 "$bx" 2>/dev/null; then
+	echo "run: Bochs did not open COM1 on 127.0.0.1:$port within 20 s; stopping it" >&2
+	tail -5 "$dir/bochs.out" | sed 's/^/run: Bochs output: /' >&2
+	exit 1
+fi
 if [ -t 0 ]; then
 	socat -,raw,echo=0,escape=0x1d TCP:127.0.0.1:$port || true
 else
