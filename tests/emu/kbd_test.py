@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """kbd_test.py: the console at the PS/2 keyboard, read back from the VGA text screen.
 
-    python3 tests/emu/kbd_test.py [--only REGEX] [--iso PATH] [--timeout SECONDS] [--verbose]
+    python3 tests/emu/kbd_test.py [--only REGEX] [--iso PATH] [--timeout SECONDS] [--no-build]
 
 Boots the real ISO (`make -s iso CMDLINE='mode=interactive' ISO=build/emu/kbd.iso`) in
 QEMU TCG with SeaBIOS (2 CPUs, `-M pc`), with QMP on a unix socket. Keys are typed with
-QMP `send-key` (what the monitor's `sendkey` does: real make and break codes through
-QEMU's i8042); the screen is read with the monitor's `xp /2000hx 0xb8000` (the 80x25
+the monitor's `sendkey` (through QMP `human-monitor-command`: real make and break codes
+through QEMU's i8042); the screen is read with the monitor's `xp /2000hx 0xb8000` (the 80x25
 VGA text buffer: the low byte of each cell is the character).
 
 Sessions:
@@ -127,8 +127,8 @@ def word_keys(text):
 
 
 class Session:
-    def __init__(self, name, machine, serial, iso, limit, verbose):
-        self.name, self.verbose = name, verbose
+    def __init__(self, name, machine, serial, iso, limit):
+        self.name = name
         base = os.path.join(OUTDIR, f"kbd-{name}")
         self.screen_file, self.serial_log = base + ".screen.txt", base + ".serial.log"
         self.sock_path = base + ".qmp"
@@ -338,7 +338,6 @@ def main():
     ap.add_argument("--only", help="run the sessions whose name matches REGEX")
     ap.add_argument("--iso", default=DEFAULT_ISO)
     ap.add_argument("--timeout", type=float, default=180.0)
-    ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--no-build", action="store_true", help="use --iso as it is")
     a = ap.parse_args()
     os.makedirs(OUTDIR, exist_ok=True)
@@ -354,7 +353,7 @@ def main():
             continue
         s = None
         try:
-            s = Session(name, machine, serial, a.iso, a.timeout, a.verbose)
+            s = Session(name, machine, serial, a.iso, a.timeout)
             broken = None
             for cname, fn in cases:
                 full = f"{name}/{cname}"
