@@ -1,5 +1,6 @@
 /*
- * The serial console: a line editor on COM1 (kernel/console_line.c), a
+ * The command console: a line editor fed by COM1 and the PS/2 keyboard
+ * (kernel/console_line.c, kernel/kbd.c), echoing to every output; a
  * dispatch table checked before any action (kernel/console_cmd.c), and the
  * generic commands. VT-x commands live in vmx/vmx_console.c.
  */
@@ -13,6 +14,8 @@
 #include "kernel/options.h"
 #include "kernel/platform.h"
 #include "kernel/serial.h"
+#include "kernel/kbd.h"
+#include "kernel/kbd_decode.h"
 #include "kernel/panic.h"
 #include "kernel/lib.h"
 #include "arch/x86_64/cpu.h"
@@ -203,8 +206,7 @@ static int cmd_log(void *ctx, int argc, char **argv)
 	size_t len;
 	const char *b = klog_buffer(&len);
 	/* replay the boot report only (what was printed before the first prompt) */
-	for (size_t i = 0; i < boot_log_len && i < len; i++)
-		serial_putc(b[i]);
+	kwrite(b, boot_log_len < len ? boot_log_len : len);   /* to every output */
 	return 0;
 }
 
@@ -290,27 +292,44 @@ static void execute(char *line)
 
 static void echo(const struct le_output *o)
 {
-	for (size_t i = 0; i < o->len; i++)
-		serial_putc((char)o->bytes[i]);
+	kwrite((const char *)o->bytes, o->len);   /* serial and screen alike */
+}
+
+/* One input event: a serial byte through le_feed(), or a keyboard key
+ * through le_key() (its arrows as the editor's history keys). */
+static int next_input(struct line_editor *le, struct le_output *out, enum le_event *ev)
+{
+	int b = serial_getc();
+	if (b >= 0) {
+		*ev = le_feed(le, (u8)b, out);
+		return 1;
+	}
+	int k = kbd_poll();
+	if (k == KBD_NONE)
+		return 0;
+	*ev = le_key(le, k == KBD_KEY_UP ? LE_KEY_UP : k == KBD_KEY_DOWN ? LE_KEY_DOWN : k, out);
+	return 1;
 }
 
 void console_run(void)
 {
 	static struct line_editor le;
 	static struct le_output out;
-	if (!serial_present()) {
-		kprintf("console: no serial port: nothing to type on; halted\n");
+	bool kbd = kbd_init();
+	if (!serial_present() && !kbd) {
+		kprintf("console: no serial port and no keyboard controller: nothing to type on; halted\n");
 		halt_forever();
 	}
+	kprintf("console: input from %s%s%s\n", serial_present() ? "COM1" : "",
+		serial_present() && kbd ? " and " : "", kbd ? "the PS/2 keyboard" : "");
 	le_init(&le);
 	con_printf("console: type 'help' for the commands\nvmxboot> ");
 	for (;;) {
-		int b = serial_getc();
-		if (b < 0) {
+		enum le_event ev;
+		if (!next_input(&le, &out, &ev)) {
 			cpu_relax();
 			continue;
 		}
-		enum le_event ev = le_feed(&le, (u8)b, &out);
 		echo(&out);
 		switch (ev) {
 		case LE_LINE: {

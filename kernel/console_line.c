@@ -163,7 +163,7 @@ static void backspace(struct line_editor *le, struct le_output *out)
 	}
 }
 
-enum le_event le_feed(struct line_editor *le, u8 byte, struct le_output *out)
+static void begin(struct line_editor *le, struct le_output *out)
 {
 	out->len = 0;
 	if (le->done) {
@@ -172,6 +172,13 @@ enum le_event le_feed(struct line_editor *le, u8 byte, struct le_output *out)
 		le->len = 0;
 		le->buf[0] = '\0';
 	}
+}
+
+static enum le_event control(struct line_editor *le, u8 byte, struct le_output *out);
+
+enum le_event le_feed(struct line_editor *le, u8 byte, struct le_output *out)
+{
+	begin(le, out);
 	bool after_cr = le->after_cr;
 	le->after_cr = false;
 
@@ -187,6 +194,17 @@ enum le_event le_feed(struct line_editor *le, u8 byte, struct le_output *out)
 		return enter(le, out);
 	case '\n':
 		return after_cr ? LE_NONE : enter(le, out);
+	case KEY_ESC:
+		le->esc = LE_ESC_START;
+		return LE_NONE;
+	}
+	return control(le, byte, out);
+}
+
+/* Backspace, DEL, Ctrl-U, Ctrl-C; every other control byte is dropped */
+static enum le_event control(struct line_editor *le, u8 byte, struct le_output *out)
+{
+	switch (byte) {
 	case KEY_BACKSPACE:
 	case KEY_DEL:
 		backspace(le, out);
@@ -201,11 +219,24 @@ enum le_event le_feed(struct line_editor *le, u8 byte, struct le_output *out)
 		le->hist_pos = 0;
 		out_put(out, "^C\r\n", 4);
 		return LE_DROPPED;
-	case KEY_ESC:
-		le->esc = LE_ESC_START;
-		return LE_NONE;
 	}
 	return LE_NONE;   /* other controls and bytes >= 0x80 */
+}
+
+enum le_event le_key(struct line_editor *le, int key, struct le_output *out)
+{
+	begin(le, out);
+	if (key == LE_KEY_UP)
+		hist_up(le, out);
+	else if (key == LE_KEY_DOWN)
+		hist_down(le, out);
+	else if (key >= 0x20 && key < 0x7f)
+		printable(le, (u8)key, out);
+	else if (key == '\r' || key == '\n')
+		return enter(le, out);
+	else if (key >= 0 && key < 0x80)
+		return control(le, (u8)key, out);
+	return LE_NONE;
 }
 
 char *le_line(struct line_editor *le)

@@ -74,6 +74,16 @@ void le_init(struct line_editor *le);
 /* Consume one byte; out is cleared first and holds the echo afterwards. */
 enum le_event le_feed(struct line_editor *le, u8 byte, struct le_output *out);
 
+/* One key from a keyboard, which sends keys, not a byte stream: a byte
+ * 0x00..0x7f as le_feed() takes it (Enter is '\r' or '\n', Backspace 0x08,
+ * Ctrl-C 0x03, Ctrl-U 0x15), or LE_KEY_UP / LE_KEY_DOWN for the history.
+ * ESC and any other value are dropped.  It never touches the escape-sequence
+ * or CR LF state of le_feed(), so a serial line's half-received sequence is
+ * not broken by a key typed meanwhile. */
+#define LE_KEY_UP   0x100
+#define LE_KEY_DOWN 0x101
+enum le_event le_key(struct line_editor *le, int key, struct le_output *out);
+
 /* After LE_LINE: the line, NUL-terminated, which the caller may modify (e.g.
  * tokenize in place) until the next le_feed().  The first call adds it to the
  * history when it is non-empty and differs from the newest entry.  NULL when

@@ -86,6 +86,28 @@ static void vprint(bool prefixed, u64 lock_spins, const char *fmt, va_list ap)
 	}
 }
 
+void kwrite(const char *s, size_t n)
+{
+	char chunk[LINE_MAX / 2];
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
+			continue;   /* emit() turns the '\n' into CR LF again */
+		if (s[i] == '\0')
+			continue;
+		chunk[len++] = s[i];
+		if (len == sizeof(chunk) - 1 || i + 1 == n) {
+			chunk[len] = '\0';
+			kprintf_raw("%s", chunk);   /* the one locked path to every output */
+			len = 0;
+		}
+	}
+	if (len) {
+		chunk[len] = '\0';
+		kprintf_raw("%s", chunk);
+	}
+}
+
 void kprintf(const char *fmt, ...)
 {
 	va_list ap;

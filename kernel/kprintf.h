@@ -8,6 +8,9 @@
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Machine lines (KTAP, summary): no prefix, still line-atomic. */
 void kprintf_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Bytes as they are (no prefix, no formatting; CR LF stays CR LF), to every
+ * output kprintf writes to: the console's echo. */
+void kwrite(const char *s, size_t n);
 /* Used by panic: output without waiting long for the lock. */
 void kprintf_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* From now on no output waits unboundedly for the print lock (panic). */

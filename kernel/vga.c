@@ -2,14 +2,28 @@
 #include "kernel/vga.h"
 #include "kernel/types.h"
 #include "kernel/lib.h"
+#include "arch/x86_64/cpu.h"
 
 #define VGA_TEXT ((volatile u16 *)0xb8000)
 #define COLS 80
 #define ROWS 25
 #define ATTR 0x0700   /* light grey on black */
+#define CRTC_INDEX 0x3d4
+#define CRTC_DATA  0x3d5
 
 static bool enabled;
 static int row, col;
+
+/* The hardware cursor where the next character goes, so typing at the
+ * console shows where it lands (CRTC registers 0x0e/0x0f). */
+static void cursor(void)
+{
+	int pos = row * COLS + (col < COLS ? col : COLS - 1);
+	outb(CRTC_INDEX, 0x0f);
+	outb(CRTC_DATA, (u8)pos);
+	outb(CRTC_INDEX, 0x0e);
+	outb(CRTC_DATA, (u8)(pos >> 8));
+}
 
 void vga_enable(void)
 {
@@ -17,6 +31,11 @@ void vga_enable(void)
 	for (int i = 0; i < COLS * ROWS; i++)
 		VGA_TEXT[i] = ATTR | ' ';
 	row = col = 0;
+	outb(CRTC_INDEX, 0x0a);          /* cursor on, scan lines 14-15 (an underline) */
+	outb(CRTC_DATA, 0x0e);
+	outb(CRTC_INDEX, 0x0b);
+	outb(CRTC_DATA, 0x0f);
+	cursor();
 }
 
 static void scroll(void)
@@ -28,10 +47,8 @@ static void scroll(void)
 	row = ROWS - 1;
 }
 
-void vga_putc(char c)
+static void put(char c)
 {
-	if (!enabled)
-		return;
 	if (c == '\n') {
 		col = 0;
 		if (++row == ROWS)
@@ -40,10 +57,27 @@ void vga_putc(char c)
 	}
 	if (c == '\r')
 		return;
+	if (c == '\b') {                  /* the console's "\b \b" erase */
+		if (col > 0) {
+			col--;
+		} else if (row > 0) {
+			row--;
+			col = COLS - 1;
+		}
+		return;
+	}
 	if (col == COLS) {
 		col = 0;
 		if (++row == ROWS)
 			scroll();
 	}
 	VGA_TEXT[row * COLS + col++] = ATTR | (u8)c;
+}
+
+void vga_putc(char c)
+{
+	if (!enabled)
+		return;
+	put(c);
+	cursor();
 }

@@ -16,16 +16,31 @@ if [ "$how" = auto ]; then
 fi
 qemu=(qemu-system-x86_64 -machine pc -m 256M -smp "$smp" -cdrom "$iso" -boot d -display none
 	-serial mon:stdio -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+# QEMU's exit status: 0 after ACPI power-off, a reset (-no-reboot) or Ctrl-A X; 33/35 when a
+# mode=test run wrote PASS/FAIL to isa-debug-exit; anything else is QEMU itself failing.
+run_qemu() {
+	local rc=0
+	"$@" || rc=$?
+	case $rc in
+	0) exit 0 ;;
+	33) echo "run: the kernel reported PASS and exited QEMU through isa-debug-exit (status 33)"; exit 0 ;;
+	35) echo "run: the kernel reported FAIL and exited QEMU through isa-debug-exit (status 35)" >&2; exit 1 ;;
+	*)
+		if [ "$rc" -gt 128 ]; then why="killed by signal $((rc - 128))"; else why="exit status $rc"; fi
+		echo "run: QEMU failed ($why)" >&2
+		exit 1 ;;
+	esac
+}
 case $how in
 kvm)
 	echo "run: QEMU with KVM, -cpu host,+vmx; leave with Ctrl-A X"
-	exec "${qemu[@]}" -enable-kvm -cpu host,+vmx ;;
+	run_qemu "${qemu[@]}" -enable-kvm -cpu host,+vmx ;;
 qemu)
 	echo "run: QEMU TCG (no VT-x in TCG); leave with Ctrl-A X"
-	exec "${qemu[@]}" -cpu max ;;
+	run_qemu "${qemu[@]}" -cpu max ;;
 uefi)
 	echo "run: QEMU TCG with OVMF (UEFI); leave with Ctrl-A X"
-	exec "${qemu[@]}" -cpu max -bios /usr/share/ovmf/OVMF.fd ;;
+	run_qemu "${qemu[@]}" -cpu max -bios /usr/share/ovmf/OVMF.fd ;;
 bochs)
 	exec "$(dirname "$0")/run-bochs.sh" "$iso" ;;
 *)
