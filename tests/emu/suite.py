@@ -21,6 +21,7 @@ Each entry of TESTS is one boot of the real ISO through tests/emu/emu.py.  Keys:
   qemu_args      list of extra QEMU argument strings ({serial}, {base}: this test's files)
   no_debug_exit  True: no isa-debug-exit device (the real-hardware way of ending a run)
   expect_exit    list of QEMU exit statuses accepted instead of the isa-debug-exit ones
+  same_log       list of other serial logs ({base}) that must hold the same kernel lines
 
 Prints every test's output, then `emu-tests: N passed, N failed`, and writes
 build/emu.count ("passed failed 0").  Exit 1 when any test failed.
@@ -33,6 +34,7 @@ import shlex
 import subprocess
 import sys
 import time
+import spcr
 from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -157,11 +159,36 @@ TESTS = [
            expect_line=[rf"likely cause: {field} ="])
       for b, field in (("guest_cr0", "guest_cr0"), ("guest_rip", "guest_rip"), ("host_rip", "host_rip"),
                        ("control", "primary_proc_based_controls"), ("link_pointer", "vmcs_link_pointer"))],
+    # -- every UART the machine describes (issue 10): with no COM1, the whole log (first line to
+    #    summary) arrives on the one port there is; COM1 + COM2 both get all of it --
+    *[dict(name=f"qemu-uart-{n}", emu="qemu", smp=1, com1="none", timeout=90,
+           qemu_args=["-chardev file,id=u,path={serial} " + dev] + extra,
+           expect_line=[r"^cpu0: vmxboot \d", rf"^cpu0: console: {console}$"] + lines)
+      for n, dev, extra, console, lines in (
+          ("com2-spcr", "-device isa-serial,chardev=u,iobase=0x2f8,irq=3",
+           ["-acpitable sig=SPCR,rev=2,data=" + spcr.write(os.path.join(ROOT, "build/emu/spcr-com2.bin"), address=0x2f8)],
+           r"COM2 0x2f8 \(SPCR\)",
+           [r"serial log on COM2 115200 8N1", r"serial: SPCR rev 2 type 0x00 I/O 0x2f8: 115200 baud"]),
+          # a port the loopback probe never looks at: only the SPCR names it, so it gets the replay
+          ("spcr-only", "-device isa-serial,chardev=u,iobase=0x2e0,irq=4",
+           ["-acpitable sig=SPCR,rev=2,data=" + spcr.write(os.path.join(ROOT, "build/emu/spcr-2e0.bin"), address=0x2e0, baud_code=0)],
+           r"I/O 0x2e0 \(SPCR\)",
+           [r"serial log on no legacy COM port", r"SPCR rev 2 type 0x00 I/O 0x2e0: baud as configured",
+            r"SPCR rev 2 type 0x00 I/O 0x2e0: attached; [1-9]\d* bytes of earlier log replayed"]),
+          ("com2", "-device isa-serial,chardev=u,iobase=0x2f8,irq=3", [], r"COM2 0x2f8",
+           [r"serial: no valid ACPI SPCR table"]),
+          ("pci", "-device pci-serial,chardev=u", [], r"I/O 0x[0-9a-f]+ \(PCI 00:[0-9a-f]{2}\.0\)",
+           [r"serial: PCI 00:[0-9a-f]{2}\.0 \[1b36:0002\] 16550 BAR0 I/O 0x[0-9a-f]+: attached; [1-9]\d* bytes",
+            r"serial: PCI: \d+ functions, 1 of them 16550 UARTs"]))],
+    dict(name="qemu-uart-com1-com2", emu="qemu", smp=2, timeout=90,
+         qemu_args=["-chardev file,id=c2,path={base}.com2.log -device isa-serial,chardev=c2,iobase=0x2f8,irq=3"],
+         expect_line=[r"^cpu0: console: COM1 0x3f8, COM2 0x2f8$"], same_log=["{base}.com2.log"]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
-        "require_skip", "expect_line", "machine", "com1", "qemu_args", "no_debug_exit", "expect_exit"}
-LIST_KEYS = ("expect", "require", "require_skip", "expect_line")
+        "require_skip", "expect_line", "machine", "com1", "qemu_args", "no_debug_exit", "expect_exit",
+        "same_log"}
+LIST_KEYS = ("expect", "require", "require_skip", "expect_line", "same_log")
 
 
 def validate(tests):
