@@ -34,6 +34,9 @@ struct uart {
 	bool dropped, noted;
 	u8 timeouts;          /* in a row */
 	u8 last_lsr;          /* when the last wait gave up */
+	u64 bytes;            /* written to it */
+	u64 stuck_tsc;        /* TSC at the first timeout of the current run of them */
+	u64 lost_us;          /* time spent in that run until the port was dropped */
 	char name[24];        /* "COM2 0x2f8", "MMIO 0xfe032000" */
 	char tags[40];        /* "SPCR, PCI 00:03.0" */
 };
@@ -88,12 +91,18 @@ static void put(struct uart *u, u8 c)
 {
 	if (wait_lsr(u, LSR_THR_EMPTY, SERIAL_BYTE_WAIT_US)) {
 		u->timeouts = 0;
-	} else if (++u->timeouts >= SERIAL_MAX_TIMEOUTS) {
-		u->active = false;
-		u->dropped = true;
-		return;
+	} else {
+		if (u->timeouts++ == 0)
+			u->stuck_tsc = rdtsc() - us_to_tsc(SERIAL_BYTE_WAIT_US);
+		if (u->timeouts >= SERIAL_MAX_TIMEOUTS) {
+			u->active = false;
+			u->dropped = true;
+			u->lost_us = tsc_to_us(rdtsc() - u->stuck_tsc);
+			return;
+		}
 	}
 	reg_wr(u, THR, c);
+	u->bytes++;
 }
 
 static const char *legacy_name(u16 port)
@@ -281,9 +290,9 @@ bool serial_take_note(char *buf, size_t n)
 		struct uart *u = &ports[i];
 		if (u->dropped && !u->noted) {
 			u->noted = true;
-			ksnprintf(buf, n, "serial: %s stopped draining (%u waits of %u us in a row gave up, "
-				  "LSR 0x%x): no more output to it\n", u->name, SERIAL_MAX_TIMEOUTS,
-				  SERIAL_BYTE_WAIT_US, u->last_lsr);
+			ksnprintf(buf, n, "serial: %s stopped draining after %lu bytes (%u waits of %u us in a row "
+				  "gave up, LSR 0x%x, %lu us lost): no more output to it\n", u->name, u->bytes,
+				  SERIAL_MAX_TIMEOUTS, SERIAL_BYTE_WAIT_US, u->last_lsr, u->lost_us);
 			return true;
 		}
 	}

@@ -21,6 +21,7 @@
 """
 
 import argparse
+import fcntl
 import os
 import re
 import shlex
@@ -149,6 +150,17 @@ def bochs_panic_lines(blog):
     return off, [l for l in lines if not BOCHS_POWER_OFF_RE.search(l)]
 
 
+def stuck_fifo(path):
+    """FIFOs path.in and path.out; path.out is held open here (never read) with a 4 KiB pipe."""
+    for p in (path + ".in", path + ".out"):
+        if os.path.exists(p):
+            os.unlink(p)
+        os.mkfifo(p)
+    fd = os.open(path + ".out", os.O_RDWR | os.O_NONBLOCK)
+    fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 4096)
+    return fd
+
+
 def kernel_lines(path):
     """The kernel's lines of a serial log: from the first 'vmxboot ' line to the summary line."""
     lines = tail(path, 10000000) or []
@@ -206,6 +218,10 @@ def parse_args(argv):
     ap.add_argument("--same-log", action="append", default=[], metavar="PATH",
                     help="another serial log ({base}: this test's files) that must hold the same kernel "
                          "lines, first to summary, as the main one (a second UART)")
+    ap.add_argument("--stuck-fifo", action="append", default=[], metavar="PATH",
+                    help="make FIFOs PATH.in and PATH.out ({base}: this test's files) for a QEMU "
+                         "'-chardev pipe,path=PATH': nobody reads PATH.out and its pipe holds 4 KiB, "
+                         "so that UART stops draining")
     ap.add_argument("--megs", type=int, default=256, help="guest memory in MiB (default %(default)s)")
     ap.add_argument("--cmdline", default="mode=test", help="the kernel command line (default %(default)s)")
     ap.add_argument("--timeout", type=float, default=90, help="hard limit for the emulator run, seconds")
@@ -277,7 +293,10 @@ def main(argv=None):
             os.unlink(blog)
         env["TERM"] = "dumb"   # display_library: term runs nothing without a TERM it knows
     print("emu: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
+    held = [stuck_fifo(p.format(base=base)) for p in a.stuck_fifo]
     rc, wall = run_limited(cmd, a.timeout, emu_out, env)
+    for fd in held:
+        os.close(fd)
     status = "killed" if rc is None else f"exit status {rc}"
     print(f"emu: {name} emulator wall time {wall:.2f} s ({status})", flush=True)
 

@@ -22,6 +22,7 @@ Each entry of TESTS is one boot of the real ISO through tests/emu/emu.py.  Keys:
   no_debug_exit  True: no isa-debug-exit device (the real-hardware way of ending a run)
   expect_exit    list of QEMU exit statuses accepted instead of the isa-debug-exit ones
   same_log       list of other serial logs ({base}) that must hold the same kernel lines
+  stuck_fifo     list of FIFO paths ({base}) for '-chardev pipe' UARTs that stop draining after 4 KiB
 
 Prints every test's output, then `emu-tests: N passed, N failed`, and writes
 build/emu.count ("passed failed 0").  Exit 1 when any test failed.
@@ -183,12 +184,18 @@ TESTS = [
     dict(name="qemu-uart-com1-com2", emu="qemu", smp=2, timeout=90,
          qemu_args=["-chardev file,id=c2,path={base}.com2.log -device isa-serial,chardev=c2,iobase=0x2f8,irq=3"],
          expect_line=[r"^cpu0: console: COM1 0x3f8, COM2 0x2f8$"], same_log=["{base}.com2.log"]),
+    # COM2 stops draining once its 4 KiB pipe is full: dropped after 8 bounded waits, the run goes on
+    dict(name="qemu-uart-com2-stuck", emu="qemu", smp=4, timeout=90, stuck_fifo=["{base}.stuck"],
+         qemu_args=["-chardev pipe,id=d,path={base}.stuck -device isa-serial,chardev=d,iobase=0x2f8,irq=3"],
+         expect_line=[r"^cpu0: console: COM1 0x3f8, COM2 0x2f8$",
+                      r"^cpu0: serial: COM2 0x2f8 stopped draining after \d+ bytes \(8 waits of 10000 us in a "
+                      r"row gave up, LSR 0x[0-9a-f]+, \d+ us lost\): no more output to it$"]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
         "require_skip", "expect_line", "machine", "com1", "qemu_args", "no_debug_exit", "expect_exit",
-        "same_log"}
-LIST_KEYS = ("expect", "require", "require_skip", "expect_line", "same_log")
+        "same_log", "stuck_fifo"}
+LIST_KEYS = ("expect", "require", "require_skip", "expect_line", "same_log", "stuck_fifo")
 
 
 def validate(tests):
