@@ -123,12 +123,12 @@ void kmain(u32 magic, u64 mbi)
 	kprintf("mode=%s\n", opt.mode == MODE_TEST ? "test" : "interactive");
 	memory_init(mbi);                   /* page allocator, hardened page tables */
 	acpi_init(&mb);                     /* RSDP, MADT, FADT, \_S5 */
-	uart_find_described();              /* SPCR and PCI UARTs join, after a replay of the log so far */
-	console_outputs();                  /* console: every output and input in use */
 	platform_detect(acpi.rsdp_ok ? acpi.rsdp.oem_id : rsdp_oem());   /* how a run ends */
 	kprintf("platform: %s%s%s\n", platform_name(), platform.hv_vendor[0] ? ", hypervisor " : "",
 		platform.hv_vendor);
 	timer_init();                       /* TSC calibrated against the PIT */
+	uart_find_described();              /* SPCR and PCI UARTs join, after a replay of the log so far */
+	console_outputs();                  /* console: every output and input in use */
 	report.cpus_found = 1;
 	report.cpus_online = 1;
 	boot_tests(mb_st, problems);        /* KTAP suite "boot" */

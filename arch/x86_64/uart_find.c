@@ -8,6 +8,7 @@
 #include "arch/x86_64/pci.h"
 #include "arch/x86_64/pci_uart.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/timer.h"
 #include "kernel/serial.h"
 #include "kernel/kprintf.h"
 #include "kernel/format.h"
@@ -111,8 +112,10 @@ static void find_pci(void)
 		return;
 	}
 	struct pci_count c = { 0 };
+	u64 t0 = now_us();
 	u32 n = pci_scan(pci_each, &c);
-	kprintf("serial: PCI: %u functions, %u of them 16550 UARTs (class 07h/00h prog-if 02h)\n", n, c.uarts);
+	kprintf("serial: PCI: %u functions, %u of them 16550 UARTs (class 07h/00h prog-if 02h); "
+		"scan of buses 0-255 took %lu us\n", n, c.uarts, now_us() - t0);
 }
 
 void uart_find_described(void)

@@ -180,7 +180,7 @@ TESTS = [
            [r"serial: no valid ACPI SPCR table"]),
           ("pci", "-device pci-serial,chardev=u", [], r"I/O 0x[0-9a-f]+ \(PCI 00:[0-9a-f]{2}\.0\)",
            [r"serial: PCI 00:[0-9a-f]{2}\.0 \[1b36:0002\] 16550 BAR0 I/O 0x[0-9a-f]+: attached; [1-9]\d* bytes",
-            r"serial: PCI: \d+ functions, 1 of them 16550 UARTs"]))],
+            r"serial: PCI: \d+ functions, 1 of them 16550 UARTs \(class 07h/00h prog-if 02h\); scan of buses 0-255 took \d+ us"]))],
     dict(name="qemu-uart-com1-com2", emu="qemu", smp=2, timeout=90,
          qemu_args=["-chardev file,id=c2,path={base}.com2.log -device isa-serial,chardev=c2,iobase=0x2f8,irq=3"],
          expect_line=[r"^cpu0: console: COM1 0x3f8, COM2 0x2f8$"], same_log=["{base}.com2.log"]),
