@@ -184,6 +184,20 @@ TESTS = [
     dict(name="qemu-uart-com1-com2", emu="qemu", smp=2, timeout=90,
          qemu_args=["-chardev file,id=c2,path={base}.com2.log -device isa-serial,chardev=c2,iobase=0x2f8,irq=3"],
          expect_line=[r"^cpu0: console: COM1 0x3f8, COM2 0x2f8$"], same_log=["{base}.com2.log"]),
+    # SPCR tables this kernel must name and not use; COM1 carries the run
+    dict(name="qemu-uart-spcr-not-16550", emu="qemu", smp=1, timeout=90,
+         qemu_args=["-acpitable sig=SPCR,rev=2,data=" + spcr.write(os.path.join(ROOT, "build/emu/spcr-pl011.bin"),
+                                                                   space=0, address=0x9000000, access_size=3, iface=0x03)],
+         expect_line=[r"^cpu0: serial: SPCR rev 2 type 0x03 MMIO 0x9000000: not used: its interface type is not a "
+                      r"16550 \(0x00, 0x01 or 0x12\)", r"^cpu0: console: COM1 0x3f8$"]),
+    dict(name="qemu-uart-spcr-mmio-high", emu="qemu", smp=1, timeout=90,
+         qemu_args=["-acpitable sig=SPCR,rev=2,data=" + spcr.write(os.path.join(ROOT, "build/emu/spcr-high.bin"),
+                                                                   space=0, address=0x100000000, access_size=3,
+                                                                   iface=0x12)],
+         expect_line=[r"^cpu0: serial: SPCR rev 2 type 0x12 MMIO 0x100000000: 115200 baud \(divisor 1\), 4-byte "
+                      r"registers every 4 bytes$",
+                      r"^cpu0: serial: SPCR rev 2 type 0x12 MMIO 0x100000000: MMIO at 0x100000000 is above 4 GiB, "
+                      r"which is not mapped yet; not used$", r"^cpu0: console: COM1 0x3f8$"]),
     # COM2 stops draining once its 4 KiB pipe is full: dropped after 8 bounded waits, the run goes on
     dict(name="qemu-uart-com2-stuck", emu="qemu", smp=4, timeout=90, stuck_fifo=["{base}.stuck"],
          qemu_args=["-chardev pipe,id=d,path={base}.stuck -device isa-serial,chardev=d,iobase=0x2f8,irq=3"],
