@@ -10,6 +10,7 @@
  * a row drop the port, so a dead UART never stalls the kernel.
  */
 #include "kernel/serial.h"
+#include "kernel/serial_ports.h"
 #include "kernel/format.h"
 #include "kernel/kprintf.h"
 #include "kernel/lib.h"
@@ -26,26 +27,10 @@ enum { THR = 0, RBR = 0, DLL = 0, IER = 1, DLM = 1, FCR = 2, LCR = 3, MCR = 4, L
 #define MCR_DTR_RTS_OUT2 0x0b
 #define PROBE_SPINS    100000
 
-struct uart {
-	bool mmio;
-	u64 base;
-	u8 width, shift;
-	bool active;          /* gets output */
-	bool dropped, noted;
-	u8 timeouts;          /* in a row */
-	u8 last_lsr;          /* when the last wait gave up */
-	u64 bytes;            /* written to it */
-	u64 stuck_tsc;        /* TSC at the first timeout of the current run of them */
-	u64 lost_us;          /* time spent in that run until the port was dropped */
-	char name[24];        /* "COM2 0x2f8", "MMIO 0xfe032000" */
-	char tags[40];        /* "SPCR, PCI 00:03.0" */
-};
-
-static struct uart ports[SERIAL_MAX_PORTS];
-static u32 nports;
+static struct uart_set set;
 static const u16 legacy[4] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
 
-static u8 reg_rd(const struct uart *u, int r)
+static u8 reg_rd(const struct uart_port *u, int r)
 {
 	u64 a = u->base + ((u64)r << u->shift);
 	if (!u->mmio)
@@ -57,7 +42,7 @@ static u8 reg_rd(const struct uart *u, int r)
 	return *(volatile u8 *)(uintptr_t)a;
 }
 
-static void reg_wr(const struct uart *u, int r, u8 v)
+static void reg_wr(const struct uart_port *u, int r, u8 v)
 {
 	u64 a = u->base + ((u64)r << u->shift);
 	if (!u->mmio)
@@ -72,7 +57,7 @@ static void reg_wr(const struct uart *u, int r, u8 v)
 
 /* Waits until LSR shows `bit`, at most `us` microseconds (TSC, which is a
  * 1 GHz guess before calibration). */
-static bool wait_lsr(struct uart *u, u8 bit, u64 us)
+static bool wait_lsr(struct uart_port *u, u8 bit, u64 us)
 {
 	u64 start = rdtsc(), limit = us * tsc_khz / 1000;
 	for (;;) {
@@ -87,63 +72,26 @@ static bool wait_lsr(struct uart *u, u8 bit, u64 us)
 	}
 }
 
-static void put(struct uart *u, u8 c)
+static void put(struct uart_port *u, u8 c)
 {
-	if (wait_lsr(u, LSR_THR_EMPTY, SERIAL_BYTE_WAIT_US)) {
-		u->timeouts = 0;
-	} else {
-		if (u->timeouts++ == 0)
-			u->stuck_tsc = rdtsc() - us_to_tsc(SERIAL_BYTE_WAIT_US);
-		if (u->timeouts >= SERIAL_MAX_TIMEOUTS) {
-			u->active = false;
-			u->dropped = true;
-			u->lost_us = tsc_to_us(rdtsc() - u->stuck_tsc);
-			return;
-		}
+	bool drained = wait_lsr(u, LSR_THR_EMPTY, SERIAL_BYTE_WAIT_US);
+	if (!drained && u->timeouts == 0)
+		u->stuck_tsc = rdtsc() - us_to_tsc(SERIAL_BYTE_WAIT_US);
+	if (uart_port_wait_result(u, drained)) {
+		u->lost_us = tsc_to_us(rdtsc() - u->stuck_tsc);
+		return;
 	}
 	reg_wr(u, THR, c);
 	u->bytes++;
 }
 
-static const char *legacy_name(u16 port)
-{
-	static const char *const names[4] = { "COM1", "COM2", "COM3", "COM4" };
-	for (int i = 0; i < 4; i++)
-		if (legacy[i] == port)
-			return names[i];
-	return 0;
-}
-
-static struct uart *find(bool mmio, u64 base)
-{
-	for (u32 i = 0; i < nports; i++)
-		if (ports[i].mmio == mmio && ports[i].base == base)
-			return &ports[i];
-	return 0;
-}
-
-static void set_name(struct uart *u)
-{
-	const char *com = u->mmio ? 0 : legacy_name((u16)u->base);
-	if (com)
-		ksnprintf(u->name, sizeof(u->name), "%s 0x%lx", com, u->base);
-	else
-		ksnprintf(u->name, sizeof(u->name), "%s 0x%lx", u->mmio ? "MMIO" : "I/O", u->base);
-}
-
-static void add_tag(struct uart *u, const char *source)
-{
-	size_t len = strlen(u->tags);
-	if (source && *source)
-		ksnprintf(u->tags + len, sizeof(u->tags) - len, "%s%s", len ? ", " : "", source);
-}
-
 bool serial_init(u16 port)
 {
-	if (nports >= SERIAL_MAX_PORTS || find(false, port))
+	if (uart_set_find(&set, false, port))
 		return false;
-	struct uart *u = &ports[nports];
-	*u = (struct uart){ .base = port, .width = 1 };
+	struct uart_port *u = uart_set_prepare(&set, false, port, 1, 0, 0);
+	if (!u)
+		return false;
 	reg_wr(u, SCR, 0x5a);
 	if (reg_rd(u, SCR) != 0x5a)
 		return false;
@@ -161,22 +109,21 @@ bool serial_init(u16 port)
 	reg_wr(u, MCR, MCR_DTR_RTS_OUT2);
 	if (echo != 0xae)
 		return false;
-	set_name(u);
-	u->active = true;
-	nports++;
+	uart_set_commit(&set, u);
 	return true;
 }
 
 void serial_init_legacy(void)
 {
-	for (int i = 0; i < 4; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(legacy); i++)
 		serial_init(legacy[i]);
 }
 
 /* Firmware's port: its divisor unless d gives one; 8N1 only when the word
  * length is not 8 bits (a UART nobody set up); no DLAB, no interrupts,
- * FIFOs on, DTR/RTS up, loopback off. */
-static void setup(struct uart *u, u16 divisor)
+ * FIFOs on, DTR/RTS up, loopback off. Linux's earlycon with baud 0 does
+ * not touch the port at all; we need DLAB off and the FIFO at least. */
+static void setup(struct uart_port *u, u16 divisor)
 {
 	u8 lcr = reg_rd(u, LCR) & (u8)~LCR_DLAB;
 	if ((lcr & 3) != 3)
@@ -192,7 +139,7 @@ static void setup(struct uart *u, u16 divisor)
 	reg_wr(u, MCR, (u8)((reg_rd(u, MCR) & ~MCR_LOOP) | MCR_DTR_RTS_OUT2));
 }
 
-struct replay { struct uart *u; size_t bytes; };
+struct replay { struct uart_port *u; size_t bytes; };
 
 /* Runs under the print lock: no line can slip between the replay and the
  * port joining the outputs. */
@@ -207,28 +154,21 @@ static void replay_and_join(void *arg)
 		put(r->u, (u8)b[i]);
 		r->bytes++;
 	}
-	r->u->active = !r->u->dropped;
 	r->u->noted = r->u->dropped;   /* the caller prints the attach result */
-	nports++;                      /* a dead port stays listed, marked dropped */
+	uart_set_commit(&set, r->u);   /* a dead port stays listed, marked dropped */
 }
 
 enum serial_attach serial_attach(const struct serial_port_desc *d, size_t *replayed)
 {
 	*replayed = 0;
-	struct uart *u = find(d->mmio, d->address);
+	struct uart_port *u = uart_set_find(&set, d->mmio, d->address);
 	if (u) {
-		add_tag(u, d->source);
+		uart_port_tag(u, d->source);
 		return SERIAL_SAME_PORT;
 	}
-	if (nports >= SERIAL_MAX_PORTS)
+	u = uart_set_prepare(&set, d->mmio, d->address, d->reg_width, d->reg_shift, d->source);
+	if (!u)
 		return SERIAL_NO_ROOM;
-	u = &ports[nports];
-	*u = (struct uart){ .mmio = d->mmio, .base = d->address, .width = d->mmio ? d->reg_width : 1,
-			    .shift = d->mmio ? d->reg_shift : 0 };
-	if (u->width != 1 && u->width != 2 && u->width != 4)
-		u->width = 1;
-	set_name(u);
-	add_tag(u, d->source);
 	setup(u, d->divisor);
 	struct replay r = { u, 0 };
 	kprintf_locked(replay_and_join, &r);
@@ -249,74 +189,51 @@ const char *serial_attach_str(enum serial_attach a)
 
 bool serial_present(void)
 {
-	for (u32 i = 0; i < nports; i++)
-		if (ports[i].active)
-			return true;
-	return false;
+	return serial_first_name() != 0;
 }
 
 bool serial_has_io_port(u16 port)
 {
-	struct uart *u = find(false, port);
+	struct uart_port *u = uart_set_find(&set, false, port);
 	return u && u->active;
 }
 
 const char *serial_first_name(void)
 {
-	for (u32 i = 0; i < nports; i++)
-		if (ports[i].active)
-			return ports[i].name;
+	for (u32 i = 0; i < set.count; i++)
+		if (set.port[i].active)
+			return set.port[i].name;
 	return 0;
 }
 
 int serial_describe(char *buf, size_t n)
 {
-	int len = 0;
-	for (u32 i = 0; i < nports; i++) {
-		const struct uart *u = &ports[i];
-		size_t at = (size_t)len < n ? (size_t)len : n;
-		len += ksnprintf(buf + at, n - at, "%s%s%s%s%s%s", len ? ", " : "", u->name,
-				 u->tags[0] ? " (" : "", u->tags, u->tags[0] ? ")" : "",
-				 u->dropped ? " (dropped: stopped draining)" : "");
-	}
-	if (!len && n)
-		buf[0] = 0;
-	return len;
+	return uart_set_describe(&set, buf, n);
 }
 
 bool serial_take_note(char *buf, size_t n)
 {
-	for (u32 i = 0; i < nports; i++) {
-		struct uart *u = &ports[i];
-		if (u->dropped && !u->noted) {
-			u->noted = true;
-			ksnprintf(buf, n, "serial: %s stopped draining after %lu bytes (%u waits of %u us in a row "
-				  "gave up, LSR 0x%x, %lu us lost): no more output to it\n", u->name, u->bytes,
-				  SERIAL_MAX_TIMEOUTS, SERIAL_BYTE_WAIT_US, u->last_lsr, u->lost_us);
-			return true;
-		}
-	}
-	return false;
+	return uart_set_take_note(&set, buf, n);
 }
 
 void serial_putc(char c)
 {
-	for (u32 i = 0; i < nports; i++)
-		if (ports[i].active)
-			put(&ports[i], (u8)c);
+	for (u32 i = 0; i < set.count; i++)
+		if (set.port[i].active)
+			put(&set.port[i], (u8)c);
 }
 
 int serial_getc(void)
 {
-	for (u32 i = 0; i < nports; i++)
-		if (ports[i].active && (reg_rd(&ports[i], LSR) & LSR_DATA_READY))
-			return reg_rd(&ports[i], RBR);
+	for (u32 i = 0; i < set.count; i++)
+		if (set.port[i].active && (reg_rd(&set.port[i], LSR) & LSR_DATA_READY))
+			return reg_rd(&set.port[i], RBR);
 	return -1;
 }
 
 void serial_drain(void)
 {
-	for (u32 i = 0; i < nports; i++)
-		if (ports[i].active)
-			wait_lsr(&ports[i], LSR_TX_IDLE, 20 * SERIAL_BYTE_WAIT_US);
+	for (u32 i = 0; i < set.count; i++)
+		if (set.port[i].active)
+			wait_lsr(&set.port[i], LSR_TX_IDLE, 20 * SERIAL_BYTE_WAIT_US);
 }

@@ -4,9 +4,7 @@
 #include "kernel/types.h"
 
 #define COM1 0x3f8
-#define SERIAL_MAX_PORTS 8
-#define SERIAL_BYTE_WAIT_US 10000   /* a byte at 1200 baud takes 8.3 ms */
-#define SERIAL_MAX_TIMEOUTS 8       /* in a row: the port is dropped */
+#include "kernel/serial_ports.h"   /* SERIAL_MAX_PORTS, the wait bound and timeout rule */
 
 /* A UART the firmware describes (SPCR, PCI): trusted without the loopback
  * test, its divisor kept unless one is given. */
