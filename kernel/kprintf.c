@@ -1,7 +1,7 @@
 /*
  * Kernel output: format into a local buffer, then write it out under one
- * lock so lines of different CPUs never interleave. Everything goes to COM1,
- * the VGA mirror and an in-memory log.
+ * lock so lines of different CPUs never interleave. Everything goes to every
+ * serial port in use (kernel/serial.c), the VGA mirror and an in-memory log.
  */
 #include <stdarg.h>
 #include "kernel/kprintf.h"
@@ -84,6 +84,19 @@ static void vprint(bool prefixed, u64 lock_spins, const char *fmt, va_list ap)
 		out_owner = -1;
 		spin_unlock(&out_lock);
 	}
+	char note[192];
+	while (serial_take_note(note, sizeof(note)))   /* a UART was dropped while printing */
+		kprintf("%s", note);
+}
+
+void kprintf_locked(void (*fn)(void *arg), void *arg)
+{
+	int me = prefix_on ? (int)this_cpu()->index : 0;
+	spin_lock(&out_lock);
+	out_owner = me;
+	fn(arg);
+	out_owner = -1;
+	spin_unlock(&out_lock);
 }
 
 void kwrite(const char *s, size_t n)

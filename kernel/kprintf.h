@@ -17,6 +17,9 @@ void kprintf_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kprintf_panic_mode(void);
 /* The boot log kept in memory (the console's `log` command replays it). */
 const char *klog_buffer(size_t *len);
+/* Runs fn(arg) holding the print lock, so that no line is printed
+ * meanwhile (serial.c replays the log to a port that joins late). */
+void kprintf_locked(void (*fn)(void *arg), void *arg);
 /* Set when the prefix CPU index is known (0 before per-CPU state exists). */
 void kprintf_set_prefix(bool on);
 

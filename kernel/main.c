@@ -22,6 +22,8 @@
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/timer.h"
+#include "arch/x86_64/uart_find.h"
+#include "kernel/format.h"
 #include "vmx/vmx.h"
 #include "vmx/guest.h"
 #include "vmx/conformance.h"
@@ -90,6 +92,15 @@ static void timer_init(void)
 		kprintf_raw(" (CPUID 0x16 claims %lu MHz)\n", claim);
 }
 
+/* One line naming every output and input in use (serial part: serial.c). */
+static void console_outputs(void)
+{
+	char s[320];
+	if (serial_describe(s, sizeof(s)) == 0)
+		ksnprintf(s, sizeof(s), "no serial port");
+	kprintf("console: %s\n", s);
+}
+
 static void __attribute__((noreturn)) finish(void)
 {
 	bool pass = report_print();
@@ -101,10 +112,12 @@ static void __attribute__((noreturn)) finish(void)
 
 void kmain(u32 magic, u64 mbi)
 {
-	serial_init(COM1);                  /* COM1 if it answers, else VGA only */
+	serial_init_legacy();               /* COM1-COM4 that answer the loopback test, else VGA only */
 	percpu_init_boot();                 /* struct cpu, GDT/TSS/IDT of the boot CPU */
 	kprintf_set_prefix(true);
-	kprintf("vmxboot " VMXBOOT_VERSION ": bare-metal VT-x bring-up, serial log on COM1 115200 8N1\n");
+	const char *com = serial_first_name();   /* "COM1 0x3f8": the name is its first 4 characters */
+	kprintf("vmxboot " VMXBOOT_VERSION ": bare-metal VT-x bring-up, serial log on %.*s%s\n", com ? 4 : 100,
+		com ? com : "no legacy COM port (SPCR and PCI UARTs join after ACPI)", com ? " 115200 8N1" : "");
 	int mb_st = boot_info_parse(magic, mbi);
 	int problems = options_parse(mb.cmdline);
 	kprintf("mode=%s\n", opt.mode == MODE_TEST ? "test" : "interactive");
@@ -114,6 +127,8 @@ void kmain(u32 magic, u64 mbi)
 	kprintf("platform: %s%s%s\n", platform_name(), platform.hv_vendor[0] ? ", hypervisor " : "",
 		platform.hv_vendor);
 	timer_init();                       /* TSC calibrated against the PIT */
+	uart_find_described();              /* SPCR and PCI UARTs join, after a replay of the log so far */
+	console_outputs();                  /* console: every output and input in use */
 	report.cpus_found = 1;
 	report.cpus_online = 1;
 	boot_tests(mb_st, problems);        /* KTAP suite "boot" */

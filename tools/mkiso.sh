@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # mkiso.sh ELF ISO [CMDLINE]
-# Wraps the kernel ELF in a hybrid BIOS+UEFI GRUB ISO. GRUB's own console is on COM1 too.
+# Wraps the kernel ELF in a hybrid BIOS+UEFI GRUB ISO. GRUB's own console is on COM1 and COM2 too
+# (where COM2 is missing, the first terminal_output fails, on the screen only, and COM1 alone is used;
+# where COM1 is missing, the BIOS numbers COM2 as com0).
 # Without CMDLINE: a menu (interactive, test, ...) with interactive as default after 3 s.
 # With CMDLINE: the default entry passes exactly that command line, timeout 0 (used by tests).
 set -euo pipefail
@@ -11,9 +13,14 @@ mkdir -p "$stage/boot/grub"
 cp "$elf" "$stage/boot/vmxboot.elf"
 {
 	cat <<'EOT'
+serial --unit=1 --speed=115200 --word=8 --parity=no --stop=1
 serial --unit=0 --speed=115200 --word=8 --parity=no --stop=1
-terminal_input serial console
-terminal_output serial console
+if terminal_output serial_com0 serial_com1 console; then
+	terminal_input serial_com0 serial_com1 console
+else
+	terminal_input serial console
+	terminal_output serial console
+fi
 EOT
 	if [ -n "$cmdline" ]; then
 		printf 'set timeout=0\nset default=0\n'

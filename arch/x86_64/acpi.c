@@ -137,3 +137,9 @@ void acpi_init(const struct mb2_info *mb)
 	read_madt(&root);
 	read_fadt(&root);
 }
+
+bool acpi_root_get(const struct acpi_mem **m, struct acpi_root *root)
+{
+	*m = &mem;
+	return acpi.rsdp_ok && acpi_root_open(&mem, &acpi.rsdp, root) == ACPI_OK;
+}

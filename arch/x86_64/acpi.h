@@ -21,5 +21,7 @@ extern struct acpi_state acpi;
 
 /* Find and check the tables; print what was found and every problem. */
 void acpi_init(const struct mb2_info *mb);
+/* The kernel's mapper and the root table, for decoders run later (SPCR). */
+bool acpi_root_get(const struct acpi_mem **mem, struct acpi_root *root);
 
 #endif

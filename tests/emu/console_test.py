@@ -19,6 +19,8 @@ Sessions:
          line-editor keys, then poweroff (Bochs must exit by itself)
   qemu   QEMU TCG -cpu max, 2 CPUs, no VT-x: the no-VMX replies, reboot (a fresh boot
          report and prompt on the same socket), poweroff (exit status 0 or 33)
+  qemu-pci  the same QEMU with no COM1 and a PCI 16550 on the socket: the boot report
+         (replayed to it after ACPI), cpuid, poweroff
 
 Each check is one case: `ok - NAME` or `not ok - NAME: why`; at the end
 `console-tests: N passed, N failed`; build/console.count gets "passed failed 0".
@@ -215,11 +217,14 @@ def free_port():
 def emu_command(emu, iso, port, base):
     """(argv, env) for one session."""
     env = dict(os.environ)
-    if emu == "qemu":
+    if emu in ("qemu", "qemu-pci"):
         # no -no-reboot: `reboot` must come back to a fresh boot on the same socket
+        serial = ["-serial", f"tcp:127.0.0.1:{port},server=on,wait=on"]
+        if emu == "qemu-pci":   # no COM1: the console is a PCI 16550 alone
+            serial = ["-serial", "none", "-chardev", f"socket,id=u,host=127.0.0.1,port={port},server=on,wait=on",
+                      "-device", "pci-serial,chardev=u"]
         return ["qemu-system-x86_64", "-machine", "pc", "-m", "256M", "-smp", "2", "-cpu", "max",
-                "-cdrom", iso, "-boot", "d", "-display", "none",
-                "-serial", f"tcp:127.0.0.1:{port},server=on,wait=on",
+                "-cdrom", iso, "-boot", "d", "-display", "none"] + serial + [
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-monitor", "none"], env
     with open(os.path.join(HERE, "bochsrc.in")) as f:
         rc = f.read()
@@ -705,6 +710,12 @@ SESSIONS = {
         ("after reboot: cpus", ["reboot"], q_fresh),
         ("poweroff", [], q_poweroff),
     ],
+    # the whole boot report replayed to a PCI UART found after ACPI, and typing on it
+    "qemu-pci": [
+        ("boot", [], boot),
+        ("cpuid 0 all", [], q_cpuid),
+        ("poweroff", [], q_poweroff),
+    ],
 }
 
 
@@ -807,7 +818,7 @@ def write_count(passed, failed):
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Scripted sessions on vmxboot's serial console.")
     ap.add_argument("--emu", choices=sorted(SESSIONS), action="append",
-                    help="run only this session (may be given twice; default: bochs and qemu)")
+                    help="run only this session (may be given more than once; default: all three)")
     ap.add_argument("--only", metavar="REGEX",
                     help="run the cases whose 'emu/name' matches REGEX (re.search), plus the cases they need")
     ap.add_argument("--list", action="store_true", help="list the cases")
@@ -818,7 +829,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     if a.self_test:
         return self_test()
-    emus = a.emu or ["bochs", "qemu"]
+    emus = a.emu or ["bochs", "qemu", "qemu-pci"]
     if a.list:
         for emu in emus:
             for name, needs, _ in select_steps(emu, a.only):
@@ -826,7 +837,8 @@ def main(argv=None):
         return 0
 
     results, timings = [], {}
-    missing = [t for t, e in (("bochs", "bochs"), ("qemu", "qemu-system-x86_64")) if t in emus and not shutil.which(e)]
+    missing = [t for t, e in (("bochs", "bochs"), ("qemu", "qemu-system-x86_64"),
+                                                 ("qemu-pci", "qemu-system-x86_64")) if t in emus and not shutil.which(e)]
     os.makedirs(OUTDIR, exist_ok=True)
     iso = os.path.abspath(a.iso) if a.iso else DEFAULT_ISO
     err = None

@@ -21,6 +21,7 @@
 """
 
 import argparse
+import fcntl
 import os
 import re
 import shlex
@@ -149,6 +150,38 @@ def bochs_panic_lines(blog):
     return off, [l for l in lines if not BOCHS_POWER_OFF_RE.search(l)]
 
 
+def stuck_fifo(path):
+    """FIFOs path.in and path.out; path.out is held open here (never read) with a 4 KiB pipe."""
+    for p in (path + ".in", path + ".out"):
+        if os.path.exists(p):
+            os.unlink(p)
+        os.mkfifo(p)
+    fd = os.open(path + ".out", os.O_RDWR | os.O_NONBLOCK)
+    fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 4096)
+    return fd
+
+
+def kernel_lines(path):
+    """The kernel's lines of a serial log: from the first 'vmxboot ' line to the summary line."""
+    lines = tail(path, 10000000) or []
+    start = next((i for i, l in enumerate(lines) if re.match(r"^cpu\d+: vmxboot ", l)), None)
+    end = next((i for i, l in enumerate(lines) if l.startswith("vmxboot: summary ")), None)
+    return None if start is None or end is None else lines[start:end + 1]
+
+
+def same_kernel_log(main_log, other):
+    """None when other holds the very kernel lines of main_log, else why not."""
+    want, got = kernel_lines(main_log), kernel_lines(other)
+    rel = os.path.relpath(other, ROOT)
+    if got is None:
+        return f"{rel}: no kernel log (first 'vmxboot ' line to summary line) in it"
+    if want != got:
+        i = next((i for i, (x, y) in enumerate(zip(want or [], got)) if x != y), min(len(want or []), len(got)))
+        return (f"{rel}: differs from the main serial log at kernel line {i + 1} "
+                f"({len(got)} lines vs {len(want or [])}): {got[i] if i < len(got) else '(end)'!r}")
+    return None
+
+
 def build_iso(a, iso):
     cmd = ["make", "-s", "iso", f"CMDLINE={a.cmdline}", f"ISO={os.path.relpath(iso, ROOT)}"]
     print("emu: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
@@ -182,6 +215,13 @@ def parse_args(argv):
                     help="no isa-debug-exit device: the kernel must end the run the real-hardware way")
     ap.add_argument("--expect-exit", type=int, action="append", default=[], metavar="STATUS",
                     help="QEMU exit statuses accepted instead of the isa-debug-exit ones")
+    ap.add_argument("--same-log", action="append", default=[], metavar="PATH",
+                    help="another serial log ({base}: this test's files) that must hold the same kernel "
+                         "lines, first to summary, as the main one (a second UART)")
+    ap.add_argument("--stuck-fifo", action="append", default=[], metavar="PATH",
+                    help="make FIFOs PATH.in and PATH.out ({base}: this test's files) for a QEMU "
+                         "'-chardev pipe,path=PATH': nobody reads PATH.out and its pipe holds 4 KiB, "
+                         "so that UART stops draining")
     ap.add_argument("--megs", type=int, default=256, help="guest memory in MiB (default %(default)s)")
     ap.add_argument("--cmdline", default="mode=test", help="the kernel command line (default %(default)s)")
     ap.add_argument("--timeout", type=float, default=90, help="hard limit for the emulator run, seconds")
@@ -253,7 +293,10 @@ def main(argv=None):
             os.unlink(blog)
         env["TERM"] = "dumb"   # display_library: term runs nothing without a TERM it knows
     print("emu: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
+    held = [stuck_fifo(p.format(base=base)) for p in a.stuck_fifo]
     rc, wall = run_limited(cmd, a.timeout, emu_out, env)
+    for fd in held:
+        os.close(fd)
     status = "killed" if rc is None else f"exit status {rc}"
     print(f"emu: {name} emulator wall time {wall:.2f} s ({status})", flush=True)
 
@@ -302,6 +345,13 @@ def main(argv=None):
             if first:
                 more = f" (+{len(rep.problems) - 1} more)" if len(rep.problems) > 1 else ""
                 reasons.append(first + more)
+
+    for other in a.same_log:
+        why = same_kernel_log(serial, other.format(base=base))
+        if why:
+            reasons.append(why)
+        else:
+            print(f"emu: {name} {os.path.relpath(other.format(base=base), ROOT)} holds the same kernel log")
 
     if reasons:
         out = tail(emu_out, 15)

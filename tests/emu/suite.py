@@ -21,6 +21,8 @@ Each entry of TESTS is one boot of the real ISO through tests/emu/emu.py.  Keys:
   qemu_args      list of extra QEMU argument strings ({serial}, {base}: this test's files)
   no_debug_exit  True: no isa-debug-exit device (the real-hardware way of ending a run)
   expect_exit    list of QEMU exit statuses accepted instead of the isa-debug-exit ones
+  same_log       list of other serial logs ({base}) that must hold the same kernel lines
+  stuck_fifo     list of FIFO paths ({base}) for '-chardev pipe' UARTs that stop draining after 4 KiB
 
 Prints every test's output, then `emu-tests: N passed, N failed`, and writes
 build/emu.count ("passed failed 0").  Exit 1 when any test failed.
@@ -33,6 +35,7 @@ import shlex
 import subprocess
 import sys
 import time
+import spcr
 from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -171,11 +174,56 @@ TESTS = [
            expect_line=[rf"likely cause: {field} ="])
       for b, field in (("guest_cr0", "guest_cr0"), ("guest_rip", "guest_rip"), ("host_rip", "host_rip"),
                        ("control", "primary_proc_based_controls"), ("link_pointer", "vmcs_link_pointer"))],
+    # -- every UART the machine describes (issue 10): with no COM1, the whole log (first line to
+    #    summary) arrives on the one port there is; COM1 + COM2 both get all of it --
+    *[dict(name=f"qemu-uart-{n}", emu="qemu", smp=1, com1="none", timeout=90,
+           qemu_args=["-chardev file,id=u,path={serial} " + dev] + extra,
+           expect_line=[r"^cpu0: vmxboot \d", rf"^cpu0: console: {console}$"] + lines)
+      for n, dev, extra, console, lines in (
+          ("com2-spcr", "-device isa-serial,chardev=u,iobase=0x2f8,irq=3",
+           ["-acpitable sig=SPCR,rev=2,data=" + spcr.write(os.path.join(ROOT, "build/emu/spcr-com2.bin"), address=0x2f8)],
+           r"COM2 0x2f8 \(SPCR\)",
+           [r"serial log on COM2 115200 8N1", r"serial: SPCR rev 2 type 0x00 I/O 0x2f8: 115200 baud"]),
+          # a port the loopback probe never looks at: only the SPCR names it, so it gets the replay
+          ("spcr-only", "-device isa-serial,chardev=u,iobase=0x2e0,irq=4",
+           ["-acpitable sig=SPCR,rev=2,data=" + spcr.write(os.path.join(ROOT, "build/emu/spcr-2e0.bin"), address=0x2e0, baud_code=0)],
+           r"I/O 0x2e0 \(SPCR\)",
+           [r"serial log on no legacy COM port", r"SPCR rev 2 type 0x00 I/O 0x2e0: baud as configured",
+            r"SPCR rev 2 type 0x00 I/O 0x2e0: attached; [1-9]\d* bytes of earlier log replayed"]),
+          ("com2", "-device isa-serial,chardev=u,iobase=0x2f8,irq=3", [], r"COM2 0x2f8",
+           [r"serial: no valid ACPI SPCR table"]),
+          ("pci", "-device pci-serial,chardev=u", [], r"I/O 0x[0-9a-f]+ \(PCI 00:[0-9a-f]{2}\.0\)",
+           [r"serial: PCI 00:[0-9a-f]{2}\.0 \[1b36:0002\] 16550 BAR0 I/O 0x[0-9a-f]+: attached; [1-9]\d* bytes",
+            r"serial: PCI: \d+ functions, 1 of them 16550 UARTs \(class 07h/00h prog-if 02h\); scan of buses 0-255 took \d+ us"]))],
+    dict(name="qemu-uart-com1-com2", emu="qemu", smp=2, timeout=90,
+         qemu_args=["-chardev file,id=c2,path={base}.com2.log -device isa-serial,chardev=c2,iobase=0x2f8,irq=3"],
+         expect_line=[r"^cpu0: console: COM1 0x3f8, COM2 0x2f8$"], same_log=["{base}.com2.log"]),
+    # SPCR tables this kernel must name and not use; COM1 carries the run
+    dict(name="qemu-uart-spcr-not-16550", emu="qemu", smp=1, timeout=90,
+         qemu_args=["-acpitable sig=SPCR,rev=2,data=" + spcr.write(os.path.join(ROOT, "build/emu/spcr-pl011.bin"),
+                                                                   space=0, address=0x9000000, access_size=3, iface=0x03)],
+         expect_line=[r"^cpu0: serial: SPCR rev 2 type 0x03 MMIO 0x9000000: not used: its interface type is not a "
+                      r"16550 \(0x00, 0x01 or 0x12\)", r"^cpu0: console: COM1 0x3f8$"]),
+    dict(name="qemu-uart-spcr-mmio-high", emu="qemu", smp=1, timeout=90,
+         qemu_args=["-acpitable sig=SPCR,rev=2,data=" + spcr.write(os.path.join(ROOT, "build/emu/spcr-high.bin"),
+                                                                   space=0, address=0x100000000, access_size=3,
+                                                                   iface=0x12)],
+         expect_line=[r"^cpu0: serial: SPCR rev 2 type 0x12 MMIO 0x100000000: 115200 baud \(divisor 1\), 4-byte "
+                      r"registers every 4 bytes$",
+                      r"^cpu0: serial: SPCR rev 2 type 0x12 MMIO 0x100000000: MMIO at 0x100000000 is above 4 GiB, "
+                      r"which is not mapped yet; not used$", r"^cpu0: console: COM1 0x3f8$"]),
+    # COM2 stops draining once its 4 KiB pipe is full: dropped after 8 bounded waits, the run goes on
+    dict(name="qemu-uart-com2-stuck", emu="qemu", smp=4, timeout=90, stuck_fifo=["{base}.stuck"],
+         qemu_args=["-chardev pipe,id=d,path={base}.stuck -device isa-serial,chardev=d,iobase=0x2f8,irq=3"],
+         expect_line=[r"^cpu0: console: COM1 0x3f8, COM2 0x2f8$",
+                      r"^cpu0: serial: COM2 0x2f8 stopped draining after \d+ bytes \(8 waits of 10000 us in a "
+                      r"row gave up, LSR 0x[0-9a-f]+, \d+ us lost\): no more output to it$"]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
-        "require_skip", "expect_line", "machine", "com1", "qemu_args", "no_debug_exit", "expect_exit"}
-LIST_KEYS = ("expect", "require", "require_skip", "expect_line")
+        "require_skip", "expect_line", "machine", "com1", "qemu_args", "no_debug_exit", "expect_exit",
+        "same_log", "stuck_fifo"}
+LIST_KEYS = ("expect", "require", "require_skip", "expect_line", "same_log", "stuck_fifo")
 
 
 def validate(tests):
