@@ -6,6 +6,7 @@
 #include "vmx/vmx_insn.h"
 #include "vmx/vmx_detect.h"
 #include "vmx/vmx_caps.h"
+#include "arch/x86_64/cpuinfo.h"
 
 /* The lifecycle steps, in order (README.md lists them). */
 enum vmx_step {
@@ -37,6 +38,7 @@ struct vmx_cpu {
 	int fc_write_vector;
 	struct vmx_caps caps;
 	bool caps_read;
+	struct cpuinfo_raw mach;     /* the machine beyond VMX (arch/x86_64/cpuinfo.h) */
 	u32 rounds_done;             /* complete lifecycles */
 	bool completed;              /* every round passed */
 	u64 vmxon_pa, vmcs_pa, vmcs2_pa;   /* last round's regions */

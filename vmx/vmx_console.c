@@ -117,6 +117,12 @@ static bool is_number(const char *s)
 	return parse_u64(s, strlen(s), &v) == 0;
 }
 
+static void con_line(const char *line, void *ctx)
+{
+	(void)ctx;
+	con_printf("%s\n", line);
+}
+
 /* caps [cpu] [group]: every capability by SDM name, in vmxcap's states */
 int cmd_caps(void *ctx, int argc, char **argv)
 {
@@ -130,14 +136,22 @@ int cmd_caps(void *ctx, int argc, char **argv)
 		else
 			return con_error("usage: caps [cpu] [group]");
 	}
+	if (group && !strcmp(group, "machine")) {
+		u64 cpu = 0;
+		if (cpu_arg && (parse_u64(cpu_arg, strlen(cpu_arg), &cpu) || cpu >= cpu_count))
+			return con_error("no CPU '%s' (%u CPUs: 0-%u)", cpu_arg, cpu_count, cpu_count - 1);
+		if (!vmx_cpus || !vmx_cpus[cpu].mach.leaf0[0])
+			return con_error("cpu%lu: not read (vmx=off, or the CPU did not run the VT-x job)", cpu);
+		cpuinfo_describe(&vmx_cpus[cpu].mach, con_line, 0);
+		return 0;
+	}
 	const struct vmx_cap_group *only = group ? vmx_cap_group_by_key(group) : 0;
 	if (group && !only) {
 		char keys[160];
 		size_t pos = 0;
 		for (size_t i = 0; i < vmx_cap_groups_count && pos < sizeof(keys); i++)
-			pos += (size_t)ksnprintf(keys + pos, sizeof(keys) - pos, "%s%s", i ? ", " : "",
-						 vmx_cap_groups[i].key);
-		return con_error("no capability group '%s' (one of: %s)", group, keys);
+			pos += (size_t)ksnprintf(keys + pos, sizeof(keys) - pos, "%s ", vmx_cap_groups[i].key);
+		return con_error("unknown group '%.16s' (%smachine)", group, keys);
 	}
 	u64 cpu;
 	if (caps_cpu(cpu_arg, &cpu))

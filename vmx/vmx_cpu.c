@@ -253,6 +253,7 @@ long vmx_cpu_job(void *arg)
 	struct vmx_cpu *v = &vmx_cpus[me->index];
 	memset(v, 0, sizeof(*v));
 	me->vmx = v;
+	cpuinfo_read(&v->mach);
 	vmx_read_detect_input(&v->in);
 	vmx_detect(&v->in, &v->det);
 	vmx_detect_explain(&v->in, &v->det, v->why, sizeof(v->why));

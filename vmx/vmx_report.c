@@ -15,6 +15,7 @@
 #include "kernel/report.h"
 #include "kernel/lib.h"
 #include "arch/x86_64/smp.h"
+#include "arch/x86_64/paging.h"
 #include "arch/x86_64/timer.h"
 
 static bool selected(u32 i)
@@ -31,6 +32,41 @@ static void diff_line(const char *line, void *ctx)
 {
 	const struct diff_ctx *d = ctx;
 	kprintf("vmx: caps: cpu%u: %s\n", d->cpu, line);
+}
+
+static void machine_line(const char *line, void *ctx)
+{
+	const struct diff_ctx *d = ctx;
+	if (d->cpu == ~0u)
+		kprintf("vmx: machine: %s\n", line);
+	else
+		kprintf("vmx: machine: cpu%u: %s\n", d->cpu, line);
+}
+
+/* PAT entry of the page at pa in this CPU's page tables (PCD, PWT; the
+ * kernel's page tables never set the PAT bit) */
+static unsigned pat_index(u64 pa)
+{
+	u64 e = paging_lookup(pa);
+	return (unsigned)(((e >> 4) & 1) << 1 | ((e >> 3) & 1));
+}
+
+/* The machine beyond VMX: the first CPU's decode, the pages VT-x used, and
+ * what other CPUs differ in (microcode, core type, brand: reported, not failed) */
+static void print_machine(const bool *done, u32 ref)
+{
+	struct diff_ctx all = { ~0u };
+	const struct vmx_cpu *r = &vmx_cpus[ref];
+	cpuinfo_describe(&r->mach, machine_line, &all);
+	if (r->vmxon_pa)
+		cpuinfo_describe_page(&r->mach, "VMXON region", r->vmxon_pa, pat_index(r->vmxon_pa), machine_line, &all);
+	if (r->vmcs_pa)
+		cpuinfo_describe_page(&r->mach, "VMCS", r->vmcs_pa, pat_index(r->vmcs_pa), machine_line, &all);
+	for (u32 i = 0; i < cpu_count; i++)
+		if (i != ref && done[i]) {
+			struct diff_ctx d = { i };
+			cpuinfo_diff(&r->mach, ref, &vmx_cpus[i].mach, machine_line, &d);
+		}
 }
 
 /* The capabilities at boot: a verdict, each CPU's differences from the first
@@ -79,6 +115,8 @@ static void print_caps_kinds(const bool *done, u32 ref)
 				kprintf("vmx: caps: raw %s: %s 0x%x = 0x%016lx\n", cpus_buf, it->name, it->msr,
 					vmx_caps_item_get(caps[first], it));
 		}
+		if (k == kind[ref])
+			print_machine(done, ref);
 		if (opt.vmx_caps) {
 			char prefix[200];
 			ksnprintf(prefix, sizeof(prefix), "vmx: caps: %s%s%s", kinds > 1 ? "CPUs " : "",
