@@ -22,6 +22,7 @@
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/timer.h"
+#include "arch/x86_64/irq.h"
 #include "vmx/vmx.h"
 #include "vmx/guest.h"
 #include "vmx/conformance.h"
@@ -105,6 +106,7 @@ void kmain(u32 magic, u64 mbi)
 	percpu_init_boot();                 /* struct cpu, GDT/TSS/IDT of the boot CPU */
 	kprintf_set_prefix(true);
 	kprintf("vmxboot " VMXBOOT_VERSION ": bare-metal VT-x bring-up, serial log on COM1 115200 8N1\n");
+	irq_init_boot();                    /* 8259 remapped and masked before any CPU enables interrupts */
 	int mb_st = boot_info_parse(magic, mbi);
 	int problems = options_parse(mb.cmdline);
 	kprintf("mode=%s\n", opt.mode == MODE_TEST ? "test" : "interactive");
@@ -119,6 +121,7 @@ void kmain(u32 magic, u64 mbi)
 	boot_tests(mb_st, problems);        /* KTAP suite "boot" */
 	smp_init(&mb, mbi, mbi + (mb.total_size ? mb.total_size : 8));                      /* INIT-SIPI-SIPI every listed CPU, in parallel */
 	smp_report();                       /* per-CPU table, KTAP suite "smp" */
+	irq_boot_checks();                  /* LINT0/1 from the MADT, CR4.MCE, NMI and unexpected-vector self-tests */
 	vmx_run_all();                      /* VT-x on every CPU: detect, VMXON, VMCS lifecycle, VMXOFF */
 	vmx_guest_report();                 /* VMLAUNCH a tiny guest on every core, exits, VMRESUME */
 	vmx_conformance_run();              /* every VMX failure path, checked against the SDM */
