@@ -27,6 +27,8 @@ void irq_console_idle(bool idle);
 /* The run's report: a line when NMIs or unexpected interrupts were seen. */
 void irq_report_run(void);
 u32 irq_nmi_total(void);
+void irq_inject_nmi(void);
+void irq_inject_unexpected(void);     /* inject=irq: two self-IPIs on a vector with no handler */            /* inject=nmi: an NMI IPI to every online CPU, this one last */
 u32 irq_unexpected_total(void);
 
 #endif
