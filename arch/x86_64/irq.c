@@ -100,9 +100,20 @@ static void flush_vectors(bool from_handler)
 	__atomic_store_n(&vec_busy, 0, __ATOMIC_RELEASE);
 }
 
+/* True only when a line really waits (a handler may have printed its own). */
 bool irq_pending(void)
 {
-	return __atomic_load_n(&events, __ATOMIC_ACQUIRE) != flushed;
+	u32 e = __atomic_load_n(&events, __ATOMIC_ACQUIRE);
+	if (e == flushed)
+		return false;
+	for (u32 i = 0; i < cpu_count; i++)
+		if (cpus[i].nmi_printed != cpus[i].nmi_count)
+			return true;
+	for (unsigned v = 0; v < 256; v++)
+		if (vec[v].state == VEC_PENDING)
+			return true;
+	flushed = e;
+	return false;
 }
 
 void irq_console_idle(bool idle)
