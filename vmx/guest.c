@@ -57,8 +57,7 @@ static bool handle_exit(struct run *r, bool *done)
 	struct guest_cpu *g = r->g;
 	/* an NMI for the host (NMI exiting, SDM 26.2): reported, and the guest
 	 * resumes where it was; not one of the guest's exits */
-	if (basic == EXIT_REASON_EXCEPTION_NMI && !(reason & EXIT_REASON_ENTRY_FAILURE) &&
-	    (vmcs_read(VMCS_VM_EXIT_INTERRUPTION_INFO) & 0x80000700) == 0x80000200) {   /* valid, type 2 NMI */
+	if (vmx_exit_is_nmi(reason, (u32)vmcs_read(VMCS_VM_EXIT_INTERRUPTION_INFO))) {
 		irq_nmi_guest_exit(vmcs_read(VMCS_GUEST_RIP));
 		return true;
 	}
