@@ -12,6 +12,7 @@
 #include "kernel/panic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/irq.h"
 
 extern char __kernel_start[], __text_end[], __rodata_end[];
 extern char boot_stack_guard[];
@@ -112,6 +113,12 @@ void inject_fault(unsigned kind)
 		kprintf("inject: recursing until the stack hits its guard page; a #DF or #PF report must follow\n");
 		sink = recurse(0);
 		break;
+	case INJECT_NMI:
+		irq_inject_nmi();   /* reported and survived: the run goes on */
+		return;
+	case INJECT_IRQ:
+		irq_inject_unexpected();
+		return;
 	case INJECT_CANARY:
 		kprintf("inject: overwriting a stack canary; the stack protector must panic\n");
 		smash();

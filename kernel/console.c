@@ -20,6 +20,7 @@
 #include "kernel/lib.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/smp.h"
+#include "arch/x86_64/irq.h"
 #include "vmx/vmx_console.h"
 #include "vmx/vmx_cmd.h"
 
@@ -324,9 +325,15 @@ void console_run(void)
 		serial_present() && kbd ? " and " : "", kbd ? "the PS/2 keyboard" : "");
 	le_init(&le);
 	con_printf("console: type 'help' for the commands\nvmxboot> ");
+	irq_console_idle(true);
 	for (;;) {
 		enum le_event ev;
 		if (!next_input(&le, &out, &ev)) {
+			if (irq_pending()) {         /* an NMI's line: on a line of its own, then the prompt again */
+				con_printf("\n");
+				irq_flush();
+				con_printf("vmxboot> %s", le.buf);
+			}
 			cpu_relax();
 			continue;
 		}
@@ -334,8 +341,11 @@ void console_run(void)
 		switch (ev) {
 		case LE_LINE: {
 			char *line = le_line(&le);   /* the editor already echoed the newline */
+			irq_console_idle(false);
 			execute(line);
+			irq_flush();
 			con_printf("vmxboot> ");
+			irq_console_idle(true);
 			break;
 		}
 		case LE_TOO_LONG:

@@ -144,3 +144,25 @@ void kprintf_panic(const char *fmt, ...)
 	vprint(true, 50000000, fmt, ap);
 	va_end(ap);
 }
+
+/* For interrupt and NMI handlers: print only if the lock can be had within
+ * spins tries and this CPU does not hold it (the interrupted code may be in
+ * the middle of a line). False: nothing printed, try again later. */
+bool kprintf_try(u64 spins, const char *fmt, ...)
+{
+	char buf[LINE_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(buf))
+		buf[sizeof(buf) - 2] = '\n';
+	int me = prefix_on ? (int)this_cpu()->index : 0;
+	if (out_owner == me || !spin_lock_bounded(&out_lock, spins))
+		return false;
+	out_owner = me;
+	emit_text(buf, true);
+	out_owner = -1;
+	spin_unlock(&out_lock);
+	return true;
+}

@@ -13,6 +13,9 @@ void kprintf_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kwrite(const char *s, size_t n);
 /* Used by panic: output without waiting long for the lock. */
 void kprintf_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Interrupt/NMI context: a human line if the print lock is free within
+ * spins tries and not held by this CPU; false (nothing printed) otherwise. */
+bool kprintf_try(u64 spins, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* From now on no output waits unboundedly for the print lock (panic). */
 void kprintf_panic_mode(void);
 /* The boot log kept in memory (the console's `log` command replays it). */

@@ -24,6 +24,7 @@
 #include "arch/x86_64/timer.h"
 #include "arch/x86_64/uart_find.h"
 #include "kernel/format.h"
+#include "arch/x86_64/irq.h"
 #include "vmx/vmx.h"
 #include "vmx/guest.h"
 #include "vmx/conformance.h"
@@ -118,6 +119,7 @@ void kmain(u32 magic, u64 mbi)
 	const char *com = serial_first_name();   /* "COM1 0x3f8": the name is its first 4 characters */
 	kprintf("vmxboot " VMXBOOT_VERSION ": bare-metal VT-x bring-up, serial log on %.*s%s\n", com ? 4 : 100,
 		com ? com : "no legacy COM port (SPCR and PCI UARTs join after ACPI)", com ? " 115200 8N1" : "");
+	irq_init_boot();                    /* 8259 remapped and masked before any CPU enables interrupts */
 	int mb_st = boot_info_parse(magic, mbi);
 	int problems = options_parse(mb.cmdline);
 	kprintf("mode=%s\n", opt.mode == MODE_TEST ? "test" : "interactive");
@@ -134,6 +136,7 @@ void kmain(u32 magic, u64 mbi)
 	boot_tests(mb_st, problems);        /* KTAP suite "boot" */
 	smp_init(&mb, mbi, mbi + (mb.total_size ? mb.total_size : 8));                      /* INIT-SIPI-SIPI every listed CPU, in parallel */
 	smp_report();                       /* per-CPU table, KTAP suite "smp" */
+	irq_boot_checks();                  /* LINT0/1 from the MADT, CR4.MCE, NMI and unexpected-vector self-tests */
 	vmx_run_all();                      /* VT-x on every CPU: detect, VMXON, VMCS lifecycle, VMXOFF */
 	vmx_guest_report();                 /* VMLAUNCH a tiny guest on every core, exits, VMRESUME */
 	vmx_conformance_run();              /* every VMX failure path, checked against the SDM */

@@ -14,7 +14,7 @@ struct options opt = {
 };
 
 static const char *const modes[] = { "interactive", "test", 0 };
-static const char *const injects[] = { "none", "ud2", "guard", "overflow", "canary", 0 };
+static const char *const injects[] = { "none", "ud2", "guard", "overflow", "canary", "nmi", "irq", 0 };
 static const char *const apics[] = { "auto", "xapic", "x2apic", 0 };
 
 static const char *const caps_forms[] = { "brief", "full", 0 };
@@ -25,7 +25,8 @@ static const struct cmdline_option table[] = {
 	  "interactive: report then stay up (default); test: run everything, report, power off" },
 	{ "inject", CMDLINE_ENUM, &opt.inject, 0, 0, injects,
 	  "test the failure path: ud2 (#UD), guard (write the stack guard page), "
-	  "overflow (recurse into it), canary (smash a stack canary)" },
+	  "overflow (recurse into it), canary (smash a stack canary); nmi (an NMI to every CPU), irq (two interrupts on a "
+	  "vector with no handler): both survived and reported, not a failure" },
 	{ "smp", CMDLINE_BOOL, &opt.smp, 0, 0, 0, "off: boot CPU only" },
 	{ "cpus", CMDLINE_U64, &opt.cpus, 1, 65536, 0, "start at most N CPUs (the boot CPU counts)" },
 	{ "apic", CMDLINE_ENUM, &opt.apic, 0, 0, apics, "force the local APIC mode" },

@@ -6,7 +6,7 @@
 #include "kernel/cmdline.h"
 
 enum run_mode { MODE_INTERACTIVE = 0, MODE_TEST };
-enum inject_kind { INJECT_NONE = 0, INJECT_UD2, INJECT_GUARD, INJECT_OVERFLOW, INJECT_CANARY };
+enum inject_kind { INJECT_NONE = 0, INJECT_UD2, INJECT_GUARD, INJECT_OVERFLOW, INJECT_CANARY, INJECT_NMI, INJECT_IRQ };
 enum apic_choice { APIC_AUTO = 0, APIC_XAPIC, APIC_X2APIC };
 
 struct options {

@@ -14,6 +14,7 @@
 #include "kernel/pmm.h"
 #include "kernel/lib.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/irq.h"
 
 struct guest_cpu *guest_cpus;
 
@@ -55,6 +56,12 @@ static bool handle_exit(struct run *r, bool *done)
 	u32 reason = (u32)vmcs_read(VMCS_EXIT_REASON);
 	u32 basic = reason & EXIT_REASON_BASIC_MASK;
 	struct guest_cpu *g = r->g;
+	/* an NMI for the host (NMI exiting, SDM 26.2): reported, and the guest
+	 * resumes where it was; not one of the guest's exits */
+	if (vmx_exit_is_nmi(reason, (u32)vmcs_read(VMCS_VM_EXIT_INTERRUPTION_INFO))) {
+		irq_nmi_guest_exit(vmcs_read(VMCS_GUEST_RIP));
+		return true;
+	}
 	if (g->exits < GUEST_MAX_EXITS_LOGGED)
 		g->log[g->exits] = reason;
 	g->exits++;

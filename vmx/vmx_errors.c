@@ -133,3 +133,8 @@ const char *vmx_exit_reason_name(u32 reason)
 		return "unknown exit reason";
 	return exit_reasons[basic] ? exit_reasons[basic] : "reserved";
 }
+
+bool vmx_exit_is_nmi(u32 reason, u32 intr_info)
+{
+	return reason == EXIT_REASON_EXCEPTION_NMI && (intr_info & 0x80000700u) == 0x80000200u;
+}

@@ -57,5 +57,9 @@ const char *vmx_insn_error_name(u32 error);
  * other bits, e.g. bit 31 "VM-entry failure", are ignored); "reserved" for
  * the unused numbers and "unknown exit reason" past the table. Never NULL. */
 const char *vmx_exit_reason_name(u32 reason);
+/* Is this exit an NMI meant for the host (NMI exiting)? Exit reason 0 (not
+ * an entry failure) with a valid interruption info of type 2, NMI (SDM
+ * 25.9.2: bit 31 valid, bits 10:8 type). A guest exception is not. */
+bool vmx_exit_is_nmi(u32 reason, u32 intr_info);
 
 #endif

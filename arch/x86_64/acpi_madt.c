@@ -9,12 +9,14 @@
 #define MADT_LAPIC		0	/* Processor Local APIC, 8 bytes */
 #define MADT_IOAPIC		1	/* 12 bytes */
 #define MADT_ISO		2	/* Interrupt Source Override, 10 bytes */
+#define MADT_LAPIC_NMI		4	/* Local APIC NMI, 6 bytes */
 #define MADT_LAPIC_OVERRIDE	5	/* Local APIC Address Override, 12 bytes */
 #define MADT_X2APIC		9	/* Processor Local x2APIC, 16 bytes */
+#define MADT_X2APIC_NMI		0xa	/* Local x2APIC NMI, 12 bytes */
 
 static const u8 madt_min_len[] = {
-	[MADT_LAPIC] = 8, [MADT_IOAPIC] = 12, [MADT_ISO] = 10,
-	[MADT_LAPIC_OVERRIDE] = 12, [MADT_X2APIC] = 16,
+	[MADT_LAPIC] = 8, [MADT_IOAPIC] = 12, [MADT_ISO] = 10, [MADT_LAPIC_NMI] = 6,
+	[MADT_LAPIC_OVERRIDE] = 12, [MADT_X2APIC] = 16, [MADT_X2APIC_NMI] = 12,
 };
 
 /* Decodes a type 0 / type 9 entry of adequate length into c. Returns false
@@ -93,6 +95,45 @@ static void madt_cpu(const u8 *t, u32 off, struct madt_info *out,
 		cpus[out->cpus_stored++] = c;
 }
 
+/* Type 4: UID (1 byte, 0xFF = all), flags (2), LINT# (1); type 0xA: flags
+ * (2), UID (4, 0xFFFFFFFF = all), LINT# (1), 3 reserved (ACPI 6.5 5.2.12.7,
+ * 5.2.12.13). A LINT# other than 0 or 1 is counted but not stored. */
+static void madt_lapic_nmi(const u8 *e, struct madt_info *out)
+{
+	struct madt_lapic_nmi n = { .type = e[0] };
+	if (e[0] == MADT_LAPIC_NMI) {
+		n.acpi_uid = e[2] == 0xff ? MADT_NMI_ALL_CPUS : e[2];
+		n.flags = rd16(e + 3);
+		n.lint = e[5];
+	} else {
+		n.flags = rd16(e + 2);
+		n.acpi_uid = rd32(e + 4);
+		n.lint = e[8];
+	}
+	out->lapic_nmi_count++;
+	if (n.lint > 1) {
+		out->lapic_nmi_bad_lint++;
+		return;
+	}
+	if (out->lapic_nmi_stored < MADT_MAX_LAPIC_NMIS)
+		out->lapic_nmis[out->lapic_nmi_stored++] = n;
+}
+
+const struct madt_lapic_nmi *acpi_madt_nmi_for(const struct madt_info *m, u32 uid, u8 lint)
+{
+	const struct madt_lapic_nmi *all = 0;
+	for (u32 i = 0; i < m->lapic_nmi_stored; i++) {
+		const struct madt_lapic_nmi *n = &m->lapic_nmis[i];
+		if (n->lint != lint)
+			continue;
+		if (n->acpi_uid == uid)
+			return n;
+		if (n->acpi_uid == MADT_NMI_ALL_CPUS && !all)
+			all = n;
+	}
+	return all;
+}
+
 static void madt_entry(const u8 *t, u32 off, struct madt_info *out,
 		       struct madt_cpu *cpus, size_t max_cpus)
 {
@@ -126,6 +167,10 @@ static void madt_entry(const u8 *t, u32 off, struct madt_info *out,
 	case MADT_LAPIC_OVERRIDE:
 		out->lapic_addr = rd64(e + 4);
 		out->lapic_addr_overridden = true;
+		break;
+	case MADT_LAPIC_NMI:
+	case MADT_X2APIC_NMI:
+		madt_lapic_nmi(e, out);
 		break;
 	}
 }

@@ -145,6 +145,15 @@ struct madt_override {		/* type 2: ISA IRQ source -> GSI */
 	u16 flags;		/* polarity bits 1:0, trigger mode bits 3:2 */
 };
 
+struct madt_lapic_nmi {		/* type 4 (Local APIC NMI) / 0xA (Local x2APIC NMI) */
+	u32 acpi_uid;		/* processor UID; MADT_NMI_ALL_CPUS: every CPU */
+	u16 flags;		/* MPS INTI flags: polarity bits 1:0, trigger mode bits 3:2 */
+	u8 lint;		/* 0 = LINT0, 1 = LINT1 */
+	u8 type;		/* 4 or 0xA */
+};
+#define MADT_NMI_ALL_CPUS	0xffffffffu	/* type 4 UID 0xFF is stored as this too */
+#define MADT_MAX_LAPIC_NMIS	64
+
 struct madt_info {
 	u8 revision;
 	u32 flags;		/* MADT_PCAT_COMPAT */
@@ -166,6 +175,10 @@ struct madt_info {
 	struct madt_override overrides[MADT_MAX_OVERRIDES];
 	enum acpi_status entry_status;	/* first problem in the entry walk */
 	u32 entry_offset;	/* its byte offset in the table */
+	u32 lapic_nmi_count;	/* type 4 and 0xA entries listed */
+	u32 lapic_nmi_bad_lint;	/* of those, LINT# not 0 or 1 (ignored) */
+	u32 lapic_nmi_stored;	/* the others, up to MADT_MAX_LAPIC_NMIS */
+	struct madt_lapic_nmi lapic_nmis[MADT_MAX_LAPIC_NMIS];
 };
 
 /* Parses the MADT (len readable bytes; the checksum is acpi_table_at's job).
@@ -174,6 +187,11 @@ struct madt_info {
  * keeping what came before; the return value is then entry_status. */
 enum acpi_status acpi_parse_madt(const void *madt, size_t len, struct madt_info *out,
 				 struct madt_cpu *cpus, size_t max_cpus);
+
+/* The local APIC NMI entry for LINT lint (0/1) of the CPU with ACPI
+ * processor UID uid: an entry naming that UID wins over an all-CPUs entry
+ * (UID 0xFF / 0xFFFFFFFF). NULL when the MADT lists none for it. */
+const struct madt_lapic_nmi *acpi_madt_nmi_for(const struct madt_info *m, u32 uid, u8 lint);
 
 /* ---- FADT (5.2.9) ---- */
 #define FADT_F_TMR_VAL_EXT	BIT(8)	/* PM timer is 32 bits, else 24 */

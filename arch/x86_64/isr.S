@@ -51,8 +51,20 @@ STUB 28, 0
 STUB 29, 1
 STUB 30, 1
 STUB 31, 0
-STUB 0xf0, 0	/* wake-up IPI (kernel/... idle loop) */
-STUB 0xff, 0	/* spurious APIC interrupt */
+
+/* vectors 32-255 (interrupts: no error code), 16 bytes apart from
+ * isr_irq_stubs, so vector v's stub is at isr_irq_stubs + 16 * (v - 32) */
+	.balign 16
+	.globl isr_irq_stubs
+isr_irq_stubs:
+	.set vec, 32
+	.rept 224
+	.balign 16
+	pushq $0
+	pushq $vec
+	jmp isr_common
+	.set vec, vec + 1
+	.endr
 
 isr_common:
 	pushq %rax
@@ -102,8 +114,5 @@ isr_stub_table:
 	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	.quad isr_stub_\v
 	.endr
-	.globl isr_stub_wakeup, isr_stub_spurious
-isr_stub_wakeup:	.quad isr_stub_0xf0
-isr_stub_spurious:	.quad isr_stub_0xff
 
 	.section .note.GNU-stack, "", @progbits

@@ -30,6 +30,7 @@ static bool x2;
 static u64 base;
 static const char *reason = "not set up";
 static bool delivered = true;
+static bool ready;   /* lapic_setup ran: rd()/wr() reach the registers */
 
 bool lapic_x2apic(void) { return x2; }
 u64 lapic_base(void) { return base; }
@@ -53,6 +54,7 @@ static void wr(u32 reg, u32 v)
 
 bool lapic_setup(bool force_xapic, bool high_ids)
 {
+	ready = true;
 	bool has_x2 = cpuid(1).ecx & CPUID1_ECX_X2APIC;
 	u64 msr = rdmsr(MSR_IA32_APIC_BASE);
 	struct apic_mode_choice ch = acpi_apic_mode_choice(has_x2, msr & APIC_BASE_X2APIC, high_ids, force_xapic);
@@ -122,4 +124,30 @@ u32 lapic_send_sipi(u32 apic_id, u8 vector)
 u32 lapic_send_fixed(u32 apic_id, u8 vector)
 {
 	return send(apic_id, ICR_FIXED | ICR_LEVEL_ASSERT | vector);
+}
+
+/* ---- LVT LINT0/LINT1, in-service bits, NMI IPIs (arch/x86_64/irq.c) ---- */
+#define APIC_ISR0      0x100
+#define APIC_LVT_LINT0 0x350
+#define ICR_NMI        0x400
+
+u32 lapic_lint_read(unsigned lint)
+{
+	return rd(APIC_LVT_LINT0 + 0x10 * lint);
+}
+
+void lapic_lint_write(unsigned lint, u32 lvt)
+{
+	wr(APIC_LVT_LINT0 + 0x10 * lint, lvt);
+}
+
+/* SDM 11.8.4: ISR bit v of the 256 is bit v % 32 of register 0x100 + 0x10 * (v / 32) */
+bool lapic_in_service(u8 vector)
+{
+	return ready && (rd(APIC_ISR0 + 0x10 * (vector / 32)) >> (vector % 32)) & 1;
+}
+
+u32 lapic_send_nmi(u32 apic_id)
+{
+	return send(apic_id, ICR_NMI | ICR_LEVEL_ASSERT);
 }

@@ -17,5 +17,11 @@ u32 lapic_send_sipi(u32 apic_id, u8 vector);
 u32 lapic_send_fixed(u32 apic_id, u8 vector);
 /* xAPIC: false when the delivery-status bit did not clear in time */
 bool lapic_last_delivered(void);
+/* LVT LINT0 (lint 0) / LINT1 (lint 1); the in-service bit of a vector
+ * (false before lapic_setup); an NMI IPI (ESR returned). */
+u32 lapic_lint_read(unsigned lint);
+void lapic_lint_write(unsigned lint, u32 lvt);
+bool lapic_in_service(u8 vector);
+u32 lapic_send_nmi(u32 apic_id);
 
 #endif

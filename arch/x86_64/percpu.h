@@ -50,6 +50,19 @@ struct cpu {
 
 	/* per-CPU state of the VMX code (vmx/) */
 	void *vmx;
+
+	/* interrupts and NMIs (arch/x86_64/irq.c) */
+	volatile u32 nmi_count;      /* NMIs taken (the boot self-test's not counted) */
+	u32 nmi_printed;             /* of those, reported (under report_busy) */
+	volatile u32 nmi_selftest;   /* self-test NMIs sent to it, not yet taken */
+	volatile u32 nmi_selftest_seen;
+	volatile u32 report_busy;    /* someone is printing its NMI lines */
+	u64 nmi_rip;                 /* where the last NMI hit */
+	bool nmi_in_guest;           /* ... as a VM exit from the VMX guest */
+	u32 lint_want[2];            /* LINT0/LINT1 as planned (irq_lint_plan) */
+	u32 lint_lvt[2];             /* ... and as read back */
+	u8 lint_why[2];              /* enum lint_why */
+	bool mce_enabled;            /* CR4.MCE set */
 };
 
 _Static_assert(__builtin_offsetof(struct cpu, fault_vector) == CPU_FAULT_VECTOR_OFFSET,

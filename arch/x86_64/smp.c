@@ -11,6 +11,7 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/timer.h"
 #include "arch/x86_64/traps.h"
+#include "arch/x86_64/irq.h"
 #include "kernel/multiboot2.h"
 #include "kernel/kprintf.h"
 #include "kernel/options.h"
@@ -245,6 +246,7 @@ void smp_init(const struct mb2_info *mb, u64 mbi_start, u64 mbi_end)
 	kprintf("apic: %s mode (%s), boot CPU APIC ID %u\n", lapic_x2apic() ? "x2APIC" : "xAPIC",
 		lapic_mode_reason(), lapic_id());
 	build_cpu_list();
+	irq_init_cpu(&cpus[0]);   /* LINT0/LINT1 by the boot CPU's ACPI UID, CR4.MCE */
 	if (cpu_count == 1)
 		return;
 	u64 page = trampoline_page(mb, mbi_start, mbi_end);
@@ -279,6 +281,7 @@ void __attribute__((noreturn)) ap_main(struct cpu *c)
 	gdt_load_for(c);
 	idt_load();
 	lapic_init_cpu();
+	irq_init_cpu(c);   /* INIT left its LVTs masked: LINT1 NMI from the MADT */
 	enum cpu_state starting = CPU_STARTING;
 	if (!__atomic_compare_exchange_n(&c->state, &starting, CPU_ONLINE, false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_ACQUIRE))

@@ -9,6 +9,7 @@
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/lapic.h"
+#include "arch/x86_64/irq.h"
 #include "kernel/panic.h"
 
 struct __attribute__((packed)) idt_gate {
@@ -23,7 +24,7 @@ struct __attribute__((packed)) idt_gate {
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 extern const u64 isr_stub_table[32];
-extern const u64 isr_stub_wakeup, isr_stub_spurious;
+extern const u8 isr_irq_stubs[];   /* vector v >= 32 at isr_irq_stubs + 16 * (v - 32) */
 
 struct ex_entry {
 	u64 insn, fixup;
@@ -61,8 +62,10 @@ void idt_init(void)
 		u8 ist = v == VEC_DF ? IST_DF : v == VEC_NMI ? IST_NMI : v == VEC_MC ? IST_MC : 0;
 		set_gate(v, isr_stub_table[v], ist);
 	}
-	set_gate(VEC_WAKEUP, isr_stub_wakeup, 0);
-	set_gate(VEC_SPURIOUS, isr_stub_spurious, 0);
+	/* every other vector has an entry too: an interrupt nobody asked for is
+	 * acknowledged and reported (arch/x86_64/irq.c), never a #NP/#GP */
+	for (unsigned v = 32; v < 256; v++)
+		set_gate(v, (u64)(uintptr_t)(isr_irq_stubs + 16 * (v - 32)), 0);
 }
 
 void idt_load(void)
@@ -85,8 +88,16 @@ void trap_dispatch(struct trap_frame *f)
 		lapic_eoi();
 		return;
 	}
-	if (f->vector == VEC_SPURIOUS)
-		return;   /* no EOI for a spurious interrupt (SDM vol. 3A, 11.9) */
+	if (f->vector >= 32) {
+		irq_unexpected(f);   /* spurious 0xff included: no EOI unless in service (SDM 11.9) */
+		return;
+	}
+	if (f->vector == VEC_NMI) {
+		irq_nmi(f);          /* reported and survived */
+		return;
+	}
+	if (f->vector == VEC_MC)
+		irq_machine_check(f);   /* banks printed, then panic */
 
 	/* NMI, #MC and #DB can arrive at any instruction: never a _safe result */
 	bool async = f->vector == VEC_NMI || f->vector == VEC_MC || f->vector == VEC_DB;

@@ -21,6 +21,9 @@ Sessions:
          report and prompt on the same socket), poweroff (exit status 0 or 33)
   qemu-pci  the same QEMU with no COM1 and a PCI 16550 on the socket: the boot report
          (replayed to it after ACPI), cpuid, poweroff
+  qemu-nmi  QEMU TCG, 2 CPUs, with a monitor socket: `nmi` at the prompt gives one
+         "NMI received" line per CPU and the console goes on; then `mce` on CPU 1 gives
+         the machine-check bank lines and a panic report
 
 Each check is one case: `ok - NAME` or `not ok - NAME: why`; at the end
 `console-tests: N passed, N failed`; build/console.count gets "passed failed 0".
@@ -43,6 +46,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from emu import kill_group  # noqa: E402  (one way to stop an emulator)
+import console_irq  # noqa: E402  (the qemu-nmi session's steps)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -217,6 +221,11 @@ def free_port():
 def emu_command(emu, iso, port, base):
     """(argv, env) for one session."""
     env = dict(os.environ)
+    if emu == "qemu-nmi":
+        # the QEMU monitor on a unix socket: `nmi` reaches every CPU through its LINT1
+        argv, env = emu_command("qemu", iso, port, base)
+        argv[argv.index("-monitor") + 1] = f"unix:{base}.monitor,server=on,wait=off"
+        return argv + ["-no-reboot"], env
     if emu in ("qemu", "qemu-pci"):
         # no -no-reboot: `reboot` must come back to a fresh boot on the same socket
         serial = ["-serial", f"tcp:127.0.0.1:{port},server=on,wait=on"]
@@ -720,6 +729,7 @@ SESSIONS = {
         ("cpuid 0 all", [], q_cpuid),
         ("poweroff", [], q_poweroff),
     ],
+    "qemu-nmi": console_irq.steps(sys.modules[__name__]),   # tests/emu/console_irq.py
 }
 
 
@@ -833,7 +843,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     if a.self_test:
         return self_test()
-    emus = a.emu or ["bochs", "qemu", "qemu-pci"]
+    emus = a.emu or ["bochs", "qemu", "qemu-pci", "qemu-nmi"]
     if a.list:
         for emu in emus:
             for name, needs, _ in select_steps(emu, a.only):
@@ -842,7 +852,7 @@ def main(argv=None):
 
     results, timings = [], {}
     missing = [t for t, e in (("bochs", "bochs"), ("qemu", "qemu-system-x86_64"),
-                                                 ("qemu-pci", "qemu-system-x86_64")) if t in emus and not shutil.which(e)]
+                                                 ("qemu-pci", "qemu-system-x86_64"), ("qemu-nmi", "qemu-system-x86_64")) if t in emus and not shutil.which(e)]
     os.makedirs(OUTDIR, exist_ok=True)
     iso = os.path.abspath(a.iso) if a.iso else DEFAULT_ISO
     err = None

@@ -221,6 +221,40 @@ TESTS = [
          expect_line=[r"^cpu0: console: COM1 0x3f8, COM2 0x2f8$",
                       r"^cpu0: serial: COM2 0x2f8 stopped draining after \d+ bytes \(8 waits of 10000 us in a "
                       r"row gave up, LSR 0x[0-9a-f]+, \d+ us lost\): no more output to it$"]),
+    # -- interrupts, NMIs and machine checks (arch/x86_64/irq.c; the console's NMI/#MC session is
+    #    tests/emu/console_test.py qemu-nmi) --
+    # SeaBIOS leaves the 8259 at base 0x08 with IRQ0 open and LINT0 ExtINT: after the remap the boot
+    # CPU takes interrupts for 10 ms and must see none (no timer dressed up as a #DF)
+    dict(name="qemu-irq-sti-after-remap", emu="qemu", smp=1, timeout=90,
+         expect=["nmis=0", "unexpected_irqs=0"],
+         require=["boot/pic_8259_masked", "boot/unhandled_vector_acknowledged_and_counted",
+                  "boot/lint_pins_as_planned_on_every_cpu", "boot/cr4_mce_set_on_every_cpu"],
+         require_skip=["boot/nmi_ipi_survived_by_every_other_cpu"],
+         expect_line=[r"^cpu0: irq: 8259 remapped to vectors 0x20/0x28, every line masked \(masks read back 0xffff\)",
+                      r"^cpu0: irq: interrupts enabled on the boot CPU for 10 ms after the 8259 remap: "
+                      r"0 unexpected interrupt\(s\)$",
+                      r"^cpu0: irq: cpu0 \(ACPI UID 0\): LINT0 masked ExtINT, .*\(masked: firmware left ExtINT",
+                      r"LINT1 NMI, edge, active high \(LVT 0x400\) \(from the MADT NMI entry\)$"]),
+    # NMIs in the middle of a mode=test run: each CPU says so, the run passes and counts them
+    dict(name="qemu-smp2-inject-nmi", emu="qemu", smp=2, cmdline="mode=test inject=nmi", timeout=90,
+         expect=smp_expect(2, 2) + ["nmis=2"], require=["boot/nmi_ipi_survived_by_every_other_cpu"],
+         expect_line=[r"^cpu\d+: NMI received on CPU 0 \(APIC ID 0\) at RIP 0x[0-9a-f]+: 1 on this CPU so far; carrying on$",
+                      r"^cpu\d+: NMI received on CPU 1 \(APIC ID 1\) at RIP 0x[0-9a-f]+: 1 on this CPU so far; carrying on$",
+                      r"^cpu0: inject: 2 of 2 CPUs reported the NMI within 200 ms$",
+                      r"^cpu0: irq: 2 NMI\(s\) during this run \(cpu0 1, cpu1 1\): reported and survived, not a failure$"]),
+    # the same in Bochs, x2APIC, after the VT-x stages (NMI exiting was on in the guests)
+    dict(name="bochs-skx-smp2-inject-nmi", emu="bochs", smp=2, cpu="corei7_skylake_x",
+         cmdline="mode=test inject=nmi vmx.exits=10", timeout=300,
+         expect=smp_expect(2, 2) + ["nmis=2", "vmx_ready=2"], require=["boot/nmi_ipi_survived_by_every_other_cpu"],
+         expect_line=[r"^cpu0: inject: 2 of 2 CPUs reported the NMI within 200 ms$",
+                      r"^cpu0: irq: 2 NMI\(s\) during this run \(cpu0 1, cpu1 1\)"]),
+    # a vector with no handler, twice: acknowledged (no longer in service), one report line, counted twice
+    dict(name="qemu-inject-irq", emu="qemu", smp=1, cmdline="mode=test inject=irq", timeout=90,
+         expect=["unexpected_irqs=2", "nmis=0"],
+         expect_line=[r"^cpu0: irq: unexpected interrupt vector 0x42 \(no handler for this vector\) on CPU 0 "
+                      r"at RIP 0x[0-9a-f]+: local APIC EOI; carrying on",
+                      r"^cpu0: inject: 2 unexpected interrupt\(s\) counted, vector 0x42 no longer in service$"]),
+
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",

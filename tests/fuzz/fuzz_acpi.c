@@ -125,6 +125,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	acpi_rsdp_check(raw, size, &rsdp);
 	acpi_parse_madt(raw, size, &mi, cpus, 2);
 	acpi_parse_madt(raw, size, &mi, NULL, 0);
+	if (mi.lapic_nmi_stored > MADT_MAX_LAPIC_NMIS)
+		__builtin_trap();
+	u32 uid = size > 2 ? data[2] : 0;
+	for (u8 lint = 0; lint < 3; lint++) {   /* the NMI entry lookup (arch/x86_64/irq.c) */
+		const struct madt_lapic_nmi *n = acpi_madt_nmi_for(&mi, uid, lint);
+		if (n && (n->lint != lint || (n->acpi_uid != uid && n->acpi_uid != MADT_NMI_ALL_CPUS)))
+			__builtin_trap();
+	}
 	acpi_parse_fadt(raw, size, &fi);
 	acpi_find_s5(raw, size, &a, &b);
 	acpi_aml_find_s5(raw, size, &a, &b);

@@ -1217,6 +1217,133 @@ static void status_strings_are_distinct(void **state)
 	assert_string_equal(acpi_status_str(999), "unknown ACPI status");
 }
 
+/* ---- MADT local APIC NMI entries (types 4 and 0xA) ---- */
+
+static void madt_x2apic_nmi(struct tb *t, u16 flags, u32 uid, u8 lint)
+{
+	u8 *e = tb_grow(t, 12);
+	memset(e, 0, 12);
+	e[0] = 0xa; e[1] = 12;
+	put16(e + 2, flags);
+	put32(e + 4, uid);
+	e[8] = lint;
+}
+
+/* QEMU 7.2: one type 4 entry, UID 0xFF (all CPUs), flags 0, LINT1. */
+static void madt_nmi_entry_as_qemu_builds_it(void **state)
+{
+	(void)state;
+	static const u8 ids[] = { 0, 1 };
+	struct tb t;
+	struct madt_info mi;
+	struct madt_cpu cpus[4];
+	madt_qemu(&t, ids, 2);
+	assert_int_equal(acpi_parse_madt(t.b, t.len, &mi, cpus, 4), ACPI_OK);
+	assert_int_equal(mi.lapic_nmi_count, 1);
+	assert_int_equal(mi.lapic_nmi_stored, 1);
+	assert_int_equal(mi.lapic_nmis[0].type, 4);
+	assert_int_equal(mi.lapic_nmis[0].acpi_uid, MADT_NMI_ALL_CPUS);
+	assert_int_equal(mi.lapic_nmis[0].flags, 0);
+	assert_int_equal(mi.lapic_nmis[0].lint, 1);
+	/* every CPU's LINT1, nobody's LINT0 */
+	for (u32 uid = 0; uid < 2; uid++) {
+		assert_ptr_equal(acpi_madt_nmi_for(&mi, cpus[uid].acpi_uid, 1), &mi.lapic_nmis[0]);
+		assert_null(acpi_madt_nmi_for(&mi, cpus[uid].acpi_uid, 0));
+	}
+}
+
+/* A server-style MADT: one entry per UID (active low, level in the flags),
+ * an x2APIC entry for UID 300, and an all-CPUs x2APIC entry on LINT0. A
+ * UID-specific entry wins over an all-CPUs one. */
+static void madt_nmi_entries_per_uid_and_x2apic(void **state)
+{
+	(void)state;
+	struct tb t;
+	struct madt_info mi;
+	madt_begin(&t, 4);
+	madt_lapic(&t, 0, 0, MADT_CPU_ENABLED);
+	madt_lapic(&t, 1, 2, MADT_CPU_ENABLED);
+	madt_x2apic(&t, 300, MADT_CPU_ENABLED, 300);
+	static const u8 nmi0[] = { 4, 6, 0, 0xf, 0, 1 };   /* UID 0, flags 0x000f, LINT1 */
+	static const u8 nmi1[] = { 4, 6, 1, 0xd, 0, 1 };   /* UID 1, flags 0x000d, LINT1 */
+	tb_bytes(&t, nmi0, sizeof(nmi0));
+	tb_bytes(&t, nmi1, sizeof(nmi1));
+	madt_x2apic_nmi(&t, 0x5, 300, 1);
+	madt_x2apic_nmi(&t, 0, MADT_NMI_ALL_CPUS, 0);
+	madt_x2apic_nmi(&t, 0, MADT_NMI_ALL_CPUS, 1);
+	tb_finish(&t);
+	assert_int_equal(acpi_parse_madt(t.b, t.len, &mi, 0, 0), ACPI_OK);
+	assert_int_equal(mi.lapic_nmi_count, 5);
+	assert_int_equal(mi.lapic_nmi_stored, 5);
+	const struct madt_lapic_nmi *n = acpi_madt_nmi_for(&mi, 1, 1);
+	assert_non_null(n);
+	assert_int_equal(n->type, 4);
+	assert_int_equal(n->acpi_uid, 1);
+	assert_int_equal(n->flags, 0xd);
+	n = acpi_madt_nmi_for(&mi, 300, 1);
+	assert_non_null(n);
+	assert_int_equal(n->type, 0xa);
+	assert_int_equal(n->acpi_uid, 300);
+	assert_int_equal(n->flags, 0x5);
+	/* UID 7 has no entry of its own: the all-CPUs ones */
+	n = acpi_madt_nmi_for(&mi, 7, 1);
+	assert_non_null(n);
+	assert_int_equal(n->acpi_uid, MADT_NMI_ALL_CPUS);
+	n = acpi_madt_nmi_for(&mi, 0, 0);
+	assert_non_null(n);
+	assert_int_equal(n->type, 0xa);
+	assert_int_equal(n->lint, 0);
+}
+
+/* LINT# 2 does not exist: counted, not stored; a short type 4 / 0xA entry
+ * is reported like any other short entry and not decoded. */
+static void madt_nmi_bad_lint_and_short_entries(void **state)
+{
+	(void)state;
+	struct tb t;
+	struct madt_info mi;
+	madt_begin(&t, 1);
+	madt_lapic(&t, 0, 0, MADT_CPU_ENABLED);
+	static const u8 bad_lint[] = { 4, 6, 0xff, 0, 0, 2 };
+	static const u8 short4[] = { 4, 5, 0xff, 0, 0 };
+	tb_bytes(&t, bad_lint, sizeof(bad_lint));
+	tb_bytes(&t, short4, sizeof(short4));
+	tb_finish(&t);
+	assert_int_equal(acpi_parse_madt(t.b, t.len, &mi, 0, 0), ACPI_ERR_ENTRY_SHORT);
+	assert_int_equal(mi.lapic_nmi_count, 1);
+	assert_int_equal(mi.lapic_nmi_bad_lint, 1);
+	assert_int_equal(mi.lapic_nmi_stored, 0);
+	assert_null(acpi_madt_nmi_for(&mi, 0, 1));
+	assert_int_equal(mi.entry_offset, 44 + 8 + 6);
+	madt_begin(&t, 1);
+	madt_lapic(&t, 0, 0, MADT_CPU_ENABLED);
+	static const u8 short_a[] = { 0xa, 11, 0, 0, 0xff, 0xff, 0xff, 0xff, 1, 0, 0 };
+	tb_bytes(&t, short_a, sizeof(short_a));
+	tb_finish(&t);
+	assert_int_equal(acpi_parse_madt(t.b, t.len, &mi, 0, 0), ACPI_ERR_ENTRY_SHORT);
+	assert_int_equal(mi.lapic_nmi_count, 0);
+}
+
+/* More entries than MADT_MAX_LAPIC_NMIS: all counted, the first ones kept. */
+static void madt_nmi_entries_beyond_storage(void **state)
+{
+	(void)state;
+	struct tb t;
+	struct madt_info mi;
+	madt_begin(&t, 1);
+	madt_lapic(&t, 0, 0, MADT_CPU_ENABLED);
+	for (u32 i = 0; i < MADT_MAX_LAPIC_NMIS + 10; i++) {
+		u8 e[6] = { 4, 6, (u8)i, 0, 0, 1 };
+		tb_bytes(&t, e, sizeof(e));
+	}
+	tb_finish(&t);
+	assert_int_equal(acpi_parse_madt(t.b, t.len, &mi, 0, 0), ACPI_OK);
+	assert_int_equal(mi.lapic_nmi_count, MADT_MAX_LAPIC_NMIS + 10);
+	assert_int_equal(mi.lapic_nmi_stored, MADT_MAX_LAPIC_NMIS);
+	assert_non_null(acpi_madt_nmi_for(&mi, MADT_MAX_LAPIC_NMIS - 1, 1));
+	assert_null(acpi_madt_nmi_for(&mi, MADT_MAX_LAPIC_NMIS, 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1261,6 +1388,10 @@ int main(void)
 		cmocka_unit_test(pm1_cnt_sleep_value),
 		cmocka_unit_test(apic_mode_decision_table),
 		cmocka_unit_test(status_strings_are_distinct),
+		cmocka_unit_test(madt_nmi_entry_as_qemu_builds_it),
+		cmocka_unit_test(madt_nmi_entries_per_uid_and_x2apic),
+		cmocka_unit_test(madt_nmi_bad_lint_and_short_entries),
+		cmocka_unit_test(madt_nmi_entries_beyond_storage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -223,6 +223,19 @@ static void exit_reason_names(void **state)
 	assert_string_equal(vmx_exit_reason_name(0xffff), "unknown exit reason");
 }
 
+/* Interruption info as the CPU writes it: an NMI exit is 0x80000202 (valid,
+ * type 2, vector 2); a guest #UD with "exception bitmap" is 0x80000306. */
+static void nmi_exit_recognised(void **state)
+{
+	(void)state;
+	assert_true(vmx_exit_is_nmi(0, 0x80000202));
+	assert_true(vmx_exit_is_nmi(0, 0x80001202));        /* NMI unblocking due to IRET (bit 12) */
+	assert_false(vmx_exit_is_nmi(0, 0x80000306));       /* a hardware exception, #UD */
+	assert_false(vmx_exit_is_nmi(0, 0x00000202));       /* not valid */
+	assert_false(vmx_exit_is_nmi(0x80000000, 0x80000202));  /* an entry failure */
+	assert_false(vmx_exit_is_nmi(1, 0x80000202));       /* external interrupt exit */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +251,7 @@ int main(void)
 		cmocka_unit_test(insn_error_names_match_the_sdm),
 		cmocka_unit_test(reserved_and_unknown_insn_errors),
 		cmocka_unit_test(exit_reason_names),
+		cmocka_unit_test(nmi_exit_recognised),
 	};
 	return cmocka_run_group_tests_name("vmcs_fields", tests, NULL, NULL);
 }
