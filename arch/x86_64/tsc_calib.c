@@ -4,9 +4,10 @@
  * keep sampling and summing the counter's steps modulo 2^bits until the
  * counter has moved window_us worth of ticks, then divide. A run is thrown
  * away when
- *  - an end point's bracket is much wider than the narrowest one seen (the
- *    CPU, or an emulator's thread, was interrupted between the two reads:
- *    we cannot tell when inside that pause the counter was sampled), or
+ *  - its end points' brackets together last more than 1/256 of the run
+ *    (the CPU, or an emulator's thread, was interrupted between the reads:
+ *    we cannot tell when inside that pause the counter was sampled, so the
+ *    figure could be more than 0.4% off), or
  *  - two samples are so far apart that the counter could have wrapped
  *    unseen between them (a 16-bit PIT wraps every 55 ms).
  * The result is the median of `runs` good runs. Every loop is bounded by a
@@ -17,13 +18,12 @@
 const struct tsc_params tsc_params_default = {
 	.window_us = 10000,	/* 10 ms: 11932 PIT ticks, 35795 PM timer ticks */
 	.runs = 5,
-	.max_tries = 12,
+	.max_tries = 16,
 	.probe_reads = 2000,	/* ~2 ms of port reads on hardware */
 	.stall_reads = 2000,
 };
 
-#define BRACKET_FACTOR 8	/* an end point read this much slower than the fastest: interrupted */
-#define BRACKET_SLACK 64	/* TSC cycles of plain jitter always allowed */
+#define BRACKET_PER_RUN 256	/* both end points' brackets within 1/256 of the run: 0.4% */
 #define READS_PER_TICK_MAX 16	/* a run reading more than this per tick of window: give up */
 
 static u64 mask_of(u8 bits)
@@ -64,10 +64,9 @@ static u64 width(const struct sample *s)
 
 enum run_result { RUN_OK, RUN_STALLED, RUN_BRACKET, RUN_GAP, RUN_SLOW, RUN_IMPLAUSIBLE };
 
-/* One measurement; *min_w is the narrowest bracket seen so far (updated). */
+/* One measurement. */
 static enum run_result one_run(const struct tsc_counter *c, const struct tsc_clock *t,
-			       const struct tsc_params *p, u64 *min_w, struct tsc_measurement *out,
-			       u64 *khz)
+			       const struct tsc_params *p, struct tsc_measurement *out, u64 *khz)
 {
 	u64 mask = mask_of(c->bits);
 	u64 target = 1;
@@ -78,8 +77,6 @@ static enum run_result one_run(const struct tsc_counter *c, const struct tsc_clo
 	struct sample s0 = sample(c, t, mask), prev = s0, s = s0;
 	u64 ticks = 0, max_gap = 0, gap_d = 0, reads = 1;
 	u32 same = 0;
-	if (width(&s0) < *min_w)
-		*min_w = width(&s0);
 	while (ticks < target) {
 		if (reads >= max_reads) {
 			out->reads += reads;
@@ -87,8 +84,6 @@ static enum run_result one_run(const struct tsc_counter *c, const struct tsc_clo
 		}
 		s = sample(c, t, mask);
 		reads++;
-		if (width(&s) < *min_w)
-			*min_w = width(&s);
 		u64 d = (s.value - prev.value) & mask;
 		if (d > 0xffffffffULL) {
 			out->reads += reads;
@@ -111,9 +106,6 @@ static enum run_result one_run(const struct tsc_counter *c, const struct tsc_clo
 		prev = s;
 	}
 	out->reads += reads;
-	u64 lim = *min_w * BRACKET_FACTOR + BRACKET_SLACK;
-	if (width(&s0) > lim || width(&s) > lim)
-		return RUN_BRACKET;
 	/* midpoint to midpoint: ((s.before + s.after) - (s0.before + s0.after)) / 2 */
 	u64 dt = ((s.before - s0.before) + (s.after - s0.after)) / 2;
 	if (!dt)
@@ -133,7 +125,9 @@ static enum run_result one_run(const struct tsc_counter *c, const struct tsc_clo
 		return RUN_IMPLAUSIBLE;
 	*khz = hz / 1000;
 	if (*khz < TSC_KHZ_MIN || *khz > TSC_KHZ_MAX)
-		return RUN_IMPLAUSIBLE;
+		return RUN_IMPLAUSIBLE;	/* outside 10 MHz..20 GHz, whatever the brackets say */
+	if (width(&s0) + width(&s) > dt / BRACKET_PER_RUN)
+		return RUN_BRACKET;
 	return RUN_OK;
 }
 
@@ -160,7 +154,7 @@ void tsc_measure(const struct tsc_counter *c, const struct tsc_clock *t, const s
 		out->status = TSC_MEAS_BAD_COUNTER;
 		return;
 	}
-	u64 mask = mask_of(c->bits), min_w = ~0ULL;
+	u64 mask = mask_of(c->bits);
 
 	/* the probe: does it count at all? */
 	struct sample s = sample(c, t, mask);
@@ -170,8 +164,6 @@ void tsc_measure(const struct tsc_counter *c, const struct tsc_clock *t, const s
 	for (u32 i = 0; i < p->probe_reads && !moved; i++) {
 		s = sample(c, t, mask);
 		out->reads++;
-		if (width(&s) < min_w)
-			min_w = width(&s);
 		moved = s.value != v0;
 	}
 	if (!moved) {
@@ -186,7 +178,7 @@ void tsc_measure(const struct tsc_counter *c, const struct tsc_clock *t, const s
 	while (out->tried < tries && out->good < p->runs) {
 		u64 khz = 0;
 		out->tried++;
-		switch (one_run(c, t, p, &min_w, out, &khz)) {
+		switch (one_run(c, t, p, out, &khz)) {
 		case RUN_OK:
 			good[out->good++] = khz;
 			break;
