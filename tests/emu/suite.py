@@ -157,6 +157,14 @@ TESTS = [
            expect_line=[rf"likely cause: {field} ="])
       for b, field in (("guest_cr0", "guest_cr0"), ("guest_rip", "guest_rip"), ("host_rip", "host_rip"),
                        ("control", "primary_proc_based_controls"), ("link_pointer", "vmcs_link_pointer"))],
+
+    # -- timers: Bochs Icelake's CPUID 0x15 claims 1497.6 MHz while its TSC runs at ips (50 MHz):
+    #    the HPET wins and the line says so; every counter is measured (pit=off runs: timer_test.py)
+    dict(name="bochs-icx-timer-cpuid15-overruled", emu="bochs", smp=1, cpu="corei7_icelake_u", timeout=300,
+         expect=smp_expect(1, 1),
+         expect_line=[r"timer: TSC (4[89]|5[01])\d{3} kHz, calibrated against the HPET; CPUID 0x15 claims \d+ kHz, "
+                      r"\d+\.\d% off: the HPET wins$",
+                      r"timer: sources: HPET \d+ kHz \(\d+/\d+ runs.*, ACPI PM timer \d+ kHz .*, PIT \d+ kHz "]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
