@@ -25,6 +25,7 @@ static u64 tsc_base;
 static struct tsc_measurement meas[TSC_SRC_COUNTERS];
 static struct tsc_choice choice;
 static char hpet_note[96];
+static u64 calib_us;           /* the whole calibration, all counters */
 
 static u64 tsc_read(void *ctx)
 {
@@ -141,12 +142,14 @@ static u64 cpuid16_khz(void)
 u64 timer_calibrate(void)
 {
 	struct tsc_clock tsc = { .read = tsc_read };
+	u64 t0 = rdtsc();
 	measure_hpet(&tsc);
 	measure_pm_timer(&tsc);
 	measure_pit(&tsc);
 	choice = tsc_choose(meas, cpuid15_khz(), cpuid16_khz());
 	tsc_khz = choice.khz;
 	tsc_base = rdtsc();
+	calib_us = tsc_to_us(tsc_base - t0);
 	return choice.source < TSC_SRC_COUNTERS ? choice.khz : 0;
 }
 
@@ -156,7 +159,7 @@ void timer_report(void)
 	tsc_describe_choice(&choice, line, sizeof(line));
 	kprintf("timer: %s\n", line);
 	tsc_describe_sources(meas, line, sizeof(line));
-	kprintf("timer: sources: %s\n", line);
+	kprintf("timer: sources: %s; %lu us for all of them\n", line, calib_us);
 }
 
 u64 us_to_tsc(u64 us)
