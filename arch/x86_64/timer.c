@@ -158,7 +158,7 @@ void timer_report(void)
 	char line[320];
 	tsc_describe_choice(&choice, line, sizeof(line));
 	kprintf("timer: %s\n", line);
-	tsc_describe_sources(meas, line, sizeof(line));
+	tsc_describe_sources(meas, tsc_khz, line, sizeof(line));
 	kprintf("timer: sources: %s; %lu us for all of them\n", line, calib_us);
 }
 

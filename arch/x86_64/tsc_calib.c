@@ -141,8 +141,8 @@ static void sort_u64(u64 *v, u32 n)
 		}
 }
 
-void tsc_measure(const struct tsc_counter *c, const struct tsc_clock *t, const struct tsc_params *p,
-		 struct tsc_measurement *out)
+static void measure(const struct tsc_counter *c, const struct tsc_clock *t, const struct tsc_params *p,
+		    struct tsc_measurement *out)
 {
 	*out = (struct tsc_measurement){ .status = TSC_MEAS_OK };
 	if (!p)
@@ -208,6 +208,14 @@ void tsc_measure(const struct tsc_counter *c, const struct tsc_clock *t, const s
 	out->khz = good[out->good / 2];
 	out->khz_min = good[0];
 	out->khz_max = good[out->good - 1];
+}
+
+void tsc_measure(const struct tsc_counter *c, const struct tsc_clock *t, const struct tsc_params *p,
+		 struct tsc_measurement *out)
+{
+	u64 t0 = t->read(t->ctx);
+	measure(c, t, p, out);
+	out->tsc_cycles = t->read(t->ctx) - t0;
 }
 
 u64 tsc_cpuid15_khz(u32 eax, u32 ebx, u32 ecx)
@@ -310,7 +318,20 @@ static const char *status_text(enum tsc_meas_status s)
 	return "?";
 }
 
-void tsc_describe_sources(const struct tsc_measurement *m, char *buf, size_t size)
+/* ", 52 ms" / ", 2100 us" for a measurement that ran; "" without a rate */
+static void took(const struct tsc_measurement *x, u64 tsc_khz, char *buf, size_t size)
+{
+	buf[0] = 0;
+	if (!tsc_khz || x->status == TSC_MEAS_ABSENT || x->status == TSC_MEAS_BAD_COUNTER)
+		return;
+	u64 us = x->tsc_cycles / tsc_khz * 1000 + x->tsc_cycles % tsc_khz * 1000 / tsc_khz;
+	if (us >= 10000)
+		ksnprintf(buf, size, ", %lu ms", us / 1000);
+	else
+		ksnprintf(buf, size, ", %lu us", us);
+}
+
+void tsc_describe_sources(const struct tsc_measurement *m, u64 tsc_khz, char *buf, size_t size)
 {
 	size_t at = 0;
 	if (size)
@@ -319,20 +340,22 @@ void tsc_describe_sources(const struct tsc_measurement *m, char *buf, size_t siz
 		const struct tsc_measurement *x = &m[i];
 		const char *sep = i ? ", " : "";
 		const char *name = tsc_src_name((enum tsc_src)i);
+		char t[24];
 		int n;
+		took(x, tsc_khz, t, sizeof(t));
 		if (x->status == TSC_MEAS_OK) {
 			u64 spread = x->khz ? (x->khz_max - x->khz_min) * 10000 / x->khz : 0;
-			n = ksnprintf(buf + at, size - at, "%s%s %lu kHz (%u/%u runs, spread %lu.%02lu%%)", sep,
-				      name, x->khz, x->good, x->tried, spread / 100, spread % 100);
+			n = ksnprintf(buf + at, size - at, "%s%s %lu kHz (%u/%u runs, spread %lu.%02lu%%%s)", sep,
+				      name, x->khz, x->good, x->tried, spread / 100, spread % 100, t);
 		} else if (x->status == TSC_MEAS_ABSENT) {
 			n = ksnprintf(buf + at, size - at, "%s%s absent (%s)", sep, name, x->why ? x->why : "not found");
 		} else if (x->status == TSC_MEAS_STUCK || x->status == TSC_MEAS_STALLED) {
-			n = ksnprintf(buf + at, size - at, "%s%s %s (reads 0x%lx, %lu reads)", sep, name,
-				      status_text(x->status), x->stuck_value, x->reads);
+			n = ksnprintf(buf + at, size - at, "%s%s %s (reads 0x%lx, %lu reads%s)", sep, name,
+				      status_text(x->status), x->stuck_value, x->reads, t);
 		} else {
 			n = ksnprintf(buf + at, size - at, "%s%s %s (%u of %u runs good, %u interrupted, "
-				      "%u with long pauses, last %lu kHz)", sep, name, status_text(x->status),
-				      x->good, x->tried, x->rejected_bracket, x->rejected_gap, x->khz);
+				      "%u with long pauses, last %lu kHz%s)", sep, name, status_text(x->status),
+				      x->good, x->tried, x->rejected_bracket, x->rejected_gap, x->khz, t);
 		}
 		if (n < 0 || (size_t)n >= size - at)
 			return;

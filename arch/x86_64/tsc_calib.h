@@ -68,6 +68,7 @@ struct tsc_measurement {
 	u32 rejected_gap;	/* runs with a pause long enough to hide a wrap-around */
 	u64 stuck_value;	/* STUCK/STALLED: the value the counter kept */
 	u64 reads;		/* counter reads in all */
+	u64 tsc_cycles;		/* TSC cycles the whole measurement took (probe included) */
 };
 
 /* Measures the TSC rate against counter c (a bounded number of reads: a
@@ -99,8 +100,9 @@ const char *tsc_src_name(enum tsc_src s);
 
 /* The text of the kernel's `timer:` lines (without the prefix), NUL-terminated:
  * the choice ("TSC N kHz, calibrated against the HPET; CPUID ... ") and the
- * figure of every counter ("HPET N kHz (5/5 runs, spread 0.01%), ..."). */
+ * figure of every counter ("HPET N kHz (5/5 runs, spread 0.01%, 52 ms), ...");
+ * tsc_khz (the chosen rate) turns each measurement's cycles into time, 0: none. */
 void tsc_describe_choice(const struct tsc_choice *c, char *buf, size_t size);
-void tsc_describe_sources(const struct tsc_measurement *m, char *buf, size_t size);
+void tsc_describe_sources(const struct tsc_measurement *m, u64 tsc_khz, char *buf, size_t size);
 
 #endif

@@ -178,8 +178,9 @@ static void gated_pit_costs_only_the_probe(void **state)
 	assert_int_equal(m.status, TSC_MEAS_STUCK);
 	assert_int_equal(m.stuck_value, 1);
 	assert_int_equal(m.reads, tsc_params_default.probe_reads + 1);
-	/* at 1 us a read, the whole probe is about 2 ms */
+	/* at 1 us a read, the whole probe is about 2 ms, and tsc_cycles says so (2 GHz TSC) */
 	assert_true(w.t_ps - t0 < 5000000000ULL);
+	assert_true(m.tsc_cycles > 2000000 * 2 && m.tsc_cycles < 2000000 * 5);
 }
 
 static void counter_that_stops_is_reported(void **state)
@@ -365,9 +366,14 @@ static void describe_lines(void **state)
 	};
 	m[1].khz_min = 2494000;
 	m[1].khz_max = 2494500;
-	tsc_describe_sources(m, buf, sizeof(buf));
+	tsc_describe_sources(m, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "HPET absent (no HPET table), ACPI PM timer 2494312 kHz (5/5 runs, spread 0.02%), "
 			    "PIT not counting (reads 0x1, 2001 reads)");
+	m[1].tsc_cycles = 2494312ULL * 52;	/* 52 ms */
+	m[2].tsc_cycles = 2494312ULL * 21 / 10;	/* 2.1 ms */
+	tsc_describe_sources(m, 2494312, buf, sizeof(buf));
+	assert_string_equal(buf, "HPET absent (no HPET table), ACPI PM timer 2494312 kHz (5/5 runs, spread 0.02%, "
+			    "52 ms), PIT not counting (reads 0x1, 2001 reads, 2099 us)");
 	struct tsc_choice c = tsc_choose(m, 0, 0);
 	tsc_describe_choice(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "TSC 2494312 kHz, calibrated against the ACPI PM timer; "
@@ -381,7 +387,7 @@ static void describe_lines(void **state)
 	assert_non_null(strstr(buf, "TSC 1000000 kHz, a 1 GHz guess"));
 	/* a small buffer is cut, NUL-terminated */
 	char small[20];
-	tsc_describe_sources(m, small, sizeof(small));
+	tsc_describe_sources(m, 0, small, sizeof(small));
 	assert_int_equal(strlen(small), sizeof(small) - 1);
 }
 
