@@ -81,16 +81,8 @@ static const char *rsdp_oem(void)
 
 static void timer_init(void)
 {
-	u64 khz = timer_calibrate();
-	struct cpuid_regs r = cpuid(0);
-	u64 claim = r.eax >= 0x16 ? cpuid(0x16).eax : 0;   /* base MHz, a cross-check only */
-	if (khz)
-		kprintf("timer: TSC %lu kHz, calibrated against the PIT%s", khz, claim ? "" : "\n");
-	else
-		kprintf("timer: the PIT did not give a plausible measurement; using %lu kHz from CPUID 0x15/0x16 "
-			"or a 1 GHz guess (delays may be wrong)%s", tsc_khz, claim ? "" : "\n");
-	if (claim)
-		kprintf_raw(" (CPUID 0x16 claims %lu MHz)\n", claim);
+	timer_calibrate();                  /* every counter measured, the best one used */
+	timer_report();                     /* the source, the CPUID cross-check, each counter's figure */
 }
 
 /* One line naming every output and input in use (serial part: serial.c). */
@@ -128,7 +120,7 @@ void kmain(u32 magic, u64 mbi)
 	platform_detect(acpi.rsdp_ok ? acpi.rsdp.oem_id : rsdp_oem());   /* how a run ends */
 	kprintf("platform: %s%s%s\n", platform_name(), platform.hv_vendor[0] ? ", hypervisor " : "",
 		platform.hv_vendor);
-	timer_init();                       /* TSC calibrated against the PIT */
+	timer_init();                       /* TSC calibrated against the HPET, PM timer or PIT */
 	uart_find_described();              /* SPCR and PCI UARTs join, after a replay of the log so far */
 	console_outputs();                  /* console: every output and input in use */
 	report.cpus_found = 1;

@@ -26,8 +26,11 @@ echo "== console at the PS/2 keyboard (QEMU SeaBIOS, keys by QMP, the VGA text s
 python3 tests/emu/kbd_test.py || status=1
 echo "== make run's exit status (tools/run.sh on a pseudo-terminal: poweroff, Ctrl-], an emulator crash)"
 python3 tests/emu/run_test.py || status=1
+echo "== timers without the PIT (QEMU TCG: pit=off, pit=off,hpet=off against a normal run's PIT figure)"
+# timer_test.py writes build/timer.count ("passed failed 0")
+python3 tests/emu/timer_test.py || status=1
 pass=0 fail=0
-for f in build/host-tests.count build/fuzz.count build/ktapcheck.count build/emu.count build/console.count build/kbd.count build/run.count; do
+for f in build/host-tests.count build/fuzz.count build/ktapcheck.count build/emu.count build/console.count build/kbd.count build/run.count build/timer.count; do
 	if [ -f "$f" ]; then
 		read -r p q _ < "$f"; pass=$((pass + p)); fail=$((fail + q))
 	else

@@ -15,7 +15,7 @@ It prints one table of figures and the ratio of the 16-CPU to the 2-CPU bring-up
 Figures only: nothing here passes or fails on timing. A boot that does not give
 its figures is shown as such, and the exit status is 1 only then.
 
-The times are the guest's own (TSC calibrated against the PIT): in QEMU TCG they
+The times are the guest's own (TSC calibrated against the HPET, ACPI PM timer or PIT): in QEMU TCG they
 follow the host clock, in Bochs the emulated one (FACTS.md: 'Time in Bochs'), so
 the two emulators' columns are not comparable with each other or with hardware.
 """

@@ -107,6 +107,20 @@ static void read_fadt(const struct acpi_root *root)
 		st == ACPI_OK ? "found" : acpi_status_str(st), a);
 }
 
+static void read_hpet(const struct acpi_root *root)
+{
+	struct acpi_table t;
+	if (acpi_find_table(&mem, root, "HPET", 0, &t) != ACPI_OK)
+		return;                      /* none: the timer line says so */
+	enum acpi_status st = acpi_parse_hpet(t.ptr, t.length, &acpi.hpet);
+	if (st != ACPI_OK) {
+		kprintf("acpi: HPET table at 0x%lx: %s (address space %u, address 0x%lx); HPET not used\n",
+			t.phys, acpi_status_str(st), acpi.hpet.base.space_id, acpi.hpet.base.address);
+		return;
+	}
+	acpi.hpet_ok = true;
+}
+
 void acpi_init(const struct mb2_info *mb)
 {
 	if (!find_rsdp(mb)) {
@@ -136,6 +150,7 @@ void acpi_init(const struct mb2_info *mb)
 	kprintf("acpi: tables: %s\n", list);
 	read_madt(&root);
 	read_fadt(&root);
+	read_hpet(&root);
 }
 
 bool acpi_root_get(const struct acpi_mem **m, struct acpi_root *root)

@@ -16,6 +16,8 @@ struct acpi_state {
 	bool fadt_ok;
 	struct acpi_fadt_info fadt;
 	u32 problems;                /* bad checksums, truncated tables, ... */
+	bool hpet_ok;                /* an HPET table with a memory base address */
+	struct acpi_hpet_info hpet;
 };
 extern struct acpi_state acpi;
 

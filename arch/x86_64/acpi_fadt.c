@@ -60,6 +60,33 @@ enum acpi_status acpi_parse_fadt(const void *fadt, size_t len, struct acpi_fadt_
 			.bit_offset = f[118], .access_size = f[119], .address = rd64(f + 120) };
 		out->reset_value = f[128];
 	}
+	acpi_fadt_pm_timer(f, length, &out->pm_timer);
 	return ACPI_OK;
 }
 
+
+/* ---- the PM timer block ---- */
+
+void acpi_fadt_pm_timer(const void *fadt, size_t f_len, struct acpi_pm_timer *out)
+{
+	const u8 *f = fadt;
+	memset(out, 0, sizeof(*out));
+	if (f_len < FADT_MIN_LEN)
+		return;
+	size_t length = rd32(f + 4);
+	if (length > f_len)
+		length = f_len;	/* only what is readable */
+	out->len = f[91];
+	out->is_32bit = rd32(f + 112) & FADT_F_TMR_VAL_EXT;
+	if (f[8] >= 2 && 208 + 12 <= length && rd64(f + 212) &&
+	    (f[208] == ACPI_GAS_IO || f[208] == ACPI_GAS_MEMORY)) {
+		out->space_id = f[208];
+		out->address = rd64(f + 212);
+		if (out->space_id == ACPI_GAS_IO && out->address > 0xffff)
+			out->address = 0;	/* not an x86 port */
+		if (out->address)
+			return;
+	}
+	out->space_id = ACPI_GAS_IO;
+	out->address = rd32(f + 76) <= 0xffff ? rd32(f + 76) : 0;
+}

@@ -210,6 +210,15 @@ struct acpi_gas {		/* Generic Address Structure (5.2.3.2) */
 #define ACPI_GAS_MEMORY	0
 #define ACPI_GAS_IO	1
 
+/* ---- FADT PM timer (5.2.9: PM_TMR_BLK at 76, PM_TMR_LEN at 91, X_PM_TMR_BLK at 208) ---- */
+struct acpi_pm_timer {
+	u8 space_id;		/* ACPI_GAS_IO or ACPI_GAS_MEMORY */
+	u64 address;		/* 0 = no PM timer */
+	bool is_32bit;		/* flags bit 8 TMR_VAL_EXT, else 24-bit */
+	u8 len;			/* PM_TMR_LEN: 4 when there is a timer */
+};
+#define ACPI_PM_TIMER_HZ	3579545u
+
 struct acpi_fadt_info {
 	u8 revision;
 	u32 length;
@@ -228,6 +237,7 @@ struct acpi_fadt_info {
 	u16 iapc_boot_arch;	/* revision >= 2 only, else 0 */
 	struct acpi_gas reset_reg;	/* valid when FADT_F_RESET_REG_SUP */
 	u8 reset_value;
+	struct acpi_pm_timer pm_timer;	/* acpi_fadt_pm_timer() */
 };
 
 /* Parses the FADT ("FACP", len readable bytes, length field >= 116, the
@@ -267,5 +277,53 @@ struct apic_mode_choice {
  * force_xapic: "apic=xapic" on the command line. */
 struct apic_mode_choice acpi_apic_mode_choice(bool cpu_has_x2apic, bool firmware_x2apic,
 					      bool high_ids, bool force_xapic);
+
+/* ---- HPET (IA-PC HPET spec 1.0a, 3.2.4 table; 2.3 registers) ---- */
+#define ACPI_HPET_LEN		56u
+struct acpi_hpet_info {
+	u32 block_id;		/* Event Timer Block ID, raw */
+	u8 hw_rev;		/* bits 7:0 */
+	u8 comparators;		/* bits 12:8, plus one */
+	bool counter_64bit;	/* bit 13 COUNT_SIZE_CAP, as the table claims it */
+	bool legacy_replacement;	/* bit 15 */
+	u16 pci_vendor;		/* bits 31:16 */
+	struct acpi_gas base;	/* the register block: system memory */
+	u8 number;		/* HPET sequence number */
+	u16 min_tick;		/* main counter minimum clock tick in periodic mode */
+	u8 page_protection;
+};
+
+/* Parses the HPET table (len readable bytes; checksum: acpi_table_at's job).
+ * Header problems return an error with out zeroed. A base address not in
+ * system memory returns ACPI_ERR_UNSUPPORTED, a zero one ACPI_ERR_MALFORMED,
+ * both with out filled. */
+enum acpi_status acpi_parse_hpet(const void *hpet, size_t len, struct acpi_hpet_info *out);
+
+#define HPET_REG_GCAP_ID	0x000	/* general capabilities and ID, 64-bit */
+#define HPET_REG_CONFIG		0x010	/* general configuration */
+#define HPET_REG_COUNTER	0x0f0	/* main counter value */
+#define HPET_CFG_ENABLE		BIT(0)	/* ENABLE_CNF: the main counter runs */
+#define HPET_CAP_COUNT_SIZE	BIT(13)	/* COUNT_SIZE_CAP: 64-bit main counter */
+#define HPET_PERIOD_MAX_FS	100000000u	/* 100 ns: the spec's slowest tick */
+
+struct hpet_caps {
+	u32 period_fs;		/* COUNTER_CLK_PERIOD, bits 63:32 */
+	u64 hz;			/* 10^15 / period_fs */
+	bool counter_64bit;
+	u8 rev_id;		/* bits 7:0, must not be 0 */
+	u8 timers;		/* NUM_TIM_CAP (bits 12:8) plus one */
+	u16 vendor;		/* bits 31:16 */
+};
+
+/* Decodes the capabilities register. ACPI_ERR_NOT_FOUND when it reads all
+ * ones or all zeros (nothing answers there), ACPI_ERR_MALFORMED when the
+ * period is 0 or above HPET_PERIOD_MAX_FS or the revision is 0. */
+enum acpi_status hpet_decode_caps(u64 gcap, struct hpet_caps *out);
+
+
+/* The PM timer of a parsed FADT (raw table f of f_len bytes, already checked
+ * by acpi_parse_fadt): X_PM_TMR_BLK when the table has it and it is a
+ * non-zero I/O or memory address, else PM_TMR_BLK (I/O). */
+void acpi_fadt_pm_timer(const void *f, size_t f_len, struct acpi_pm_timer *out);
 
 #endif

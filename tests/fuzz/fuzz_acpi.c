@@ -8,7 +8,8 @@
  * plant_rsdp); bit 0 fixes the checksum of every "RSD PTR " and of every
  * RSDT, XSDT, APIC, FACP and DSDT header in the image, so that the fuzzer
  * reaches the parsers behind the checksum checks; bit 5 runs the legacy
- * BIOS search; bits 1-4 feed the APIC mode choice. */
+ * BIOS search; bits 1-4 feed the APIC mode choice. The HPET table and
+ * capabilities decoders and the FADT's PM timer block run over it too. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,7 @@ static void fix(u8 *p, size_t n, size_t at)
 
 static void fix_checksums(u8 *img, size_t len)
 {
-	static const char *const sigs[] = { "RSDT", "XSDT", "APIC", "FACP", "DSDT" };
+	static const char *const sigs[] = { "RSDT", "XSDT", "APIC", "FACP", "DSDT", "HPET" };
 	for (size_t off = 0; off + ACPI_HDR_LEN <= len; off++) {
 		u8 *p = img + off;
 		if (off % 16 == 0 && off + 36 <= len && !memcmp(p, "RSD PTR ", 8)) {
@@ -99,6 +100,9 @@ static void parse_tables(const struct acpi_mem *mem, const struct acpi_rsdp_info
 		acpi_root_entry(mem, &root, i, &t);
 	for (u32 i = 0; acpi_find_table(mem, &root, "APIC", i, &t) == ACPI_OK && i < 4; i++)
 		acpi_parse_madt(t.ptr, t.length, &mi, cpus, 4);
+	struct acpi_hpet_info hi;
+	if (acpi_find_table(mem, &root, "HPET", 0, &t) == ACPI_OK)
+		acpi_parse_hpet(t.ptr, t.length, &hi);
 	if (acpi_find_table(mem, &root, "FACP", 0, &t) != ACPI_OK)
 		return;
 	if (acpi_parse_fadt(t.ptr, t.length, &fi) != ACPI_OK)
@@ -134,6 +138,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 	}
 	acpi_parse_fadt(raw, size, &fi);
+	struct acpi_pm_timer pt;
+	acpi_fadt_pm_timer(raw, size, &pt);
+	struct acpi_hpet_info hi;
+	acpi_parse_hpet(raw, size, &hi);
+	struct hpet_caps hc;
+	if (size >= 8)
+		hpet_decode_caps(rd32(raw) | (u64)rd32(raw + 4) << 32, &hc);
 	acpi_find_s5(raw, size, &a, &b);
 	acpi_aml_find_s5(raw, size, &a, &b);
 
