@@ -157,6 +157,23 @@ TESTS = [
            expect_line=[rf"likely cause: {field} ="])
       for b, field in (("guest_cr0", "guest_cr0"), ("guest_rip", "guest_rip"), ("host_rip", "host_rip"),
                        ("control", "primary_proc_based_controls"), ("link_pointer", "vmcs_link_pointer"))],
+
+    # -- ending a run everywhere (issue 11): QEMU without any ACPI table is still QEMU (fw_cfg), and
+    #    QEMU with another ACPI OEM ID is real hardware: ACPI mode through SMI_CMD, then S5 by the book --
+    dict(name="qemu-acpi-off", emu="qemu", smp=2, machine="pc,acpi=off", timeout=90,
+         expect=smp_expect(1, 1), require=cpu_jobs(1),
+         expect_line=[r"acpi: no valid RSDP", r"platform: QEMU \(no ACPI tables: recognised by fw_cfg\)"]),
+    dict(name="qemu-oem-dell-s5", emu="qemu", smp=2, machine="pc,x-oem-id=DELL", no_debug_exit=True,
+         expect_exit=[0], timeout=90, expect=smp_expect(2, 2), require=cpu_jobs(2),
+         expect_line=[r"acpi: RSDP rev 0 OEM 'DELL\?\?'", r"platform: hardware",
+                      r"platform: ACPI mode: SCI_EN was clear \(PM1a_CNT 0x0\): SMI_CMD 0xb2 <- 0xf1, SCI_EN set",
+                      r"platform: ACPI S5 \(SLP_TYPa 0, SLP_TYPb 0\): PM1a_CNT <- SLP_TYPa \(0x604 = 0x1\), "
+                      r"PM1a_CNT <- SLP_TYPa \| SLP_EN \(0x604 = 0x2001\)$"]),
+    dict(name="qemu-q35-oem-lenovo-s5", emu="qemu", smp=1, machine="q35,x-oem-id=LENOVO", no_debug_exit=True,
+         expect_exit=[0], timeout=90, expect=smp_expect(1, 1), require=cpu_jobs(1),
+         expect_line=[r"acpi: RSDP rev 0 OEM 'LENOVO'", r"platform: hardware",
+                      r"platform: ACPI mode: SCI_EN was clear \(PM1a_CNT 0x0\): SMI_CMD 0xb2 <- 0x2, SCI_EN set",
+                      r"platform: ACPI S5 \(SLP_TYPa 0, SLP_TYPb 0\): .*\(0x604 = 0x2001\)$"]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
