@@ -8,6 +8,7 @@
 enum run_mode { MODE_INTERACTIVE = 0, MODE_TEST };
 enum inject_kind { INJECT_NONE = 0, INJECT_UD2, INJECT_GUARD, INJECT_OVERFLOW, INJECT_CANARY };
 enum apic_choice { APIC_AUTO = 0, APIC_XAPIC, APIC_X2APIC };
+enum test_end { TEST_END_POWEROFF = 0, TEST_END_REBOOT };
 
 struct options {
 	unsigned mode;
@@ -23,6 +24,7 @@ struct options {
 	u64 vmx_exits;                   /* CPUID/VMCALL exits timed per CPU */
 	unsigned vmx_break;              /* test: break one VMCS field (vmx/guest.h) */
 	bool bench_vmx;                  /* bench.vmx: print the VMX benchmark */
+	unsigned test_end;               /* test.end: how a mode=test run ends on hardware */
 };
 extern struct options opt;
 

@@ -10,6 +10,7 @@
 #include "kernel/panic.h"
 #include "kernel/format.h"
 #include "kernel/lib.h"
+#include "kernel/options.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/acpi_power.h"
@@ -215,6 +216,30 @@ static void acpi_power_off(bool verbose)
 			bad < p.n ? " (a sleep register is past 4 GiB: not written)" : "");
 }
 
+/* The reset sequence; with verbose, each method is named (and the line
+ * drained) before it is tried, so the last such line says which one worked. */
+static void __attribute__((noreturn)) reset_machine(bool verbose)
+{
+	struct acpi_plan p;
+	acpi_reset_plan(acpi.fadt_ok ? &acpi.fadt : 0, &p);
+	if (verbose && p.note)
+		kprintf("platform: reset: RESET_REG not used: %s\n", p.note);
+	for (u32 i = 0; i < p.n; i++) {
+		const struct acpi_op *op = &p.op[i];
+		bool first = i == 0 || p.op[i - 1].kind == ACPI_OP_DELAY;
+		if (verbose && first && op->kind != ACPI_OP_DELAY) {
+			if (op->kind == ACPI_OP_TRIPLE_FAULT)
+				kprintf("platform: reset: triple fault\n");
+			else
+				kprintf("platform: reset: %s (0x%lx = 0x%x)\n", op->what, op->addr, op->value);
+			serial_drain();
+		}
+		struct acpi_plan one = { .n = 1, .op = { *op } };
+		plan_run(&one);          /* the last op is the triple fault */
+	}
+	halt_forever();
+}
+
 static void bochs_shutdown(void)
 {
 	for (const char *s = "Shutdown"; *s; s++)
@@ -235,6 +260,8 @@ void platform_exit(bool pass)
 	default:
 		break;
 	}
+	if (opt.test_end == TEST_END_REBOOT)
+		reset_machine(true);
 	acpi_power_off(true);
 	kprintf("the run is over (%s); this machine could not be powered off: reset it\n",
 		pass ? "PASS" : "FAIL");
@@ -256,10 +283,7 @@ void platform_poweroff(void)
 
 void platform_reboot(void)
 {
-	struct acpi_plan p;
 	cli();
 	serial_drain();
-	acpi_reset_plan(acpi.fadt_ok ? &acpi.fadt : 0, &p);
-	plan_run(&p);            /* ends in a triple fault */
-	halt_forever();
+	reset_machine(false);
 }

@@ -174,6 +174,15 @@ TESTS = [
          expect_line=[r"acpi: RSDP rev 0 OEM 'LENOVO'", r"platform: hardware",
                       r"platform: ACPI mode: SCI_EN was clear \(PM1a_CNT 0x0\): SMI_CMD 0xb2 <- 0x2, SCI_EN set",
                       r"platform: ACPI S5 \(SLP_TYPa 0, SLP_TYPb 0\): .*\(0x604 = 0x2001\)$"]),
+    # the reset sequence on the hardware path (-no-reboot: a reset ends QEMU with status 0): the pc FADT is
+    # revision 1, so 0xCF9 comes first; q35's FADT (revision 3, flags bit 10) has RESET_REG 0xCF9 <- 0x0f
+    dict(name="qemu-oem-dell-reset-cf9", emu="qemu", smp=1, machine="pc,x-oem-id=DELL", no_debug_exit=True,
+         cmdline="mode=test test.end=reboot", expect_exit=[0], timeout=90, expect=smp_expect(1, 1),
+         expect_line=[r"platform: reset: RESET_REG not used: FADT revision < 2",
+                      r"platform: reset: 0xCF9 <- SYS_RST \(0xcf9 = 0x2\)$"]),
+    dict(name="qemu-q35-oem-lenovo-reset-reg", emu="qemu", smp=1, machine="q35,x-oem-id=LENOVO", no_debug_exit=True,
+         cmdline="mode=test test.end=reboot", expect_exit=[0], timeout=90, expect=smp_expect(1, 1),
+         expect_line=[r"platform: reset: RESET_REG <- RESET_VALUE \(0xcf9 = 0xf\)$"]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
