@@ -21,6 +21,7 @@ Each entry of TESTS is one boot of the real ISO through tests/emu/emu.py.  Keys:
   qemu_args      list of extra QEMU argument strings ({serial}, {base}: this test's files)
   no_debug_exit  True: no isa-debug-exit device (the real-hardware way of ending a run)
   expect_exit    list of QEMU exit statuses accepted instead of the isa-debug-exit ones
+  iso_drive      'virtio-mmio': the ISO as a virtio-mmio disk instead of a CD-ROM (QEMU microvm)
 
 Prints every test's output, then `emu-tests: N passed, N failed`, and writes
 build/emu.count ("passed failed 0").  Exit 1 when any test failed.
@@ -183,10 +184,23 @@ TESTS = [
     dict(name="qemu-q35-oem-lenovo-reset-reg", emu="qemu", smp=1, machine="q35,x-oem-id=LENOVO", no_debug_exit=True,
          cmdline="mode=test test.end=reboot", expect_exit=[0], timeout=90, expect=smp_expect(1, 1),
          expect_line=[r"platform: reset: RESET_REG <- RESET_VALUE \(0xcf9 = 0xf\)$"]),
+    # hardware-reduced ACPI (FADT flags bit 20, no PM1 blocks): microvm's FADT has the sleep registers
+    # in memory at 0xfea00200/1 and its \_S5 is 5; SeaBIOS for microvm boots the ISO from virtio-mmio
+    dict(name="qemu-microvm-hw-reduced-s5", emu="qemu", smp=1, machine="microvm,acpi=on,pit=on,pic=on,rtc=on,x-oem-id=ACME",
+         iso_drive="virtio-mmio", qemu_args=["-bios /usr/share/seabios/bios-microvm.bin"], no_debug_exit=True,
+         expect_exit=[0], timeout=120, expect=smp_expect(1, 1), require=cpu_jobs(1),
+         expect_line=[r"acpi: FADT rev 5: PM1a_CNT 0x0, .*\\_S5 found \(SLP_TYPa 5\)", r"platform: hardware",
+                      r"platform: ACPI S5 \(SLP_TYPa 5, SLP_TYPb 0\): SLEEP_STATUS_REG <- WAK_STS \(0xfea00201 = 0x80\), "
+                      r"SLEEP_CONTROL_REG <- SLP_TYP \| SLP_EN \(0xfea00200 = 0x34\)$"]),
+    dict(name="qemu-microvm-reset-reg-mmio", emu="qemu", smp=1, machine="microvm,acpi=on,pit=on,pic=on,rtc=on,x-oem-id=ACME",
+         iso_drive="virtio-mmio", qemu_args=["-bios /usr/share/seabios/bios-microvm.bin"], no_debug_exit=True,
+         cmdline="mode=test test.end=reboot", expect_exit=[0], timeout=120, expect=smp_expect(1, 1),
+         expect_line=[r"platform: reset: RESET_REG <- RESET_VALUE \(0xfea00202 = 0x42\)$"]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
-        "require_skip", "expect_line", "machine", "com1", "qemu_args", "no_debug_exit", "expect_exit"}
+        "require_skip", "expect_line", "machine", "com1", "qemu_args", "no_debug_exit", "expect_exit",
+        "iso_drive"}
 LIST_KEYS = ("expect", "require", "require_skip", "expect_line")
 
 
@@ -226,6 +240,8 @@ def emu_args(t, keep=False):
     for k in ("machine", "com1"):
         if k in t:
             a += ["--" + k, t[k]]
+    if "iso_drive" in t:
+        a += ["--iso-drive", t["iso_drive"]]
     for v in t.get("qemu_args", []):
         a += ["--qemu-arg", v]
     for v in t.get("expect_exit", []):
