@@ -14,6 +14,7 @@
 /* CR0: PE (0) | NE (5, VMXON needs it) | WP (16) | PG (31) */
 #define CR0_BOOT_SET		0x80010021
 #define CR4_PAE			(1 << 5)
+#define CR4_LA57		(1 << 12)
 #define MSR_EFER		0xc0000080
 #define EFER_LME		(1 << 8)
 #define EFER_NXE		(1 << 11)
@@ -104,7 +105,14 @@ _start:
 	cmpl $2048, %ecx
 	jne 2b
 
+	/* Firmware may leave CR4.LA57 set (5-level paging) and GRUB only clears
+	 * PAE before jumping here. With LA57 set, enabling long-mode paging below
+	 * would walk our PML4 as a PML5 and fault. CR4.LA57 cannot change while
+	 * IA-32e mode is active (MOV to CR4 #GPs: SDM vol. 3A 4.1.1), and it is
+	 * not active yet: CR0.PG = 0 here, so clear it before setting PAE. On a
+	 * CPU without LA57 the bit reads 0 and this writes it back unchanged. */
 	movl %cr4, %eax
+	andl $~CR4_LA57, %eax
 	orl $CR4_PAE, %eax
 	movl %eax, %cr4
 	movl $boot_pml4, %eax

@@ -18,6 +18,7 @@ static const char *const injects[] = { "none", "ud2", "guard", "overflow", "cana
 static const char *const apics[] = { "auto", "xapic", "x2apic", 0 };
 
 static const char *const caps_forms[] = { "brief", "full", 0 };
+static const char *const test_ends[] = { "poweroff", "reboot", 0 };
 static const char *const breaks[] = { "none", "guest_cr0", "guest_rip", "host_rip", "control", "link_pointer", 0 };
 
 static const struct cmdline_option table[] = {
@@ -43,6 +44,8 @@ static const struct cmdline_option table[] = {
 	  "print VMX instruction cycles and the exit round trip (figures, not tests)" },
 	{ "vmx.break", CMDLINE_ENUM, &opt.vmx_break, 0, 0, breaks,
 	  "test: break one VMCS field so VM entry fails and must be diagnosed" },
+	{ "test.end", CMDLINE_ENUM, &opt.test_end, 0, 0, test_ends,
+	  "how a mode=test run ends where no emulator exit device ends it: poweroff (ACPI S5, the default) or reboot" },
 };
 
 int options_parse(const char *line)

@@ -8,6 +8,7 @@
 enum run_mode { MODE_INTERACTIVE = 0, MODE_TEST };
 enum inject_kind { INJECT_NONE = 0, INJECT_UD2, INJECT_GUARD, INJECT_OVERFLOW, INJECT_CANARY, INJECT_NMI, INJECT_IRQ };
 enum apic_choice { APIC_AUTO = 0, APIC_XAPIC, APIC_X2APIC };
+enum test_end { TEST_END_POWEROFF = 0, TEST_END_REBOOT };
 
 struct options {
 	unsigned mode;
@@ -24,6 +25,7 @@ struct options {
 	unsigned vmx_break;              /* test: break one VMCS field (vmx/guest.h) */
 	bool bench_vmx;                  /* bench.vmx: print the VMX benchmark */
 	unsigned vmx_caps;               /* vmx.caps: 0 brief (raw), 1 full (every capability by name) */
+	unsigned test_end;               /* test.end: how a mode=test run ends on hardware */
 };
 extern struct options opt;
 

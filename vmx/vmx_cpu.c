@@ -44,6 +44,19 @@ void vmx_read_detect_input(struct vmx_detect_input *in)
 	if (in->max_ext_leaf >= 0x80000008)
 		in->cpuid_80000008_eax = cpuid(0x80000008).eax;
 	in->cr4 = read_cr4();
+	if (in->max_basic_leaf >= 7) {
+		struct cpuid_regs l7 = cpuid_count(7, 0);
+		in->cpuid7_ebx = l7.ebx;
+		in->cpuid7_ecx = l7.ecx;
+	}
+	if (in->max_basic_leaf >= 1 && (cpuid(1).edx & CPUID1_EDX_MCA))
+		in->mcg_cap_read = rdmsr_safe(MSR_IA32_MCG_CAP, &in->mcg_cap) == 0;
+	/* Never a measured launch: we know no sound signal for one. The TXT
+	 * public space (TXT.STS at 0xfed30000, bit 0 SENTER.DONE) reads all
+	 * ones where no TXT chipset decodes it, which looks like "done", and
+	 * tboot hands its shared page to Linux and Xen in their own ways, which
+	 * vmxboot does not implement. So VMXON inside SMX (bit 1) stays off. */
+	in->measured_launch = false;
 	/* FEATURE_CONTROL and VMX_BASIC exist only when CPUID says VMX
 	 * (FACTS.md: never decide by probing MSRs) */
 	if (in->cpuid1_ecx & CPUID1_ECX_VMX) {

@@ -25,6 +25,16 @@
 #define FEATURE_CONTROL_LOCK              (1ULL << 0)
 #define FEATURE_CONTROL_VMXON_INSIDE_SMX  (1ULL << 1)
 #define FEATURE_CONTROL_VMXON_OUTSIDE_SMX (1ULL << 2)
+#define FEATURE_CONTROL_SGX_LC            (1ULL << 17)	/* SGX launch control enable */
+#define FEATURE_CONTROL_SGX               (1ULL << 18)	/* SGX global enable */
+#define FEATURE_CONTROL_LMCE              (1ULL << 20)	/* local machine check enable */
+/* What may turn those on (SDM vol. 2A CPUID leaf 7, vol. 3B 16.3.1.1) */
+#define CPUID7_EBX_SGX        (1U << 2)
+#define CPUID7_ECX_SGX_LC     (1U << 30)
+#define CPUID1_EDX_MCA        (1U << 14)
+#define MSR_IA32_MCG_CAP      0x179
+#define MCG_CAP_SER_P         (1ULL << 24)
+#define MCG_CAP_LMCE_P        (1ULL << 27)
 
 /* ---- VMX capability MSRs (SDM vol. 3C appendix A) ---- */
 #define MSR_IA32_VMX_BASIC               0x480

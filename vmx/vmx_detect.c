@@ -71,16 +71,39 @@ static enum vmx_verdict first_failure(const struct vmx_detect_input *in,
 	return VMX_OK;
 }
 
+u64 vmx_feature_control_value(const struct vmx_detect_input *in)
+{
+	u32 ecx1 = in->max_basic_leaf >= 1 ? in->cpuid1_ecx : 0;
+	u32 ebx7 = in->max_basic_leaf >= 7 ? in->cpuid7_ebx : 0;
+	u32 ecx7 = in->max_basic_leaf >= 7 ? in->cpuid7_ecx : 0;
+	bool vmx = ecx1 & CPUID1_ECX_VMX, smx = ecx1 & CPUID1_ECX_SMX;
+	bool sgx = ebx7 & CPUID7_EBX_SGX, sgx_lc = sgx && (ecx7 & CPUID7_ECX_SGX_LC);
+	u64 lmce = MCG_CAP_SER_P | MCG_CAP_LMCE_P;
+	u64 v = FEATURE_CONTROL_LOCK;
+
+	if (vmx) {
+		v |= FEATURE_CONTROL_VMXON_OUTSIDE_SMX;
+		if (smx && in->measured_launch)
+			v |= FEATURE_CONTROL_VMXON_INSIDE_SMX;
+	}
+	/* Linux: SGX for KVM guests needs VMX, SGX for its driver needs LC */
+	if (sgx && (vmx || sgx_lc))
+		v |= FEATURE_CONTROL_SGX;
+	if (sgx_lc)
+		v |= FEATURE_CONTROL_SGX_LC;
+	if (in->mcg_cap_read && (in->mcg_cap & lmce) == lmce)
+		v |= FEATURE_CONTROL_LMCE;
+	return v;
+}
+
 enum vmx_verdict vmx_detect(const struct vmx_detect_input *in, struct vmx_detect_result *out)
 {
 	decode(in, out);
 	out->verdict = first_failure(in, out);
 	out->usable = out->verdict == VMX_OK;
 	if (out->usable && !out->fc_locked) {
-		/* As Linux does; bit 1 only after a TXT (SENTER) launch. */
 		out->feature_control_write = true;
-		out->feature_control_new = in->feature_control |
-			FEATURE_CONTROL_VMXON_OUTSIDE_SMX | FEATURE_CONTROL_LOCK;
+		out->feature_control_new = vmx_feature_control_value(in);
 	}
 	return out->verdict;
 }
@@ -119,13 +142,18 @@ static int explain_ok(const struct vmx_detect_input *in,
 {
 	const char *t = reason_text[VMX_OK];
 
-	if (r->feature_control_write)
+	if (r->feature_control_write) {
+		u64 n = r->feature_control_new;
 		return ksnprintf(buf, size, "%s after enabling: IA32_FEATURE_CONTROL=0x%llx "
-				 "unlocked, write 0x%llx (VMXON outside SMX + lock); "
+				 "unlocked, write 0x%llx (lock + VMXON outside SMX%s%s%s%s); "
 				 "revision 0x%x, region %u bytes, %u-bit physical addresses",
-				 t, (unsigned long long)in->feature_control,
-				 (unsigned long long)r->feature_control_new, r->revision_id,
-				 r->region_size, r->phys_addr_bits);
+				 t, (unsigned long long)in->feature_control, (unsigned long long)n,
+				 n & FEATURE_CONTROL_VMXON_INSIDE_SMX ? " + inside SMX" : "",
+				 n & FEATURE_CONTROL_SGX ? " + SGX" : "",
+				 n & FEATURE_CONTROL_SGX_LC ? " + SGX launch control" : "",
+				 n & FEATURE_CONTROL_LMCE ? " + LMCE" : "",
+				 r->revision_id, r->region_size, r->phys_addr_bits);
+	}
 	return ksnprintf(buf, size, "%s: IA32_FEATURE_CONTROL=0x%llx (locked, VMXON "
 			 "outside SMX enabled); revision 0x%x, region %u bytes, "
 			 "%u-bit physical addresses", t,

@@ -20,6 +20,11 @@ struct vmx_detect_input {
 	u64 feature_control;		/* MSR 0x3a */
 	u64 cr4;
 	u64 vmx_basic;			/* MSR 0x480; read only when CPUID says VMX */
+	/* For the IA32_FEATURE_CONTROL value (vmx_feature_control_value) */
+	u32 cpuid7_ebx, cpuid7_ecx;	/* CPUID.(7,0): SGX (EBX bit 2), SGX_LC (ECX bit 30) */
+	bool mcg_cap_read;		/* CPUID.1:EDX.MCA set and RDMSR 0x179 did not fault */
+	u64 mcg_cap;			/* IA32_MCG_CAP: SER_P bit 24, LMCE_P bit 27 */
+	bool measured_launch;		/* a TXT/tboot launch is active (see vmx_cpu.c) */
 };
 
 /* In checking order; only the first failure is reported. */
@@ -43,8 +48,7 @@ struct vmx_detect_result {
 	enum vmx_verdict verdict;
 	bool usable;			/* verdict == VMX_OK */
 	/* The action: FEATURE_CONTROL unlocked, so before VMXON write
-	 * feature_control_new = old | VMXON outside SMX (bit 2) | lock (bit 0).
-	 * Bit 1 (VMXON inside SMX) is for a TXT launch, which vmxboot never is.
+	 * feature_control_new = vmx_feature_control_value(in) and so lock it.
 	 * Set only when everything else passed. */
 	bool feature_control_write;
 	u64 feature_control_new;
@@ -57,6 +61,19 @@ struct vmx_detect_result {
 	u8 memory_type;
 	unsigned phys_addr_bits;	/* 36 when leaf 80000008 is absent */
 };
+
+/* The value to lock IA32_FEATURE_CONTROL with, as Linux 6.1
+ * init_ia32_feat_ctl(): whatever firmware left in the unlocked MSR is
+ * ignored (a stray bit could enable something unasked or #GP the WRMSR);
+ * lock (bit 0); VMXON outside SMX (bit 2) when CPUID says VMX; VMXON inside
+ * SMX (bit 1) only with SMX and an active measured launch; SGX enable (bit 18)
+ * when CPUID reports SGX (for VMX guests, or for us with launch control) and
+ * SGX launch control (bit 17) only with SGX_LC. Beyond Linux, which uses LMCE
+ * only when firmware turned it on: LMCE (bit 20) when IA32_MCG_CAP has
+ * SER_P (24) and LMCE_P (27), so that locking takes nothing away that the
+ * CPU offers until the next reset. Each bit is set only when the CPU
+ * supports it: setting an unsupported one makes the WRMSR #GP. */
+u64 vmx_feature_control_value(const struct vmx_detect_input *in);
 
 /* Fills *out and returns out->verdict. */
 enum vmx_verdict vmx_detect(const struct vmx_detect_input *in, struct vmx_detect_result *out);

@@ -195,7 +195,7 @@ static void print_table(const bool *done)
 			v->in.feature_control, v->vmxon_pa, v->vmcs_pa, res, v->rounds_done, opt.vmx_rounds,
 			tsc_to_us(v->lifecycle_cycles));
 		if (v->fc_written)
-			kprintf("vmx: cpu%u: IA32_FEATURE_CONTROL was unlocked: set VMXON-outside-SMX and locked it (0x%lx)\n",
+			kprintf("vmx: cpu%u: IA32_FEATURE_CONTROL was unlocked: locked it as Linux does, now 0x%lx\n",
 				i, v->in.feature_control);
 		if (v->cr0_forced || v->cr4_forced)
 			kprintf("vmx: cpu%u: fixed bits changed CR0 bits 0x%lx, CR4 bits 0x%lx for VMX operation\n", i,

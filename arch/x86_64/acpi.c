@@ -94,7 +94,7 @@ static void read_fadt(const struct acpi_root *root)
 	enum acpi_status st = ACPI_ERR_NOT_FOUND;
 	if (acpi_table_at(&mem, acpi.fadt.dsdt, "DSDT", &d) == ACPI_OK)
 		st = acpi_find_s5(d.ptr, d.length, &a, &b);
-	if (st == ACPI_OK && acpi.fadt.pm1a_cnt) {
+	if (st == ACPI_OK) {	/* PM1a_CNT or the hardware-reduced sleep registers: acpi_power.c decides */
 		platform.s5_ok = true;
 		platform.pm1a_cnt = acpi.fadt.pm1a_cnt;
 		platform.pm1b_cnt = acpi.fadt.pm1b_cnt;

@@ -20,6 +20,21 @@ static u16 fadt_port(const u8 *f, u32 length, u32 off32, u32 off_gas)
 	return port32 <= 0xffff ? (u16)port32 : 0;
 }
 
+static struct acpi_gas fadt_gas(const u8 *g)
+{
+	return (struct acpi_gas){ .space_id = g[0], .bit_width = g[1], .bit_offset = g[2],
+				  .access_size = g[3], .address = rd64(g + 4) };
+}
+
+/* SLEEP_CONTROL_REG (offset 244) and SLEEP_STATUS_REG (256), ACPI 5.0+. */
+static void fadt_sleep_regs(const u8 *f, u32 length, struct acpi_fadt_info *out)
+{
+	if (length >= 244 + 12)
+		out->sleep_control = fadt_gas(f + 244);
+	if (length >= 256 + 12)
+		out->sleep_status = fadt_gas(f + 256);
+}
+
 enum acpi_status acpi_parse_fadt(const void *fadt, size_t len, struct acpi_fadt_info *out)
 {
 	const u8 *f = fadt;
@@ -61,6 +76,7 @@ enum acpi_status acpi_parse_fadt(const void *fadt, size_t len, struct acpi_fadt_
 		out->reset_value = f[128];
 	}
 	acpi_fadt_pm_timer(f, length, &out->pm_timer);
+	fadt_sleep_regs(f, length, out);
 	return ACPI_OK;
 }
 

@@ -238,6 +238,9 @@ struct acpi_fadt_info {
 	struct acpi_gas reset_reg;	/* valid when FADT_F_RESET_REG_SUP */
 	u8 reset_value;
 	struct acpi_pm_timer pm_timer;	/* acpi_fadt_pm_timer() */
+	/* hardware-reduced ACPI (ACPI 5.0+, length >= 256 / 268), else zero */
+	struct acpi_gas sleep_control;	/* SLEEP_CONTROL_REG, offset 244 */
+	struct acpi_gas sleep_status;	/* SLEEP_STATUS_REG, offset 256 */
 };
 
 /* Parses the FADT ("FACP", len readable bytes, length field >= 116, the

@@ -62,6 +62,9 @@ def qemu_command(a, iso, serial):
     com1 = a.com1.format(**fill)
     cmd = [QEMU, "-machine", a.machine, "-m", f"{a.megs}M", "-smp", smp, "-cpu", a.qemu_cpu,
            "-cdrom", iso, "-boot", "d", "-display", "none", "-serial", com1, "-no-reboot"]
+    if a.iso_drive == "virtio-mmio":   # microvm: no IDE, the ISO is a virtio-mmio disk
+        cmd[cmd.index("-cdrom"):cmd.index("-boot") + 2] = [
+            "-drive", f"id=iso,file={iso},format=raw,if=none,readonly=on", "-device", "virtio-blk-device,drive=iso"]
     if not a.no_debug_exit:
         cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     if not any(x.startswith("-monitor") for x in a.qemu_arg):
@@ -222,6 +225,8 @@ def parse_args(argv):
                     help="make FIFOs PATH.in and PATH.out ({base}: this test's files) for a QEMU "
                          "'-chardev pipe,path=PATH': nobody reads PATH.out and its pipe holds 4 KiB, "
                          "so that UART stops draining")
+    ap.add_argument("--iso-drive", default="cdrom", choices=["cdrom", "virtio-mmio"],
+                    help="how QEMU gets the ISO: an IDE CD-ROM (default) or a virtio-mmio disk (microvm)")
     ap.add_argument("--megs", type=int, default=256, help="guest memory in MiB (default %(default)s)")
     ap.add_argument("--cmdline", default="mode=test", help="the kernel command line (default %(default)s)")
     ap.add_argument("--timeout", type=float, default=90, help="hard limit for the emulator run, seconds")

@@ -23,6 +23,7 @@ Each entry of TESTS is one boot of the real ISO through tests/emu/emu.py.  Keys:
   expect_exit    list of QEMU exit statuses accepted instead of the isa-debug-exit ones
   same_log       list of other serial logs ({base}) that must hold the same kernel lines
   stuck_fifo     list of FIFO paths ({base}) for '-chardev pipe' UARTs that stop draining after 4 KiB
+  iso_drive      'virtio-mmio': the ISO as a virtio-mmio disk instead of a CD-ROM (QEMU microvm)
 
 Prints every test's output, then `emu-tests: N passed, N failed`, and writes
 build/emu.count ("passed failed 0").  Exit 1 when any test failed.
@@ -262,11 +263,49 @@ TESTS = [
          expect_line=[r"timer: TSC (4[89]|5[01])\d{3} kHz, calibrated against the HPET; CPUID 0x15 claims \d+ kHz, "
                       r"\d+\.\d% off: the HPET wins$",
                       r"timer: sources: HPET \d+ kHz \(\d+/\d+ runs.*, ACPI PM timer \d+ kHz .*, PIT \d+ kHz "]),
+
+    # -- ending a run everywhere (issue 11): QEMU without any ACPI table is still QEMU (fw_cfg), and
+    #    QEMU with another ACPI OEM ID is real hardware: ACPI mode through SMI_CMD, then S5 by the book --
+    dict(name="qemu-acpi-off", emu="qemu", smp=2, machine="pc,acpi=off", timeout=90,
+         expect=smp_expect(1, 1), require=cpu_jobs(1),
+         expect_line=[r"acpi: no valid RSDP", r"platform: QEMU \(no ACPI tables: recognised by fw_cfg\)"]),
+    dict(name="qemu-oem-dell-s5", emu="qemu", smp=2, machine="pc,x-oem-id=DELL", no_debug_exit=True,
+         expect_exit=[0], timeout=90, expect=smp_expect(2, 2), require=cpu_jobs(2),
+         expect_line=[r"acpi: RSDP rev 0 OEM 'DELL\?\?'", r"platform: hardware",
+                      r"platform: ACPI mode: SCI_EN was clear \(PM1a_CNT 0x0\): SMI_CMD 0xb2 <- 0xf1, SCI_EN set",
+                      r"platform: ACPI S5 \(SLP_TYPa 0, SLP_TYPb 0\): PM1a_CNT <- SLP_TYPa \(0x604 = 0x1\), "
+                      r"PM1a_CNT <- SLP_TYPa \| SLP_EN \(0x604 = 0x2001\)$"]),
+    dict(name="qemu-q35-oem-lenovo-s5", emu="qemu", smp=1, machine="q35,x-oem-id=LENOVO", no_debug_exit=True,
+         expect_exit=[0], timeout=90, expect=smp_expect(1, 1), require=cpu_jobs(1),
+         expect_line=[r"acpi: RSDP rev 0 OEM 'LENOVO'", r"platform: hardware",
+                      r"platform: ACPI mode: SCI_EN was clear \(PM1a_CNT 0x0\): SMI_CMD 0xb2 <- 0x2, SCI_EN set",
+                      r"platform: ACPI S5 \(SLP_TYPa 0, SLP_TYPb 0\): .*\(0x604 = 0x2001\)$"]),
+    # the reset sequence on the hardware path (-no-reboot: a reset ends QEMU with status 0): the pc FADT is
+    # revision 1, so 0xCF9 comes first; q35's FADT (revision 3, flags bit 10) has RESET_REG 0xCF9 <- 0x0f
+    dict(name="qemu-oem-dell-reset-cf9", emu="qemu", smp=1, machine="pc,x-oem-id=DELL", no_debug_exit=True,
+         cmdline="mode=test test.end=reboot", expect_exit=[0], timeout=90, expect=smp_expect(1, 1),
+         expect_line=[r"platform: reset: RESET_REG not used: FADT revision < 2",
+                      r"platform: reset: 0xCF9 <- SYS_RST \(0xcf9 = 0x2\)$"]),
+    dict(name="qemu-q35-oem-lenovo-reset-reg", emu="qemu", smp=1, machine="q35,x-oem-id=LENOVO", no_debug_exit=True,
+         cmdline="mode=test test.end=reboot", expect_exit=[0], timeout=90, expect=smp_expect(1, 1),
+         expect_line=[r"platform: reset: RESET_REG <- RESET_VALUE \(0xcf9 = 0xf\)$"]),
+    # hardware-reduced ACPI (FADT flags bit 20, no PM1 blocks): microvm's FADT has the sleep registers
+    # in memory at 0xfea00200/1 and its \_S5 is 5; SeaBIOS for microvm boots the ISO from virtio-mmio
+    dict(name="qemu-microvm-hw-reduced-s5", emu="qemu", smp=1, machine="microvm,acpi=on,pit=on,pic=on,rtc=on,x-oem-id=ACME",
+         iso_drive="virtio-mmio", qemu_args=["-bios /usr/share/seabios/bios-microvm.bin"], no_debug_exit=True,
+         expect_exit=[0], timeout=120, expect=smp_expect(1, 1), require=cpu_jobs(1),
+         expect_line=[r"acpi: FADT rev 5: PM1a_CNT 0x0, .*\\_S5 found \(SLP_TYPa 5\)", r"platform: hardware",
+                      r"platform: ACPI S5 \(SLP_TYPa 5, SLP_TYPb 0\): SLEEP_STATUS_REG <- WAK_STS \(0xfea00201 = 0x80\), "
+                      r"SLEEP_CONTROL_REG <- SLP_TYP \| SLP_EN \(0xfea00200 = 0x34\)$"]),
+    dict(name="qemu-microvm-reset-reg-mmio", emu="qemu", smp=1, machine="microvm,acpi=on,pit=on,pic=on,rtc=on,x-oem-id=ACME",
+         iso_drive="virtio-mmio", qemu_args=["-bios /usr/share/seabios/bios-microvm.bin"], no_debug_exit=True,
+         cmdline="mode=test test.end=reboot", expect_exit=[0], timeout=120, expect=smp_expect(1, 1),
+         expect_line=[r"platform: reset: RESET_REG <- RESET_VALUE \(0xfea00202 = 0x42\)$"]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
         "require_skip", "expect_line", "machine", "com1", "qemu_args", "no_debug_exit", "expect_exit",
-        "same_log", "stuck_fifo"}
+        "same_log", "stuck_fifo", "iso_drive"}
 LIST_KEYS = ("expect", "require", "require_skip", "expect_line", "same_log", "stuck_fifo")
 
 
@@ -306,6 +345,8 @@ def emu_args(t, keep=False):
     for k in ("machine", "com1"):
         if k in t:
             a += ["--" + k, t[k]]
+    if "iso_drive" in t:
+        a += ["--iso-drive", t["iso_drive"]]
     for v in t.get("qemu_args", []):
         a += ["--qemu-arg", v]
     for v in t.get("expect_exit", []):

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "arch/x86_64/acpi_tables.h"
+#include "arch/x86_64/acpi_power.h"
 
 struct image {
 	const u8 *buf;
@@ -111,6 +112,28 @@ static void parse_tables(const struct acpi_mem *mem, const struct acpi_rsdp_info
 		acpi_find_s5(t.ptr, t.length, &a, &b);
 }
 
+/* The S5 / ACPI-mode / reset plans of any parsed FADT stay in bounds, write
+ * only 1, 2 or 4 bytes, and a reset always ends in the triple fault. */
+static void check_plans(const struct acpi_fadt_info *fi, u16 pm1a, u16 pm1b)
+{
+	struct acpi_plan p;
+	acpi_enable_plan(fi, pm1a, &p);
+	if (p.n > ACPI_PLAN_MAX || (p.n == 0 && !p.note))
+		abort();
+	acpi_s5_plan(fi, (u8)pm1a, (u8)pm1b, pm1a, pm1b, &p);
+	if (p.n > ACPI_PLAN_MAX || (p.n == 0 && !p.note))
+		abort();
+	for (u32 i = 0; i < p.n; i++)
+		if (p.op[i].kind != ACPI_OP_WRITE || (p.op[i].width != 1 && p.op[i].width != 2))
+			abort();
+	acpi_reset_plan(fi, &p);
+	if (p.n < 1 || p.n > ACPI_PLAN_MAX || p.op[p.n - 1].kind != ACPI_OP_TRIPLE_FAULT)
+		abort();
+	for (u32 i = 0; i < p.n; i++)
+		if (p.op[i].kind == ACPI_OP_WRITE && p.op[i].width != 1 && p.op[i].width != 4)
+			abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -137,7 +160,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n && (n->lint != lint || (n->acpi_uid != uid && n->acpi_uid != MADT_NMI_ALL_CPUS)))
 			__builtin_trap();
 	}
-	acpi_parse_fadt(raw, size, &fi);
+	if (acpi_parse_fadt(raw, size, &fi) == ACPI_OK)
+		check_plans(&fi, size >= 2 ? (u16)(data[0] | data[1] << 8) : 0, size >= 4 ? (u16)(data[2] | data[3] << 8) : 0);
 	struct acpi_pm_timer pt;
 	acpi_fadt_pm_timer(raw, size, &pt);
 	struct acpi_hpet_info hi;

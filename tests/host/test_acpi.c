@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "arch/x86_64/acpi_tables.h"
+#include "tests/host/qemu_fadt.h"
 
 /* ---- fake physical memory: regions of exactly-sized heap buffers ---- */
 
@@ -1344,6 +1345,80 @@ static void madt_nmi_entries_beyond_storage(void **state)
 	assert_null(acpi_madt_nmi_for(&mi, MADT_MAX_LAPIC_NMIS, 1));
 }
 
+/* ---- FADT fields for ending a run, from real QEMU FADTs ---- */
+
+static void fadt_real_qemu_pc_acpi_mode_fields(void **state)
+{
+	(void)state;
+	struct acpi_fadt_info fi;
+	assert_int_equal(acpi_parse_fadt(qemu_pc_fadt, sizeof qemu_pc_fadt, &fi), ACPI_OK);
+	assert_int_equal(fi.revision, 1);
+	assert_int_equal(fi.smi_cmd, 0xb2);		/* offset 48 */
+	assert_int_equal(fi.acpi_enable, 0xf1);		/* offset 52 */
+	assert_int_equal(fi.pm1a_cnt, 0x604);
+	assert_int_equal(fi.pm1b_cnt, 0);
+	assert_int_equal(fi.flags, 0x80a5);		/* offset 112 */
+	assert_false(fi.flags & FADT_F_RESET_REG_SUP);
+	assert_false(fi.flags & FADT_F_HW_REDUCED_ACPI);
+	assert_int_equal(fi.reset_reg.address, 0);	/* a 116-byte table has none */
+	assert_int_equal(fi.sleep_control.address, 0);
+	assert_int_equal(fi.sleep_status.address, 0);
+}
+
+static void fadt_real_qemu_q35_reset_reg(void **state)
+{
+	(void)state;
+	struct acpi_fadt_info fi;
+	assert_int_equal(acpi_parse_fadt(qemu_q35_fadt, sizeof qemu_q35_fadt, &fi), ACPI_OK);
+	assert_int_equal(fi.revision, 3);
+	assert_int_equal(fi.smi_cmd, 0xb2);
+	assert_int_equal(fi.acpi_enable, 0x02);		/* ICH9's APM value */
+	assert_true(fi.flags & FADT_F_RESET_REG_SUP);	/* bit 10 */
+	assert_false(fi.flags & FADT_F_HW_REDUCED_ACPI);
+	assert_int_equal(fi.reset_reg.space_id, ACPI_GAS_IO);	/* GAS at 116 */
+	assert_int_equal(fi.reset_reg.bit_width, 8);
+	assert_int_equal(fi.reset_reg.address, 0xcf9);
+	assert_int_equal(fi.reset_value, 0x0f);		/* offset 128 */
+	assert_int_equal(fi.sleep_control.address, 0);	/* 244 bytes: no sleep registers */
+}
+
+static void fadt_real_qemu_microvm_hw_reduced_sleep_regs(void **state)
+{
+	(void)state;
+	struct acpi_fadt_info fi;
+	assert_int_equal(acpi_parse_fadt(qemu_microvm_fadt, sizeof qemu_microvm_fadt, &fi), ACPI_OK);
+	assert_int_equal(fi.revision, 5);
+	assert_int_equal(fi.length, 268);
+	assert_true(fi.flags & FADT_F_HW_REDUCED_ACPI);	/* bit 20 */
+	assert_true(fi.flags & FADT_F_RESET_REG_SUP);
+	assert_int_equal(fi.pm1a_cnt, 0);
+	assert_int_equal(fi.smi_cmd, 0);
+	assert_int_equal(fi.sleep_control.space_id, ACPI_GAS_MEMORY);	/* GAS at 244 */
+	assert_int_equal(fi.sleep_control.bit_width, 8);
+	assert_int_equal(fi.sleep_control.address, 0xfea00200);
+	assert_int_equal(fi.sleep_status.space_id, ACPI_GAS_MEMORY);	/* GAS at 256 */
+	assert_int_equal(fi.sleep_status.bit_width, 8);
+	assert_int_equal(fi.sleep_status.address, 0xfea00201);
+	assert_int_equal(fi.reset_reg.space_id, ACPI_GAS_MEMORY);
+	assert_int_equal(fi.reset_reg.address, 0xfea00202);
+	assert_int_equal(fi.reset_value, 0x42);
+}
+
+static void fadt_sleep_regs_need_the_length(void **state)
+{
+	(void)state;
+	u8 f[sizeof qemu_microvm_fadt];
+	struct acpi_fadt_info fi;
+	memcpy(f, qemu_microvm_fadt, sizeof f);
+	put32(f + 4, 267);	/* SLEEP_STATUS_REG cut off */
+	assert_int_equal(acpi_parse_fadt(f, sizeof f, &fi), ACPI_OK);
+	assert_int_equal(fi.sleep_control.address, 0xfea00200);
+	assert_int_equal(fi.sleep_status.address, 0);
+	put32(f + 4, 255);	/* and SLEEP_CONTROL_REG */
+	assert_int_equal(acpi_parse_fadt(f, sizeof f, &fi), ACPI_OK);
+	assert_int_equal(fi.sleep_control.address, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1392,6 +1467,10 @@ int main(void)
 		cmocka_unit_test(madt_nmi_entries_per_uid_and_x2apic),
 		cmocka_unit_test(madt_nmi_bad_lint_and_short_entries),
 		cmocka_unit_test(madt_nmi_entries_beyond_storage),
+		cmocka_unit_test(fadt_real_qemu_pc_acpi_mode_fields),
+		cmocka_unit_test(fadt_real_qemu_q35_reset_reg),
+		cmocka_unit_test(fadt_real_qemu_microvm_hw_reduced_sleep_regs),
+		cmocka_unit_test(fadt_sleep_regs_need_the_length),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
