@@ -31,7 +31,21 @@ struct ktap_counts {
 	u32 tests, passed, failed, skipped, xfail;
 };
 
+/* Nodes in the static first chunk (the whole pool before it could grow). */
+#define KTAP_STATIC_NODES 4096
+/* Pages per chunk the tree grows by: 64 KiB, about 248 nodes. */
+#define KTAP_CHUNK_PAGES 16
+
 void ktap_reset(void);
+/* Where more nodes come from once the static first chunk is full: a function
+ * returning the address of npages zeroed contiguous pages, 0 when out of
+ * memory (the kernel passes the page allocator). NULL: the static chunk only.
+ * Empties the tree and forgets chunks taken from an earlier source: call it
+ * before the first result. */
+void ktap_set_page_alloc(u64 (*alloc_pages)(u64 npages));
+u64 ktap_nodes_used(void);   /* since the last reset */
+u64 ktap_chunks(void);       /* chunks held, the static one included */
+u64 ktap_pages_taken(void);  /* pages taken from the page source, kept for good */
 /* NULL parent: a top-level suite. Returns NULL when the pool is exhausted
  * (counted: ktap_overflowed() makes the run fail). */
 struct ktap_node *ktap_group(struct ktap_node *parent, const char *name);

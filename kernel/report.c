@@ -9,9 +9,25 @@
 #include "kernel/options.h"
 #include "kernel/platform.h"
 #include "kernel/panic.h"
+#include "kernel/pmm.h"
 #include "arch/x86_64/percpu.h"
 
 struct report_figures report = { REPORT_UNKNOWN, REPORT_UNKNOWN, REPORT_UNKNOWN, false };
+
+static u64 ktap_pages(u64 n)
+{
+	return page_alloc(n);
+}
+
+void report_init(void)
+{
+	ktap_set_page_alloc(ktap_pages);
+}
+
+u64 report_free_pages(void)
+{
+	return kernel_pmm.free_pages + ktap_pages_taken();
+}
 
 static void ktap_line(const char *text, void *ctx)
 {
@@ -43,7 +59,9 @@ static bool print_summary(void)
 bool report_print(void)
 {
 	if (ktap_overflowed())
-		kprintf("report: more results than the KTAP pool holds; the run fails\n");
+		kprintf("report: out of memory for KTAP results after %lu nodes in %lu chunks "
+			"(%lu KiB free); the run fails\n", ktap_nodes_used(), ktap_chunks(),
+			kernel_pmm.free_pages * 4);
 	ktap_print(ktap_line, 0);
 	return print_summary();
 }

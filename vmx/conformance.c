@@ -15,6 +15,7 @@
 #include "kernel/format.h"
 #include "kernel/kprintf.h"
 #include "kernel/ktap.h"
+#include "kernel/report.h"
 #include "kernel/options.h"
 #include "kernel/pmm.h"
 #include "kernel/platform.h"
@@ -451,7 +452,7 @@ void vmx_conformance_run(void)
 		ktap_add(s, "setup", KTAP_FAIL, "out of memory");
 		return;
 	}
-	u64 free_before = kernel_pmm.free_pages;
+	u64 free_before = report_free_pages();
 	on_each_cpu(conformance_job, 0, opt.vmx_cpus, true, ON_CPU_TIMEOUT_US * 4, 0, done);
 	u32 pass = 0, fail = 0, skip = 0, xfail = 0;
 	for (u32 i = 0; i < cpu_count; i++) {
@@ -476,8 +477,9 @@ void vmx_conformance_run(void)
 		}
 		ktap_check(g, "left_out_of_vmx_with_cr0_cr4_restored", conf[i].clean, "%s", conf[i].clean_detail);
 	}
-	ktap_check(s, "no_pages_leaked", kernel_pmm.free_pages == free_before, "free pages %lu before, %lu after",
-		   free_before, kernel_pmm.free_pages);
+	u64 free_after = report_free_pages();
+	ktap_check(s, "no_pages_leaked", free_after == free_before, "free pages %lu before, %lu after",
+		   free_before, free_after);
 	bool all_done = true;
 	for (u32 i = 0; i < cpu_count; i++)
 		if (con_sel_online(i) && !done[i])

@@ -84,7 +84,7 @@ void vmx_guest_report(void)
 		ktap_add(s, "setup", KTAP_FAIL, "out of memory");
 		return;
 	}
-	u64 free_before = kernel_pmm.free_pages;
+	u64 free_before = report_free_pages();
 	on_each_cpu(vmx_guest_job, 0, opt.vmx_cpus, true, ON_CPU_TIMEOUT_US * 4, 0, done);
 	u32 ready = 0, any = 0;
 	for (u32 i = 0; i < cpu_count; i++) {
@@ -111,8 +111,9 @@ void vmx_guest_report(void)
 	}
 	if (!any)
 		ktap_set(s, KTAP_SKIP, "no CPU with usable VT-x");
-	ktap_check(s, "no_pages_leaked", kernel_pmm.free_pages == free_before, "free pages %lu before, %lu after",
-		   free_before, kernel_pmm.free_pages);
+	u64 free_after = report_free_pages();
+	ktap_check(s, "no_pages_leaked", free_after == free_before, "free pages %lu before, %lu after",
+		   free_before, free_after);
 	if (!opt.vmx_break)
 		report.vmx_ready = ready;   /* now: lifecycle including a guest launch */
 }

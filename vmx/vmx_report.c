@@ -122,11 +122,11 @@ void vmx_run_all(void)
 		ktap_add(s, "setup", KTAP_FAIL, "out of memory for %u per-CPU VMX records", cpu_count);
 		return;
 	}
-	u64 free_before = kernel_pmm.free_pages;
+	u64 free_before = report_free_pages();
 	u64 t0 = rdtsc();
 	on_each_cpu(vmx_cpu_job, 0, opt.vmx_cpus, true, ON_CPU_TIMEOUT_US * 4, res, done);
 	u64 wall = rdtsc() - t0;
-	u64 free_after = kernel_pmm.free_pages;
+	u64 free_after = report_free_pages();
 
 	/* the capability summary comes from the first CPU that read them */
 	u32 ref = cpu_count;
