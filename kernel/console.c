@@ -15,6 +15,8 @@
 #include "kernel/serial.h"
 #include "kernel/panic.h"
 #include "kernel/lib.h"
+#include "kernel/cpuset.h"
+#include "kernel/pmm.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/smp.h"
 #include "vmx/vmx_console.h"
@@ -47,10 +49,16 @@ int con_error(const char *fmt, ...)
 	return -1;
 }
 
-int con_cpus(const char *tok, u64 *mask)
+int con_cpus(const char *tok, const u64 **mask)
 {
-	if (cpusel_parse(tok ? tok : "all", cpu_count, mask, err, sizeof(err)))
+	static u64 *sel;   /* sized for cpu_count, which is fixed once the console runs */
+	if (!sel)
+		sel = (u64 *)(uintptr_t)page_alloc(ALIGN_UP(cpuset_words(cpu_count) * sizeof(u64), PAGE_SIZE) / PAGE_SIZE);
+	if (!sel)
+		return con_error("out of memory for a CPU selection of %u CPUs", cpu_count);
+	if (cpusel_parse(tok ? tok : "all", cpu_count, sel, err, sizeof(err)))
 		return -1;
+	*mask = sel;
 	return 0;
 }
 
@@ -144,8 +152,9 @@ static int parse_num(const char *tok, u64 max, u64 *v, const char *what)
 static int cmd_rdmsr(void *ctx, int argc, char **argv)
 {
 	(void)ctx;
-	u64 a, mask[4];
-	if (parse_num(argv[1], 0xffffffffULL, &a, "MSR address") || con_cpus(argc > 2 ? argv[2] : 0, mask))
+	u64 a;
+	const u64 *mask;
+	if (parse_num(argv[1], 0xffffffffULL, &a, "MSR address") || con_cpus(argc > 2 ? argv[2] : 0, &mask))
 		return -1;
 	static struct msr_arg m;   /* static: a CPU that times out may still write it */
 	m = (struct msr_arg){ .msr = (u32)a };
@@ -176,7 +185,8 @@ static void show_cpuid(u32 cpu, void *arg, void *ctx)
 static int cmd_cpuid(void *ctx, int argc, char **argv)
 {
 	(void)ctx;
-	u64 leaf, sub = 0, mask[4];
+	u64 leaf, sub = 0;
+	const u64 *mask;
 	if (parse_num(argv[1], 0xffffffffULL, &leaf, "leaf"))
 		return -1;
 	/* "cpuid LEAF SEL" and "cpuid LEAF SUBLEAF SEL": a selector is never a plain number > ... so the
@@ -189,7 +199,7 @@ static int cmd_cpuid(void *ctx, int argc, char **argv)
 	} else if (argc == 3) {
 		sel = argv[2];
 	}
-	if (con_cpus(sel, mask))
+	if (con_cpus(sel, &mask))
 		return -1;
 	static struct cpuid_arg c;   /* static: a CPU that times out may still write it */
 	c = (struct cpuid_arg){ (u32)leaf, (u32)sub, { 0, 0, 0, 0 } };

@@ -8,7 +8,6 @@ struct options opt = {
 	.nosipi_apic_id = ~0ULL,
 	.vmx = true,
 	.vmx_rounds = 3,
-	.vmx_cpus = { ~0ULL, ~0ULL, ~0ULL, ~0ULL },
 	.vmx_guest = true,
 	.vmx_exits = 100,
 };
@@ -32,7 +31,7 @@ static const struct cmdline_option table[] = {
 	  "test: never send a SIPI to this APIC ID (it must be reported as not started)" },
 	{ "vmx", CMDLINE_BOOL, &opt.vmx, 0, 0, 0, "off: skip VT-x" },
 	{ "vmx.rounds", CMDLINE_U64, &opt.vmx_rounds, 1, 1000, 0, "VMX lifecycle rounds per CPU" },
-	{ "vmx.cpus", CMDLINE_CPULIST, opt.vmx_cpus, 0, 0, 0, "CPUs (indexes) that run VT-x, e.g. 0,2-3" },
+	{ "vmx.cpus", CMDLINE_CPURANGES, &opt.vmx_cpus_list, 0, 0, 0, "CPUs (indexes) that run VT-x, e.g. 0,2-3" },
 	{ "vmx.guest", CMDLINE_BOOL, &opt.vmx_guest, 0, 0, 0, "off: no guest launch" },
 	{ "vmx.exits", CMDLINE_U64, &opt.vmx_exits, 0, 100000, 0, "CPUID and VMCALL exits timed per CPU" },
 	{ "bench.vmx", CMDLINE_BOOL, &opt.bench_vmx, 0, 0, 0,

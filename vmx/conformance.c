@@ -392,15 +392,14 @@ static bool con_sel_online(u32 i)
 	return cpus[i].state == CPU_ONLINE && cpu_in_mask(opt.vmx_cpus, i);
 }
 
+static void *ctxs_;   /* per CPU, allocated before the jobs run */
+
 static long conformance_job(void *arg)
 {
 	(void)arg;
 	u32 me = this_cpu()->index;
 	struct conf_cpu *out = &conf[me];
-	static struct ctx ctxs[256];
-	if (me >= 256)
-		return 0;
-	struct ctx *x = &ctxs[me];
+	struct ctx *x = &((struct ctx *)cpu_array(&ctxs_, sizeof(struct ctx)))[me];
 	memset(x, 0, sizeof(*x));
 	x->v = &vmx_cpus[me];
 	x->c = &x->v->caps;
@@ -447,7 +446,10 @@ void vmx_conformance_run(void)
 	}
 	u64 pages = ALIGN_UP((u64)cpu_count * sizeof(struct conf_cpu), PAGE_SIZE) / PAGE_SIZE;
 	conf = (struct conf_cpu *)(uintptr_t)page_alloc(pages);
-	static bool done[4096];
+	static void *done_;
+	bool *done = cpu_array(&done_, sizeof(bool));
+	cpu_array(&ctxs_, sizeof(struct ctx));   /* before the leak check's first figure */
+	guest_launch_prepare();
 	if (!conf) {
 		ktap_add(s, "setup", KTAP_FAIL, "out of memory");
 		return;

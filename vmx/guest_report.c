@@ -79,7 +79,8 @@ void vmx_guest_report(void)
 	u64 pages = ALIGN_UP((u64)cpu_count * sizeof(struct guest_cpu), PAGE_SIZE) / PAGE_SIZE;
 	if (!guest_cpus)
 		guest_cpus = (struct guest_cpu *)(uintptr_t)page_alloc(pages);
-	static bool done[4096];
+	static void *done_;
+	bool *done = cpu_array(&done_, sizeof(bool));
 	if (!guest_cpus || !vmx_cpus) {
 		ktap_add(s, "setup", KTAP_FAIL, "out of memory");
 		return;

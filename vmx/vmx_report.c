@@ -116,9 +116,10 @@ void vmx_run_all(void)
 	u64 pages = ALIGN_UP((u64)cpu_count * sizeof(struct vmx_cpu), PAGE_SIZE) / PAGE_SIZE;
 	if (!vmx_cpus)   /* kept across runs (the console's "test" runs it again) */
 		vmx_cpus = (struct vmx_cpu *)(uintptr_t)page_alloc(pages);
-	static bool done[4096];
-	static long res[4096];
-	if (!vmx_cpus || cpu_count > 4096) {
+	static void *done_, *res_;
+	bool *done = cpu_array(&done_, sizeof(*done));
+	long *res = cpu_array(&res_, sizeof(*res));
+	if (!vmx_cpus) {
 		ktap_add(s, "setup", KTAP_FAIL, "out of memory for %u per-CPU VMX records", cpu_count);
 		return;
 	}

@@ -95,12 +95,12 @@ void smp_run_checks(void)
 		report.unexpected = true;
 	ktap_check(s, "no_ipi_errors", smp_fig.esr_errors == 0, "%u IPIs reported APIC errors", smp_fig.esr_errors);
 
-	static struct ident ids[4096];
-	static long res[4096];
-	static bool done[4096];
-	u32 n = cpu_count < 4096 ? cpu_count : 4096;
+	static void *ids_, *res_, *done_;
+	struct ident *ids = cpu_array(&ids_, sizeof(*ids));
+	long *res = cpu_array(&res_, sizeof(*res));
+	bool *done = cpu_array(&done_, sizeof(*done));
 	on_each_cpu(identify, ids, 0, true, ON_CPU_TIMEOUT_US, res, done);
-	for (u32 i = 0; i < n; i++) {
+	for (u32 i = 0; i < cpu_count; i++) {
 		char name[16];
 		ksnprintf(name, sizeof(name), "cpu%u", i);
 		struct ktap_node *g = ktap_group(s, name);

@@ -165,6 +165,12 @@ TESTS = [
          timeout=600, expect=smp_expect(240, 240),
          require=cpu_jobs(1) + [f"smp/cpu{i}/online" for i in (1, 128, 239)] + ["smp/cpu239/ran_job"],
          expect_line=[r"smp: bring-up \d+ us from the first INIT to the last AP online \(239 APs"]),
+    # CPU lists are checked against the MADT once it is read: both fail boot/cmdline_valid, the boot goes on
+    dict(name="qemu-smp4-cpu-lists-past-madt", emu="qemu", smp=4, cmdline="mode=test vmx.cpus=1,4-5 cpus=9",
+         timeout=60, expect_result="FAIL", expect=smp_expect(4, 4), require=cpu_jobs(4),
+         expect_line=[r"^cpu0: cmdline: cpus=9: this machine lists 4 CPUs; starting all of them$",
+                      r"^cpu0: cmdline: vmx\.cpus=1,4-5: no CPU 4 \(4 CPUs: 0-3\); every CPU runs VT-x$",
+                      r"^  not ok 2 cmdline_valid$"]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
