@@ -206,11 +206,11 @@ enum ktap_result ktap_effective(const struct ktap_node *n)
 	return n->result == KTAP_NONE ? KTAP_PASS : n->result;
 }
 
-static void count(const struct ktap_node *n, struct ktap_counts *c)
+void ktap_count_node(const struct ktap_node *n, struct ktap_counts *c)
 {
 	if (n->first) {
 		for (const struct ktap_node *k = n->first; k; k = k->next)
-			count(k, c);
+			ktap_count_node(k, c);
 		return;
 	}
 	c->tests++;
@@ -226,7 +226,7 @@ struct ktap_counts ktap_count(void)
 {
 	struct ktap_counts c = { 0 };
 	for (const struct ktap_node *k = root.first; k; k = k->next)
-		count(k, &c);
+		ktap_count_node(k, &c);
 	return c;
 }
 
@@ -251,10 +251,26 @@ static u32 children(const struct ktap_node *n)
 	return c;
 }
 
-static void print_level(const struct ktap_node *parent, int depth,
-			void (*line)(const char *, void *), void *ctx)
+void ktap_print_result(const struct ktap_node *k, u32 i, int depth,
+		       void (*line)(const char *, void *), void *ctx)
 {
 	char buf[KTAP_NAME_MAX + KTAP_REASON_MAX + 80];
+	int ind = depth * 2;
+	enum ktap_result r = ktap_effective(k);
+	const char *dir = r == KTAP_SKIP ? " # SKIP " : r == KTAP_XFAIL ? " # XFAIL " : "";
+	ksnprintf(buf, sizeof(buf), "%*s%s %u %s%s%s", ind, "", r == KTAP_FAIL ? "not ok" : "ok", i, k->name, dir,
+		  *dir ? k->reason : "");
+	line(buf, ctx);
+	if (r == KTAP_FAIL && k->reason[0] && !k->first) {
+		ksnprintf(buf, sizeof(buf), "%*s# %s: %s", ind, "", k->name, k->reason);
+		line(buf, ctx);
+	}
+}
+
+void ktap_print_block(const struct ktap_node *parent, int depth,
+		      void (*line)(const char *, void *), void *ctx)
+{
+	char buf[64];
 	int ind = depth * 2;
 	u32 i = 0;
 
@@ -263,24 +279,18 @@ static void print_level(const struct ktap_node *parent, int depth,
 	ksnprintf(buf, sizeof(buf), "%*s1..%u", ind, "", children(parent));
 	line(buf, ctx);
 	for (const struct ktap_node *k = parent->first; k; k = k->next) {
-		i++;
 		if (k->first)
-			print_level(k, depth + 1, line, ctx);
-		enum ktap_result r = ktap_effective(k);
-		const char *dir = r == KTAP_SKIP ? " # SKIP " : r == KTAP_XFAIL ? " # XFAIL " : "";
-		int n = ksnprintf(buf, sizeof(buf), "%*s%s %u %s%s%s", ind, "",
-				  r == KTAP_FAIL ? "not ok" : "ok", i, k->name, dir,
-				  *dir ? k->reason : "");
-		line(buf, ctx);
-		(void)n;
-		if (r == KTAP_FAIL && k->reason[0] && !k->first) {
-			ksnprintf(buf, sizeof(buf), "%*s# %s: %s", ind, "", k->name, k->reason);
-			line(buf, ctx);
-		}
+			ktap_print_block(k, depth + 1, line, ctx);
+		ktap_print_result(k, ++i, depth, line, ctx);
 	}
 }
 
 void ktap_print(void (*line)(const char *text, void *ctx), void *ctx)
 {
-	print_level(&root, 0, line, ctx);
+	ktap_print_block(&root, 0, line, ctx);
+}
+
+const struct ktap_node *ktap_root(void)
+{
+	return &root;
 }

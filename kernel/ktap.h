@@ -25,6 +25,7 @@ struct ktap_node {
 	char reason[KTAP_REASON_MAX];
 	enum ktap_result result;
 	struct ktap_node *parent, *first, *last, *next;
+	const struct ktap_node *like;   /* brief form: the CPU group this one repeats (kernel/ktap_brief.c) */
 };
 
 struct ktap_counts {
@@ -61,6 +62,15 @@ struct ktap_counts ktap_count(void);
 bool ktap_overflowed(void);
 struct ktap_node *ktap_find(struct ktap_node *parent, const char *name);
 void ktap_print(void (*line)(const char *text, void *ctx), void *ctx);
+/* The pieces the brief form (kernel/ktap_brief.c) is built from: the root,
+ * the block of parent's children at depth (version line, plan, results), one
+ * result line for k numbered i, and the leaves under n. */
+const struct ktap_node *ktap_root(void);
+void ktap_print_block(const struct ktap_node *parent, int depth,
+		      void (*line)(const char *text, void *ctx), void *ctx);
+void ktap_print_result(const struct ktap_node *k, u32 i, int depth,
+		       void (*line)(const char *text, void *ctx), void *ctx);
+void ktap_count_node(const struct ktap_node *n, struct ktap_counts *c);
 bool ktap_name_valid(const char *name);
 
 #endif

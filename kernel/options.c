@@ -16,6 +16,7 @@ static const char *const modes[] = { "interactive", "test", 0 };
 static const char *const injects[] = { "none", "ud2", "guard", "overflow", "canary", 0 };
 static const char *const apics[] = { "auto", "xapic", "x2apic", 0 };
 
+static const char *const reports[] = { "auto", "full", "brief", 0 };
 static const char *const breaks[] = { "none", "guest_cr0", "guest_rip", "host_rip", "control", "link_pointer", 0 };
 
 static const struct cmdline_option table[] = {
@@ -38,6 +39,8 @@ static const struct cmdline_option table[] = {
 	  "print VMX instruction cycles and the exit round trip (figures, not tests)" },
 	{ "vmx.break", CMDLINE_ENUM, &opt.vmx_break, 0, 0, breaks,
 	  "test: break one VMCS field so VM entry fails and must be diagnosed" },
+	{ "report", CMDLINE_ENUM, &opt.report, 0, 0, reports,
+	  "KTAP form: full (every CPU), brief (CPUs folded by identical results), auto (brief above 64 CPUs)" },
 };
 
 int options_parse(const char *line)

@@ -24,6 +24,7 @@ struct options {
 	u64 vmx_exits;                   /* CPUID/VMCALL exits timed per CPU */
 	unsigned vmx_break;              /* test: break one VMCS field (vmx/guest.h) */
 	bool bench_vmx;                  /* bench.vmx: print the VMX benchmark */
+	unsigned report;                 /* report=auto|full|brief (kernel/ktap_brief.h) */
 };
 extern struct options opt;
 

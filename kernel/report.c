@@ -4,6 +4,7 @@
  */
 #include "kernel/report.h"
 #include "kernel/ktap.h"
+#include "kernel/ktap_brief.h"
 #include "kernel/kprintf.h"
 #include "kernel/format.h"
 #include "kernel/options.h"
@@ -43,17 +44,22 @@ static const char *fig(long v, char *buf, size_t n)
 	return buf;
 }
 
-static bool print_summary(void)
+static bool print_summary(bool brief)
 {
-	struct ktap_counts c = ktap_count();
+	struct ktap_counts c = brief ? ktap_brief_count() : ktap_count();
 	bool pass = c.failed == 0 && !report.unexpected && !ktap_overflowed();
 	char a[24], b[24], d[24];
 	kprintf_raw("vmxboot: summary result=%s cpus_found=%s cpus_online=%s vmx_ready=%s "
-		    "tests=%u passed=%u failed=%u skipped=%u xfail=%u\n",
+		    "tests=%u passed=%u failed=%u skipped=%u xfail=%u%s\n",
 		    pass ? "PASS" : "FAIL", fig(report.cpus_found, a, sizeof(a)),
 		    fig(report.cpus_online, b, sizeof(b)), fig(report.vmx_ready, d, sizeof(d)),
-		    c.tests, c.passed, c.failed, c.skipped, c.xfail);
+		    c.tests, c.passed, c.failed, c.skipped, c.xfail, brief ? " report=brief" : "");
 	return pass;
+}
+
+bool report_brief(void)
+{
+	return ktap_brief_chosen(opt.report, report.cpus_online);
 }
 
 bool report_print(void)
@@ -62,8 +68,16 @@ bool report_print(void)
 		kprintf("report: out of memory for KTAP results after %lu nodes in %lu chunks "
 			"(%lu KiB free); the run fails\n", ktap_nodes_used(), ktap_chunks(),
 			kernel_pmm.free_pages * 4);
-	ktap_print(ktap_line, 0);
-	return print_summary();
+	bool brief = report_brief();
+	if (brief)
+		kprintf("report: brief form (%ld CPUs online%s): CPUs with identical results are folded into "
+			"cpus_like_cpuN groups; report=full prints every CPU\n", report.cpus_online,
+			opt.report == KTAP_FORM_AUTO ? ", more than 64: report=auto" : "");
+	if (brief)
+		ktap_brief_print(ktap_line, 0);
+	else
+		ktap_print(ktap_line, 0);
+	return print_summary(brief);
 }
 
 void report_panic_end(void)
