@@ -171,6 +171,19 @@ TESTS = [
     dict(name="qemu-q35-smp240-full", emu="qemu", machine="q35", qemu_smp="240,sockets=1,cores=240", megs=4096,
          cmdline="mode=test report=full", timeout=600, expect=smp_expect(240, 240),
          require=cpu_jobs(1) + [f"smp/cpu{i}/online" for i in (1, 128, 239)] + ["smp/cpu239/ran_job"]),
+    # report=brief on a VT-x machine: the 4 CPUs fold into one group per suite, aggregate paths checked
+    dict(name="bochs-skx-smp4-brief", emu="bochs", smp=4, cpu="corei7_skylake_x", cmdline="mode=test report=brief",
+         timeout=300, expect=smp_expect(4, 4) + ["vmx_ready=4", "report=brief"],
+         require=["smp/cpus_like_cpu0/ran_job", "vmx/cpus_like_cpu0/all_rounds_completed",
+                  "guest/cpus_like_cpu0/guest_reaches_done", "guest/cpus_like_cpu0/vmlaunch_after_vmclear_runs_again",
+                  "conformance/cpus_like_cpu0/vmptrld_wrong_revision_error_11", "vmx/no_pages_leaked",
+                  "conformance/no_pages_leaked"],
+         expect_line=[r"^  # cpus_like_cpu0: 4 CPUs: 0-3$", r"^cpu0: report: brief form \(4 CPUs online\)"]),
+    # brief with a failing CPU: it stays in full (cpu2, not started), the others fold around it
+    dict(name="qemu-smp4-brief-nosipi", emu="qemu", smp=4, cmdline="mode=test report=brief smp.nosipi=2",
+         timeout=60, expect_result="FAIL", expect=smp_expect(4, 3) + ["report=brief", "failed=2"],
+         require=["smp/cpus_like_cpu0/ran_job"],
+         expect_line=[r"^  # cpus_like_cpu0: 3 CPUs: 0-1,3$", r"^  not ok \d+ cpu2$", r"^    # online: APIC ID 2 did not start$"]),
     # CPU lists are checked against the MADT once it is read: both fail boot/cmdline_valid, the boot goes on
     dict(name="qemu-smp4-cpu-lists-past-madt", emu="qemu", smp=4, cmdline="mode=test vmx.cpus=1,4-5 cpus=9",
          timeout=60, expect_result="FAIL", expect=smp_expect(4, 4), require=cpu_jobs(4),
