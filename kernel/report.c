@@ -12,6 +12,7 @@
 #include "kernel/panic.h"
 #include "kernel/pmm.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/smp.h"
 
 struct report_figures report = { REPORT_UNKNOWN, REPORT_UNKNOWN, REPORT_UNKNOWN, false };
 
@@ -59,7 +60,7 @@ static bool print_summary(bool brief)
 
 bool report_brief(void)
 {
-	return ktap_brief_chosen(opt.report, report.cpus_online);
+	return ktap_brief_chosen(opt.report, (long)smp_cpus_online());   /* known before the smp suite sets cpus_online */
 }
 
 bool report_print(void)
@@ -71,7 +72,7 @@ bool report_print(void)
 	bool brief = report_brief();
 	if (brief)
 		kprintf("report: brief form (%ld CPUs online%s): CPUs with identical results are folded into "
-			"cpus_like_cpuN groups; report=full prints every CPU\n", report.cpus_online,
+			"cpus_like_cpuN groups; report=full prints every CPU\n", (long)smp_cpus_online(),
 			opt.report == KTAP_FORM_AUTO ? ", more than 64: report=auto" : "");
 	if (brief)
 		ktap_brief_print(ktap_line, 0);
