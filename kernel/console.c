@@ -24,10 +24,12 @@
 
 static char err[CONSOLE_ERR_MAX];
 static size_t boot_log_len;
+static u64 boot_log_lost;
 
 void console_mark_boot_log(void)
 {
 	klog_buffer(&boot_log_len);
+	boot_log_lost = klog_lost_bytes();
 }
 
 void con_printf(const char *fmt, ...)
@@ -215,6 +217,9 @@ static int cmd_log(void *ctx, int argc, char **argv)
 	/* replay the boot report only (what was printed before the first prompt) */
 	for (size_t i = 0; i < boot_log_len && i < len; i++)
 		serial_putc(b[i]);
+	if (boot_log_lost)   /* a full report of a big machine: say so rather than stop mid-line */
+		return con_error("the log in memory kept only the first %lu bytes; %lu more were not kept "
+				 "(try report=brief)", (u64)boot_log_len, boot_log_lost);
 	return 0;
 }
 

@@ -14,6 +14,7 @@ void kprintf_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kprintf_panic_mode(void);
 /* The boot log kept in memory (the console's `log` command replays it). */
 const char *klog_buffer(size_t *len);
+u64 klog_lost_bytes(void);   /* printed but not kept: the in-memory log was full */
 /* Set when the prefix CPU index is known (0 before per-CPU state exists). */
 void kprintf_set_prefix(bool on);
 
