@@ -14,6 +14,7 @@
 #include "kernel/console_cmd.h"
 #include "kernel/kprintf.h"
 #include "kernel/ktap.h"
+#include "kernel/ktap_brief.h"
 #include "kernel/options.h"
 #include "kernel/report.h"
 #include "kernel/lib.h"
@@ -224,8 +225,12 @@ int cmd_test(void *ctx, int argc, char **argv)
 	if (conf || all)
 		vmx_conformance_run();
 	opt.vmx_cpus = saved;
-	ktap_print(ktap_line, 0);
-	struct ktap_counts c = ktap_count();
+	bool brief = report_brief();   /* as the boot report: folded on a big machine */
+	if (brief)
+		ktap_brief_print(ktap_line, 0);
+	else
+		ktap_print(ktap_line, 0);
+	struct ktap_counts c = brief ? ktap_brief_count() : ktap_count();
 	con_printf("test: %u passed, %u failed, %u skipped, %u xfail\n", c.passed, c.failed, c.skipped, c.xfail);
 	return c.failed ? con_error("%u tests failed", c.failed) : 0;
 }
