@@ -55,11 +55,12 @@ static void print_table_brief(void (*pr)(const char *fmt, ...))
 
 void smp_print_table(void (*pr)(const char *fmt, ...))
 {
-	if (report_brief())
+	bool brief = report_brief();
+	if (brief)
 		print_table_brief(pr);
 	else
 		pr("smp: CPU  APIC ID  state          bring-up (us after first INIT)\n");
-	for (u32 i = 0; i < cpu_count && !report_brief(); i++) {
+	for (u32 i = 0; i < cpu_count && !brief; i++) {
 		const struct cpu *c = &cpus[i];
 		if (i == 0)
 			pr("smp: %3u  %7u  %-13s  boot CPU\n", i, c->apic_id, state_name(c->state));
