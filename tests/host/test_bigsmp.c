@@ -19,6 +19,7 @@
 #include "kernel/ktap_brief.h"
 #include "kernel/cpuset.h"
 #include "kernel/pmm.h"
+#include "arch/x86_64/acpi_tables.h"
 
 #define NPAGES (32768)                  /* 128 MiB arena */
 #define ARENA_ALIGN (64 * PAGE_SIZE)
@@ -339,6 +340,54 @@ static void a_kind_past_the_limit_is_printed_in_full(void **state)
 	assert_string_equal(ck.smp_results[18], "cpu59");
 }
 
+/* 4096 CPUs as firmware lists them past APIC ID 254: MADT type 9 (x2APIC)
+ * entries with sparse IDs (two sockets, the second from 0x10000); all are
+ * found, and a vmx.cpus= list resolves against the count */
+static void madt_of_4096_x2apic_cpus(void **state)
+{
+	(void)state;
+	const u32 n = 4096;
+	size_t len = 44 + 16 * (size_t)n;
+	u8 *t = calloc(1, len);
+	assert_non_null(t);
+	memcpy(t, "APIC", 4);
+	t[4] = (u8)len; t[5] = (u8)(len >> 8); t[6] = (u8)(len >> 16);
+	t[8] = 4;
+	t[36 + 2] = 0xe0; t[36 + 3] = 0xfe;   /* local APIC 0xfee00000 */
+	for (u32 i = 0; i < n; i++) {
+		u8 *e = t + 44 + 16 * i;
+		u32 id = i < n / 2 ? i * 2 : 0x10000 + (i - n / 2) * 2;
+		e[0] = 9; e[1] = 16;
+		memcpy(e + 4, &id, 4);
+		e[8] = 1;                        /* enabled */
+		memcpy(e + 12, &i, 4);
+	}
+	u8 sum = 0;
+	for (size_t i = 0; i < len; i++)
+		sum = (u8)(sum + t[i]);
+	t[9] = (u8)-sum;
+	static struct madt_cpu cpus[4096];
+	struct madt_info mi;
+	assert_int_equal(acpi_parse_madt(t, len, &mi, cpus, n), ACPI_OK);
+	assert_int_equal(mi.cpus_total, n);
+	assert_int_equal(mi.cpus_stored, n);
+	assert_int_equal(mi.duplicates, 0);
+	assert_true(mi.needs_x2apic);
+	assert_int_equal(mi.max_apic_id, 0x10000 + (n / 2 - 1) * 2);
+	assert_int_equal(cpus[n - 1].apic_id, mi.max_apic_id);
+	assert_int_equal(cpus[n - 1].acpi_uid, n - 1);
+
+	struct cpu_list list = { 0 };
+	const struct cmdline_option opts[] = { { "vmx.cpus", CMDLINE_CPURANGES, &list, 0, 0, NULL, NULL } };
+	static struct cmdline_result res;
+	char err[80];
+	assert_int_equal(cmdline_parse("vmx.cpus=2048-4095", opts, 1, &res), 0);
+	assert_int_equal(cpu_list_resolve(&list, mi.cpus_stored, sel, err, sizeof err), CMDLINE_OK);
+	assert_int_equal(cpuset_count(sel, n), 2048);
+	assert_false(cpuset_has(sel, n, 2047));
+	free(t);
+}
+
 static void the_form_is_chosen_by_option_and_cpu_count(void **state)
 {
 	(void)state;
@@ -372,6 +421,7 @@ int main(void)
 		cmocka_unit_test(brief_form_folds_identical_cpus_for_every_machine_size),
 		cmocka_unit_test(brief_lists_scattered_cpus_on_more_lines),
 		cmocka_unit_test(a_kind_past_the_limit_is_printed_in_full),
+		cmocka_unit_test(madt_of_4096_x2apic_cpus),
 		cmocka_unit_test(the_form_is_chosen_by_option_and_cpu_count),
 		cmocka_unit_test(cpu_group_names),
 	};
