@@ -119,7 +119,7 @@ int parse_u64(const char *s, size_t len, u64 *out)
 }
 
 /* One item of a CPU list: N or N-M. */
-static int parse_cpu_range(const char *s, size_t len, u64 *bitmap, unsigned nbits)
+static int parse_cpu_range(const char *s, size_t len, u64 *bitmap, u64 nbits, u64 *highest)
 {
 	if (len == 0)
 		return CMDLINE_EEMPTY;
@@ -140,26 +140,40 @@ static int parse_cpu_range(const char *s, size_t len, u64 *bitmap, unsigned nbit
 		return CMDLINE_EREVERSED;
 	if (hi >= nbits)
 		return CMDLINE_ERANGE;
-	for (u64 cpu = lo; cpu <= hi; cpu++)
+	if (hi > *highest)
+		*highest = hi;
+	for (u64 cpu = lo; bitmap && cpu <= hi; cpu++)
 		bitmap[cpu / 64] |= BIT(cpu % 64);
 	return CMDLINE_OK;
 }
 
-int parse_cpu_list(const char *s, size_t len, u64 *bitmap, unsigned nbits)
+static int cpu_list_walk(const char *s, size_t len, u64 *bitmap, u64 nbits, u64 *highest)
 {
-	memset(bitmap, 0, ((size_t)nbits + 63) / 64 * sizeof(u64));
 	size_t i = 0;
+	*highest = 0;
 	for (;;) {
 		size_t start = i;
 		while (i < len && s[i] != ',')
 			i++;
-		int rc = parse_cpu_range(s + start, i - start, bitmap, nbits);
+		int rc = parse_cpu_range(s + start, i - start, bitmap, nbits, highest);
 		if (rc != CMDLINE_OK)
 			return rc;
 		if (i == len)
 			return CMDLINE_OK;
 		i++;    /* the comma; a trailing one makes an empty last item */
 	}
+}
+
+int parse_cpu_list(const char *s, size_t len, u64 *bitmap, unsigned nbits)
+{
+	u64 highest;
+	memset(bitmap, 0, ((size_t)nbits + 63) / 64 * sizeof(u64));
+	return cpu_list_walk(s, len, bitmap, nbits, &highest);
+}
+
+int parse_cpu_list_highest(const char *s, size_t len, u64 *highest)
+{
+	return cpu_list_walk(s, len, 0, UINT64_MAX, highest);
 }
 
 /* ---- options ---- */
@@ -208,6 +222,11 @@ static void m_allowed(struct msg *m, const struct cmdline_option *o)
 	case CMDLINE_CPULIST:
 		m_str(m, "a CPU list like 0,2-3 of CPUs 0..");
 		m_u64(m, cpulist_bits(o) - 1);
+		return;
+	case CMDLINE_CPURANGES:
+		m_str(m, "a CPU list like 0,2-3 of CPUs 0..");
+		m_u64(m, o->max ? o->max : CMDLINE_CPU_INDEX_MAX);
+		m_str(m, " that this machine has");
 		return;
 	}
 	m_str(m, "nothing (bad option type)");
@@ -266,6 +285,15 @@ static int apply(const struct cmdline_option *o, const char *v, size_t n)
 		rc = parse_cpu_list(v, n, tmp, cpulist_bits(o));
 		if (rc == CMDLINE_OK)
 			memcpy(o->dest, tmp, sizeof tmp);
+		return rc;
+	}
+	case CMDLINE_CPURANGES: {
+		u64 hi;
+		rc = parse_cpu_list_highest(v, n, &hi);
+		if (rc == CMDLINE_OK && hi > (o->max ? o->max : CMDLINE_CPU_INDEX_MAX))
+			rc = CMDLINE_ERANGE;
+		if (rc == CMDLINE_OK)
+			*(struct cpu_list *)o->dest = (struct cpu_list){ v, (u32)n, hi };
 		return rc;
 	}
 	}

@@ -23,7 +23,19 @@ enum cmdline_type {
 	CMDLINE_ENUM,      /* dest unsigned*: index of the value in choices[] */
 	CMDLINE_STRING,    /* dest char[max]: copied with its NUL; longer is rejected */
 	CMDLINE_CPULIST,   /* dest u64[CMDLINE_CPU_WORDS]: e.g. 0,2-3; CPUs < max (0: 256) */
+	CMDLINE_CPURANGES, /* dest struct cpu_list: e.g. 0,2-3; CPUs <= max (0: CMDLINE_CPU_INDEX_MAX),
+			    * checked against the machine later (kernel/cpuset.h) */
 };
+
+/* A CPU list kept as given, for when the CPU count is not known yet: the
+ * text points into the parsed line (which must stay alive), its syntax and the
+ * highest index named already checked. len 0: none given. */
+struct cpu_list {
+	const char *text;
+	u32 len;
+	u64 highest;
+};
+#define CMDLINE_CPU_INDEX_MAX 65535ULL   /* as cpus= accepts up to 65536 CPUs */
 
 #define CMDLINE_MAX_CPUS  256
 #define CMDLINE_CPU_WORDS (CMDLINE_MAX_CPUS / 64)
@@ -79,5 +91,7 @@ int parse_u64(const char *s, size_t len, u64 *out);
  * (nbits + 63) / 64 u64 words, cleared first; bit n of word n/64).  On
  * failure the bitmap contents are unspecified. */
 int parse_cpu_list(const char *s, size_t len, u64 *bitmap, unsigned nbits);
+/* The same syntax without a bitmap: the highest CPU named, or a status. */
+int parse_cpu_list_highest(const char *s, size_t len, u64 *highest);
 
 #endif

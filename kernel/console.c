@@ -18,6 +18,8 @@
 #include "kernel/kbd_decode.h"
 #include "kernel/panic.h"
 #include "kernel/lib.h"
+#include "kernel/cpuset.h"
+#include "kernel/pmm.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/irq.h"
@@ -26,10 +28,12 @@
 
 static char err[CONSOLE_ERR_MAX];
 static size_t boot_log_len;
+static u64 boot_log_lost;
 
 void console_mark_boot_log(void)
 {
 	klog_buffer(&boot_log_len);
+	boot_log_lost = klog_lost_bytes();
 }
 
 void con_printf(const char *fmt, ...)
@@ -51,10 +55,16 @@ int con_error(const char *fmt, ...)
 	return -1;
 }
 
-int con_cpus(const char *tok, u64 *mask)
+int con_cpus(const char *tok, const u64 **mask)
 {
-	if (cpusel_parse(tok ? tok : "all", cpu_count, mask, err, sizeof(err)))
+	static u64 *sel;   /* sized for cpu_count, which is fixed once the console runs */
+	if (!sel)
+		sel = (u64 *)(uintptr_t)page_alloc(ALIGN_UP(cpuset_words(cpu_count) * sizeof(u64), PAGE_SIZE) / PAGE_SIZE);
+	if (!sel)
+		return con_error("out of memory for a CPU selection of %u CPUs", cpu_count);
+	if (cpusel_parse(tok ? tok : "all", cpu_count, sel, err, sizeof(err)))
 		return -1;
+	*mask = sel;
 	return 0;
 }
 
@@ -148,8 +158,9 @@ static int parse_num(const char *tok, u64 max, u64 *v, const char *what)
 static int cmd_rdmsr(void *ctx, int argc, char **argv)
 {
 	(void)ctx;
-	u64 a, mask[4];
-	if (parse_num(argv[1], 0xffffffffULL, &a, "MSR address") || con_cpus(argc > 2 ? argv[2] : 0, mask))
+	u64 a;
+	const u64 *mask;
+	if (parse_num(argv[1], 0xffffffffULL, &a, "MSR address") || con_cpus(argc > 2 ? argv[2] : 0, &mask))
 		return -1;
 	static struct msr_arg m;   /* static: a CPU that times out may still write it */
 	m = (struct msr_arg){ .msr = (u32)a };
@@ -180,7 +191,8 @@ static void show_cpuid(u32 cpu, void *arg, void *ctx)
 static int cmd_cpuid(void *ctx, int argc, char **argv)
 {
 	(void)ctx;
-	u64 leaf, sub = 0, mask[4];
+	u64 leaf, sub = 0;
+	const u64 *mask;
 	if (parse_num(argv[1], 0xffffffffULL, &leaf, "leaf"))
 		return -1;
 	/* "cpuid LEAF SEL" and "cpuid LEAF SUBLEAF SEL": a selector is never a plain number > ... so the
@@ -193,7 +205,7 @@ static int cmd_cpuid(void *ctx, int argc, char **argv)
 	} else if (argc == 3) {
 		sel = argv[2];
 	}
-	if (con_cpus(sel, mask))
+	if (con_cpus(sel, &mask))
 		return -1;
 	static struct cpuid_arg c;   /* static: a CPU that times out may still write it */
 	c = (struct cpuid_arg){ (u32)leaf, (u32)sub, { 0, 0, 0, 0 } };
@@ -208,6 +220,9 @@ static int cmd_log(void *ctx, int argc, char **argv)
 	const char *b = klog_buffer(&len);
 	/* replay the boot report only (what was printed before the first prompt) */
 	kwrite(b, boot_log_len < len ? boot_log_len : len);   /* to every output */
+	if (boot_log_lost)   /* a full report of a big machine: say so rather than stop mid-line */
+		return con_error("the log in memory kept only the first %lu bytes; %lu more were not kept "
+				 "(try report=brief)", (u64)boot_log_len, boot_log_lost);
 	return 0;
 }
 

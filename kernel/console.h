@@ -15,7 +15,9 @@ void console_run(void) __attribute__((noreturn));
 void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int con_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));   /* returns -1 */
 /* Parse a CPU selector token (NULL: default "all"); -1 with the error set. */
-int con_cpus(const char *tok, u64 *mask);
+/* Parse a CPU selector into *mask: the console's one selection (cpu_count
+ * bits, valid until the next call). */
+int con_cpus(const char *tok, const u64 **mask);
 bool con_selected(const u64 *mask, u32 cpu);
 /* Run fn on each selected CPU, one at a time; reports CPUs that are not
  * online or do not answer. Returns the number that answered. */

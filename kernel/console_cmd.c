@@ -1,5 +1,6 @@
 /* Console command parsing; see console_cmd.h. */
 #include "kernel/console_cmd.h"
+#include "kernel/cpuset.h"
 #include "kernel/format.h"
 #include "kernel/lib.h"
 #include "vmx/vmcs_fields.h"
@@ -87,12 +88,11 @@ static void cpus_described(char *buf, size_t size, u32 ncpus)
 
 int cpusel_parse(const char *tok, u32 ncpus, u64 *bitmap, char *err, size_t errlen)
 {
-	memset(bitmap, 0, CPUSEL_WORDS * sizeof(u64));
-	if (ncpus == 0 || ncpus > CPUSEL_MAX_CPUS) {
-		ksnprintf(err, errlen, "cannot select CPUs of %u (1-%u supported)",
-			  ncpus, (unsigned)CPUSEL_MAX_CPUS);
+	if (ncpus == 0) {
+		ksnprintf(err, errlen, "cannot select CPUs of a machine with no CPUs");
 		return CMDLINE_ERANGE;
 	}
+	memset(bitmap, 0, cpuset_words(ncpus) * sizeof(u64));
 	size_t len = tok ? strlen(tok) : 0;
 	if (len == 0) {
 		ksnprintf(err, errlen, "empty CPU selector: " CPUSEL_EXPECTED);
@@ -106,7 +106,7 @@ int cpusel_parse(const char *tok, u32 ncpus, u64 *bitmap, char *err, size_t errl
 	int rc = parse_cpu_list(tok, len, bitmap, ncpus);
 	if (rc == CMDLINE_OK)
 		return CMDLINE_OK;
-	memset(bitmap, 0, CPUSEL_WORDS * sizeof(u64));
+	memset(bitmap, 0, cpuset_words(ncpus) * sizeof(u64));
 
 	char cpus[32];
 	cpus_described(cpus, sizeof cpus, ncpus);

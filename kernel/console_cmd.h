@@ -16,16 +16,15 @@
 #define CONSOLE_MAX_ARGS 8          /* words in a command line, the name included */
 #define CONSOLE_ERR_MAX  128        /* a comfortable size for err */
 
-#define CPUSEL_MAX_CPUS CMDLINE_MAX_CPUS                /* 256 */
-#define CPUSEL_WORDS    (CPUSEL_MAX_CPUS / 64)          /* u64 words of a selector */
 
 /* Split line in place at spaces and tabs: argv[i] point into line, which gets
  * NULs.  Returns the number of words (0 for a blank line), or -1 with
  * "too many words (at most N)" when there are more than maxargs. */
 int console_tokenize(char *line, char **argv, int maxargs, char *err, size_t errlen);
 
-/* "all", "N" or a list "0,2-3" (repeats merge) into bitmap[CPUSEL_WORDS]
- * (bit n of word n/64), for a machine of ncpus CPUs (1..256).  A CPU >= ncpus
+/* "all", "N" or a list "0,2-3" (repeats merge) into bitmap, a kernel/cpuset.h
+ * set of cpuset_words(ncpus) words (bit n of word n/64), for a machine of
+ * ncpus CPUs (any count from 1).  A CPU >= ncpus
  * is rejected naming the first such CPU and ncpus.  On failure bitmap is all
  * zero. */
 int cpusel_parse(const char *tok, u32 ncpus, u64 *bitmap, char *err, size_t errlen);

@@ -20,6 +20,7 @@ static volatile bool panic_mode;
 static bool prefix_on;
 static char klog[KLOG_SIZE];
 static size_t klog_len;
+static u64 klog_lost;   /* bytes printed after klog filled up */
 
 void kprintf_panic_mode(void)
 {
@@ -29,6 +30,11 @@ void kprintf_panic_mode(void)
 void kprintf_set_prefix(bool on)
 {
 	prefix_on = on;
+}
+
+u64 klog_lost_bytes(void)
+{
+	return klog_lost;
 }
 
 const char *klog_buffer(size_t *len)
@@ -45,6 +51,8 @@ static void emit(char c)
 	vga_putc(c);
 	if (klog_len < KLOG_SIZE)
 		klog[klog_len++] = c;
+	else
+		klog_lost++;
 }
 
 static void emit_text(const char *s, bool prefixed)

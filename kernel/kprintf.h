@@ -23,6 +23,7 @@ const char *klog_buffer(size_t *len);
 /* Runs fn(arg) holding the print lock, so that no line is printed
  * meanwhile (serial.c replays the log to a port that joins late). */
 void kprintf_locked(void (*fn)(void *arg), void *arg);
+u64 klog_lost_bytes(void);   /* printed but not kept: the in-memory log was full */
 /* Set when the prefix CPU index is known (0 before per-CPU state exists). */
 void kprintf_set_prefix(bool on);
 

@@ -3,11 +3,25 @@
 #include "kernel/format.h"
 #include "kernel/lib.h"
 
-#define KTAP_POOL 4096
+/* The tree lives in chunks: a static first one (enough for a small machine,
+ * and for the results recorded before the page allocator exists), then as many
+ * as the page allocator gives (ktap_set_page_alloc). The pool overflows only
+ * when the allocator is out of memory. Chunks are kept across ktap_reset() and
+ * reused. */
+struct ktap_chunk {
+	struct ktap_chunk *next;
+	u32 cap;                     /* nodes in this chunk */
+	struct ktap_node *nodes;
+};
 
-static struct ktap_node pool[KTAP_POOL];
-static u32 used;
+static struct ktap_node static_nodes[KTAP_STATIC_NODES];
+static struct ktap_chunk first_chunk = { 0, KTAP_STATIC_NODES, static_nodes };
+static struct ktap_chunk *cur = &first_chunk;
+static u32 used;                 /* nodes used in cur */
+static u64 total;                /* nodes used in all chunks */
+static u64 chunk_count = 1;
 static bool overflow;
+static u64 (*page_source)(u64 npages);
 static struct ktap_node root;
 static volatile u32 lock;
 
@@ -27,9 +41,65 @@ void ktap_reset(void)
 {
 	take();
 	memset(&root, 0, sizeof(root));
+	cur = &first_chunk;
 	used = 0;
+	total = 0;
 	overflow = false;
 	give();
+}
+
+void ktap_set_page_alloc(u64 (*alloc_pages)(u64 npages))
+{
+	take();
+	page_source = alloc_pages;
+	memset(&root, 0, sizeof(root));   /* chunks from an earlier source are not ours any more */
+	first_chunk.next = 0;
+	cur = &first_chunk;
+	used = 0;
+	total = 0;
+	chunk_count = 1;
+	overflow = false;
+	give();
+}
+
+u64 ktap_nodes_used(void)
+{
+	return total;
+}
+
+u64 ktap_chunks(void)
+{
+	return chunk_count;
+}
+
+u64 ktap_pages_taken(void)
+{
+	return (chunk_count - 1) * KTAP_CHUNK_PAGES;
+}
+
+/* One more chunk after cur, or the next one kept from before a reset. Called
+ * with the lock held; the page allocator has its own lock and never calls us. */
+static bool next_chunk(void)
+{
+	if (cur->next) {
+		cur = cur->next;
+		used = 0;
+		return true;
+	}
+	if (!page_source)
+		return false;
+	u64 a = page_source(KTAP_CHUNK_PAGES);
+	if (!a)
+		return false;
+	struct ktap_chunk *c = (struct ktap_chunk *)(uintptr_t)a;
+	c->next = 0;
+	c->nodes = (struct ktap_node *)(uintptr_t)(a + ALIGN_UP(sizeof(*c), 16));
+	c->cap = (u32)((KTAP_CHUNK_PAGES * PAGE_SIZE - ALIGN_UP(sizeof(*c), 16)) / sizeof(struct ktap_node));
+	cur->next = c;
+	cur = c;
+	used = 0;
+	chunk_count++;
+	return true;
 }
 
 bool ktap_name_valid(const char *name)
@@ -47,12 +117,13 @@ static struct ktap_node *new_node(struct ktap_node *parent, const char *name)
 	if (!parent)
 		parent = &root;
 	take();
-	if (used == KTAP_POOL) {
+	if (used == cur->cap && !next_chunk()) {
 		overflow = true;
 		give();
 		return 0;
 	}
-	struct ktap_node *n = &pool[used++];
+	struct ktap_node *n = &cur->nodes[used++];
+	total++;
 	memset(n, 0, sizeof(*n));
 	ksnprintf(n->name, sizeof(n->name), "%s", name && *name ? name : "unnamed");
 	for (char *c = n->name; *c; c++)   /* names are [a-z0-9_]+: nothing may fake KTAP syntax */
@@ -135,11 +206,11 @@ enum ktap_result ktap_effective(const struct ktap_node *n)
 	return n->result == KTAP_NONE ? KTAP_PASS : n->result;
 }
 
-static void count(const struct ktap_node *n, struct ktap_counts *c)
+void ktap_count_node(const struct ktap_node *n, struct ktap_counts *c)
 {
 	if (n->first) {
 		for (const struct ktap_node *k = n->first; k; k = k->next)
-			count(k, c);
+			ktap_count_node(k, c);
 		return;
 	}
 	c->tests++;
@@ -155,7 +226,7 @@ struct ktap_counts ktap_count(void)
 {
 	struct ktap_counts c = { 0 };
 	for (const struct ktap_node *k = root.first; k; k = k->next)
-		count(k, &c);
+		ktap_count_node(k, &c);
 	return c;
 }
 
@@ -180,10 +251,26 @@ static u32 children(const struct ktap_node *n)
 	return c;
 }
 
-static void print_level(const struct ktap_node *parent, int depth,
-			void (*line)(const char *, void *), void *ctx)
+void ktap_print_result(const struct ktap_node *k, u32 i, int depth,
+		       void (*line)(const char *, void *), void *ctx)
 {
 	char buf[KTAP_NAME_MAX + KTAP_REASON_MAX + 80];
+	int ind = depth * 2;
+	enum ktap_result r = ktap_effective(k);
+	const char *dir = r == KTAP_SKIP ? " # SKIP " : r == KTAP_XFAIL ? " # XFAIL " : "";
+	ksnprintf(buf, sizeof(buf), "%*s%s %u %s%s%s", ind, "", r == KTAP_FAIL ? "not ok" : "ok", i, k->name, dir,
+		  *dir ? k->reason : "");
+	line(buf, ctx);
+	if (r == KTAP_FAIL && k->reason[0] && !k->first) {
+		ksnprintf(buf, sizeof(buf), "%*s# %s: %s", ind, "", k->name, k->reason);
+		line(buf, ctx);
+	}
+}
+
+void ktap_print_block(const struct ktap_node *parent, int depth,
+		      void (*line)(const char *, void *), void *ctx)
+{
+	char buf[64];
 	int ind = depth * 2;
 	u32 i = 0;
 
@@ -192,24 +279,18 @@ static void print_level(const struct ktap_node *parent, int depth,
 	ksnprintf(buf, sizeof(buf), "%*s1..%u", ind, "", children(parent));
 	line(buf, ctx);
 	for (const struct ktap_node *k = parent->first; k; k = k->next) {
-		i++;
 		if (k->first)
-			print_level(k, depth + 1, line, ctx);
-		enum ktap_result r = ktap_effective(k);
-		const char *dir = r == KTAP_SKIP ? " # SKIP " : r == KTAP_XFAIL ? " # XFAIL " : "";
-		int n = ksnprintf(buf, sizeof(buf), "%*s%s %u %s%s%s", ind, "",
-				  r == KTAP_FAIL ? "not ok" : "ok", i, k->name, dir,
-				  *dir ? k->reason : "");
-		line(buf, ctx);
-		(void)n;
-		if (r == KTAP_FAIL && k->reason[0] && !k->first) {
-			ksnprintf(buf, sizeof(buf), "%*s# %s: %s", ind, "", k->name, k->reason);
-			line(buf, ctx);
-		}
+			ktap_print_block(k, depth + 1, line, ctx);
+		ktap_print_result(k, ++i, depth, line, ctx);
 	}
 }
 
 void ktap_print(void (*line)(const char *text, void *ctx), void *ctx)
 {
-	print_level(&root, 0, line, ctx);
+	ktap_print_block(&root, 0, line, ctx);
+}
+
+const struct ktap_node *ktap_root(void)
+{
+	return &root;
 }

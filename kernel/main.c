@@ -116,7 +116,9 @@ void kmain(u32 magic, u64 mbi)
 	int problems = options_parse(mb.cmdline);
 	kprintf("mode=%s\n", opt.mode == MODE_TEST ? "test" : "interactive");
 	memory_init(mbi);                   /* page allocator, hardened page tables */
+	report_init();                      /* the KTAP tree grows from the page allocator */
 	acpi_init(&mb);                     /* RSDP, MADT, FADT, \_S5 */
+	problems += options_check_cpus(acpi.madt_ok ? acpi.madt.cpus_stored : 1);   /* cpus=, vmx.cpus= vs the MADT */
 	platform_detect(acpi.rsdp_ok ? acpi.rsdp.oem_id : rsdp_oem());   /* how a run ends */
 	kprintf("platform: %s%s%s\n", platform_name(), platform.hv_vendor[0] ? ", hypervisor " : "",
 		platform.hv_vendor);

@@ -8,7 +8,6 @@ struct options opt = {
 	.nosipi_apic_id = ~0ULL,
 	.vmx = true,
 	.vmx_rounds = 3,
-	.vmx_cpus = { ~0ULL, ~0ULL, ~0ULL, ~0ULL },
 	.vmx_guest = true,
 	.vmx_exits = 100,
 };
@@ -19,6 +18,7 @@ static const char *const apics[] = { "auto", "xapic", "x2apic", 0 };
 
 static const char *const caps_forms[] = { "brief", "full", 0 };
 static const char *const test_ends[] = { "poweroff", "reboot", 0 };
+static const char *const reports[] = { "auto", "full", "brief", 0 };
 static const char *const breaks[] = { "none", "guest_cr0", "guest_rip", "host_rip", "control", "link_pointer", 0 };
 
 static const struct cmdline_option table[] = {
@@ -35,7 +35,7 @@ static const struct cmdline_option table[] = {
 	  "test: never send a SIPI to this APIC ID (it must be reported as not started)" },
 	{ "vmx", CMDLINE_BOOL, &opt.vmx, 0, 0, 0, "off: skip VT-x" },
 	{ "vmx.rounds", CMDLINE_U64, &opt.vmx_rounds, 1, 1000, 0, "VMX lifecycle rounds per CPU" },
-	{ "vmx.cpus", CMDLINE_CPULIST, opt.vmx_cpus, 0, 0, 0, "CPUs (indexes) that run VT-x, e.g. 0,2-3" },
+	{ "vmx.cpus", CMDLINE_CPURANGES, &opt.vmx_cpus_list, 0, 0, 0, "CPUs (indexes) that run VT-x, e.g. 0,2-3" },
 	{ "vmx.guest", CMDLINE_BOOL, &opt.vmx_guest, 0, 0, 0, "off: no guest launch" },
 	{ "vmx.exits", CMDLINE_U64, &opt.vmx_exits, 0, 100000, 0, "CPUID and VMCALL exits timed per CPU" },
 	{ "vmx.caps", CMDLINE_ENUM, &opt.vmx_caps, 0, 0, caps_forms,
@@ -46,6 +46,8 @@ static const struct cmdline_option table[] = {
 	  "test: break one VMCS field so VM entry fails and must be diagnosed" },
 	{ "test.end", CMDLINE_ENUM, &opt.test_end, 0, 0, test_ends,
 	  "how a mode=test run ends where no emulator exit device ends it: poweroff (ACPI S5, the default) or reboot" },
+	{ "report", CMDLINE_ENUM, &opt.report, 0, 0, reports,
+	  "KTAP form: full (every CPU), brief (CPUs folded by identical results), auto (brief above 64 CPUs)" },
 };
 
 int options_parse(const char *line)

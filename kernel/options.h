@@ -19,17 +19,23 @@ struct options {
 	u64 nosipi_apic_id;              /* test: never SIPI this APIC ID (~0: none) */
 	bool vmx;
 	u64 vmx_rounds;
-	u64 vmx_cpus[CMDLINE_CPU_WORDS]; /* which CPUs run the VT-x lifecycle */
+	struct cpu_list vmx_cpus_list;   /* vmx.cpus as given, resolved by options_check_cpus() */
+	const u64 *vmx_cpus;             /* which CPUs run VT-x: a set of found CPUs; NULL: all */
 	bool vmx_guest;                  /* launch the minimal guest */
 	u64 vmx_exits;                   /* CPUID/VMCALL exits timed per CPU */
 	unsigned vmx_break;              /* test: break one VMCS field (vmx/guest.h) */
 	bool bench_vmx;                  /* bench.vmx: print the VMX benchmark */
 	unsigned vmx_caps;               /* vmx.caps: 0 brief (raw), 1 full (every capability by name) */
 	unsigned test_end;               /* test.end: how a mode=test run ends on hardware */
+	unsigned report;                 /* report=auto|full|brief (kernel/ktap_brief.h) */
 };
 extern struct options opt;
 
 /* Parse the command line into opt; print each problem. Returns problems found. */
 int options_parse(const char *line);
+/* Once the MADT is read (found CPUs): check cpus= and vmx.cpus= against the
+ * CPUs that exist and build opt.vmx_cpus; print each problem (the option then
+ * keeps its default). Returns problems found (kernel/options_cpus.c). */
+int options_check_cpus(u32 found);
 
 #endif

@@ -4,15 +4,33 @@
  */
 #include "kernel/report.h"
 #include "kernel/ktap.h"
+#include "kernel/ktap_brief.h"
 #include "kernel/kprintf.h"
 #include "kernel/format.h"
 #include "kernel/options.h"
 #include "kernel/platform.h"
 #include "kernel/panic.h"
+#include "kernel/pmm.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/irq.h"
+#include "arch/x86_64/smp.h"
 
 struct report_figures report = { REPORT_UNKNOWN, REPORT_UNKNOWN, REPORT_UNKNOWN, false };
+
+static u64 ktap_pages(u64 n)
+{
+	return page_alloc(n);
+}
+
+void report_init(void)
+{
+	ktap_set_page_alloc(ktap_pages);
+}
+
+u64 report_free_pages(void)
+{
+	return kernel_pmm.free_pages + ktap_pages_taken();
+}
 
 static void ktap_line(const char *text, void *ctx)
 {
@@ -28,26 +46,42 @@ static const char *fig(long v, char *buf, size_t n)
 	return buf;
 }
 
-static bool print_summary(void)
+static bool print_summary(bool brief)
 {
-	struct ktap_counts c = ktap_count();
+	struct ktap_counts c = brief ? ktap_brief_count() : ktap_count();
 	bool pass = c.failed == 0 && !report.unexpected && !ktap_overflowed();
 	char a[24], b[24], d[24];
 	kprintf_raw("vmxboot: summary result=%s cpus_found=%s cpus_online=%s vmx_ready=%s "
-		    "tests=%u passed=%u failed=%u skipped=%u xfail=%u nmis=%u unexpected_irqs=%u\n",
+		    "tests=%u passed=%u failed=%u skipped=%u xfail=%u nmis=%u unexpected_irqs=%u%s\n",
 		    pass ? "PASS" : "FAIL", fig(report.cpus_found, a, sizeof(a)),
 		    fig(report.cpus_online, b, sizeof(b)), fig(report.vmx_ready, d, sizeof(d)),
-		    c.tests, c.passed, c.failed, c.skipped, c.xfail, irq_nmi_total(), irq_unexpected_total());
+		    c.tests, c.passed, c.failed, c.skipped, c.xfail, irq_nmi_total(), irq_unexpected_total(),
+		    brief ? " report=brief" : "");
 	return pass;
+}
+
+bool report_brief(void)
+{
+	return ktap_brief_chosen(opt.report, (long)smp_cpus_online());   /* known before the smp suite sets cpus_online */
 }
 
 bool report_print(void)
 {
 	if (ktap_overflowed())
-		kprintf("report: more results than the KTAP pool holds; the run fails\n");
+		kprintf("report: out of memory for KTAP results after %lu nodes in %lu chunks "
+			"(%lu KiB free); the run fails\n", ktap_nodes_used(), ktap_chunks(),
+			kernel_pmm.free_pages * 4);
 	irq_report_run();   /* NMIs and unexpected interrupts: said, not failed */
-	ktap_print(ktap_line, 0);
-	return print_summary();
+	bool brief = report_brief();
+	if (brief)
+		kprintf("report: brief form (%ld CPUs online%s): CPUs with identical results are folded into "
+			"cpus_like_cpuN groups; report=full prints every CPU\n", (long)smp_cpus_online(),
+			opt.report == KTAP_FORM_AUTO ? ", more than 64: report=auto" : "");
+	if (brief)
+		ktap_brief_print(ktap_line, 0);
+	else
+		ktap_print(ktap_line, 0);
+	return print_summary(brief);
 }
 
 void report_panic_end(void)

@@ -376,6 +376,29 @@ class CapturedLogs(Base):
         self.assertTrue(any("PANIC: unexpected exception #UD" in d for d in panic.details))
 
 
+class CapturedBriefLogs(Base):
+    """report=brief from the real kernel (QEMU 7.2): CPUs folded into cpus_like_cpuN groups is valid KTAP."""
+
+    def test_brief_240_cpus(self):
+        rep = ktapcheck.check(log("captured_qemu_q35_smp240_brief.log"),
+                              expect=["cpus_online=240", "report=brief"],
+                              require=["smp/cpus_like_cpu0/ran_job", "conformance/cpus_like_cpu0/vmptrld_outside_vmx_ud"],
+                              require_skip=["vmx/cpus_like_cpu0/vtx_usable"])
+        self.assertClean(rep)
+        self.assertEqual(rep.tree.find("smp").plan, 3)
+        self.assertEqual(rep.tree.find("smp/cpus_like_cpu0").diag, ["# cpus_like_cpu0: 240 CPUs: 0-239"])
+
+    def test_brief_keeps_the_failing_cpu(self):
+        rep = ktapcheck.check(log("captured_qemu_brief_nosipi.log"), expect_result="FAIL",
+                              expect=["cpus_online=3", "failed=2"], require=["smp/cpus_like_cpu0/ran_job"])
+        self.assertClean(rep)
+        self.assertEqual(rep.tree.find("smp/cpu2/online").status, "fail")
+        self.assertIsNone(rep.tree.find("smp/cpu1"))
+        rep = ktapcheck.check(log("captured_qemu_brief_nosipi.log"), expect_result="FAIL",
+                              require=["smp/cpu1/ran_job"])
+        self.assertProblem(rep, "smp/cpu1/ran_job")
+
+
 class EmuDriverArgs(unittest.TestCase):
     """The suite table turns into emu.py command lines that emu.py accepts (no emulator is run)."""
 

@@ -16,6 +16,7 @@
 #include "kernel/format.h"
 #include "kernel/kprintf.h"
 #include "kernel/ktap.h"
+#include "kernel/report.h"
 #include "kernel/options.h"
 #include "kernel/pmm.h"
 #include "kernel/platform.h"
@@ -458,15 +459,14 @@ static bool con_sel_online(u32 i)
 	return cpus[i].state == CPU_ONLINE && cpu_in_mask(opt.vmx_cpus, i);
 }
 
+static void *ctxs_;   /* per CPU, allocated before the jobs run */
+
 static long conformance_job(void *arg)
 {
 	(void)arg;
 	u32 me = this_cpu()->index;
 	struct conf_cpu *out = &conf[me];
-	static struct ctx ctxs[256];
-	if (me >= 256)
-		return 0;
-	struct ctx *x = &ctxs[me];
+	struct ctx *x = &((struct ctx *)cpu_array(&ctxs_, sizeof(struct ctx)))[me];
 	memset(x, 0, sizeof(*x));
 	x->v = &vmx_cpus[me];
 	x->c = &x->v->caps;
@@ -513,12 +513,15 @@ void vmx_conformance_run(void)
 	}
 	u64 pages = ALIGN_UP((u64)cpu_count * sizeof(struct conf_cpu), PAGE_SIZE) / PAGE_SIZE;
 	conf = (struct conf_cpu *)(uintptr_t)page_alloc(pages);
-	static bool done[4096];
+	static void *done_;
+	bool *done = cpu_array(&done_, sizeof(bool));
+	cpu_array(&ctxs_, sizeof(struct ctx));   /* before the leak check's first figure */
+	guest_launch_prepare();
 	if (!conf) {
 		ktap_add(s, "setup", KTAP_FAIL, "out of memory");
 		return;
 	}
-	u64 free_before = kernel_pmm.free_pages;
+	u64 free_before = report_free_pages();
 	on_each_cpu(conformance_job, 0, opt.vmx_cpus, true, ON_CPU_TIMEOUT_US * 4, 0, done);
 	u32 pass = 0, fail = 0, skip = 0, xfail = 0;
 	for (u32 i = 0; i < cpu_count; i++) {
@@ -543,8 +546,9 @@ void vmx_conformance_run(void)
 		}
 		ktap_check(g, "left_out_of_vmx_with_cr0_cr4_restored", conf[i].clean, "%s", conf[i].clean_detail);
 	}
-	ktap_check(s, "no_pages_leaked", kernel_pmm.free_pages == free_before, "free pages %lu before, %lu after",
-		   free_before, kernel_pmm.free_pages);
+	u64 free_after = report_free_pages();
+	ktap_check(s, "no_pages_leaked", free_after == free_before, "free pages %lu before, %lu after",
+		   free_before, free_after);
 	bool all_done = true;
 	for (u32 i = 0; i < cpu_count; i++)
 		if (con_sel_online(i) && !done[i])

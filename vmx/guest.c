@@ -15,6 +15,7 @@
 #include "kernel/lib.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/irq.h"
+#include "arch/x86_64/smp.h"
 
 struct guest_cpu *guest_cpus;
 
@@ -235,11 +236,17 @@ static bool run_guest(struct run *r, const struct vmx_caps *caps, unsigned brk)
 	}
 }
 
+static void *scratch_;   /* per CPU: guest_launch_to_done's record */
+
+void guest_launch_prepare(void)
+{
+	cpu_array(&scratch_, sizeof(struct guest_cpu));
+}
+
 bool guest_launch_to_done(const struct vmx_caps *caps, u64 stack_top)
 {
-	static struct guest_cpu scratch[256];
-	u32 i = this_cpu()->index < 256 ? this_cpu()->index : 255;
-	struct run r = { .g = &scratch[i] };
+	struct guest_cpu *scratch = cpu_array(&scratch_, sizeof(struct guest_cpu));
+	struct run r = { .g = &scratch[this_cpu()->index] };
 	memset(r.g, 0, sizeof(*r.g));
 	(void)stack_top;
 	return run_guest(&r, caps, BREAK_NONE);

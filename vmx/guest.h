@@ -66,6 +66,8 @@ long vmx_guest_job(void *arg);
 /* With a VMCS current and set up by vmcs_setup_guest: VMLAUNCH and run the
  * stub (no benchmark) to "done". Used by the conformance suite. */
 bool guest_launch_to_done(const struct vmx_caps *caps, u64 stack_top);
+/* Allocate guest_launch_to_done's per-CPU records now, before jobs run it. */
+void guest_launch_prepare(void);
 void vmx_guest_report(void);
 void vmx_guest_print_cpu(void (*pr)(const char *fmt, ...), u32 cpu);
 extern struct guest_cpu *guest_cpus;

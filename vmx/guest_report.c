@@ -9,6 +9,7 @@
 #include "kernel/pmm.h"
 #include "kernel/platform.h"
 #include "kernel/report.h"
+#include "kernel/fold.h"
 #include "arch/x86_64/smp.h"
 
 static void ktap_cpu(struct ktap_node *c, const struct guest_cpu *g)
@@ -67,8 +68,27 @@ void vmx_guest_print_cpu(void (*pr)(const char *fmt, ...), u32 i)
 		pr("guest: cpu%u: %s\n", i, g->unexpected);
 }
 
+/* brief form: one line per run of CPUs whose guest ran alike, the exit round trip as a range */
+static void guest_row(const struct fold_run *r, void *ctx)
+{
+	(void)ctx;
+	char cpus_[24];
+	fold_range(cpus_, sizeof(cpus_), r->first, r->last);
+	int bar = 0;
+	while (r->key[bar] && r->key[bar] != '|')
+		bar++;
+	kprintf("guest: %s %s: %.*s\n", r->first == r->last ? "cpu" : "cpus", cpus_, bar, r->key);
+	if (r->key[bar] == '|' && r->key[bar + 1] != '0')
+		kprintf("guest: %s %s: CPUID exit round trip median %lu-%lu TSC cycles over %s runs "
+			"(report=full: each CPU's figures)\n", r->first == r->last ? "cpu" : "cpus", cpus_, r->lo, r->hi,
+			r->key + bar + 1);
+}
+
 void vmx_guest_report(void)
 {
+	static struct fold_run run;
+	bool brief = report_brief();
+	run.open = false;
 	struct ktap_node *s = ktap_group(0, "guest");
 	if (!opt.vmx) {
 		ktap_set(s, KTAP_SKIP, "vmx=off on the command line");
@@ -81,12 +101,13 @@ void vmx_guest_report(void)
 	u64 pages = ALIGN_UP((u64)cpu_count * sizeof(struct guest_cpu), PAGE_SIZE) / PAGE_SIZE;
 	if (!guest_cpus)
 		guest_cpus = (struct guest_cpu *)(uintptr_t)page_alloc(pages);
-	static bool done[4096];
+	static void *done_;
+	bool *done = cpu_array(&done_, sizeof(bool));
 	if (!guest_cpus || !vmx_cpus) {
 		ktap_add(s, "setup", KTAP_FAIL, "out of memory");
 		return;
 	}
-	u64 free_before = kernel_pmm.free_pages;
+	u64 free_before = report_free_pages();
 	on_each_cpu(vmx_guest_job, 0, opt.vmx_cpus, true, ON_CPU_TIMEOUT_US * 4, 0, done);
 	u32 ready = 0, any = 0;
 	for (u32 i = 0; i < cpu_count; i++) {
@@ -105,16 +126,26 @@ void vmx_guest_report(void)
 			ktap_set(c, KTAP_SKIP, "the VMX lifecycle failed on this CPU");
 			continue;
 		}
-		vmx_guest_print_cpu(kprintf, i);
+		if (brief && g->done) {
+			char key[FOLD_KEY_MAX];
+			ksnprintf(key, sizeof(key), "VMLAUNCH -> %u exits (CPUID %u, VMCALL %u, HLT %u) -> done -> VMCLEAR -> "
+				  "VMXOFF|%lu", g->exits, g->cpuid_exits, g->vmcall_exits, g->hlt_exits, g->bench_n);
+			fold_row(&run, i, cpus[i].apic_id, g->cpuid_med, key, guest_row, 0);
+		} else {
+			fold_end(&run, guest_row, 0);
+			vmx_guest_print_cpu(kprintf, i);
+		}
 		ktap_cpu(c, g);
 		ktap_check(c, "left_out_of_vmx_with_cr0_cr4_restored", g->left_clean,
 			   "after the guest: still in VMX operation, or CR0/CR4 differ");
 		ready += g->done && g->relaunch_ok;
 	}
+	fold_end(&run, guest_row, 0);
 	if (!any)
 		ktap_set(s, KTAP_SKIP, "no CPU with usable VT-x");
-	ktap_check(s, "no_pages_leaked", kernel_pmm.free_pages == free_before, "free pages %lu before, %lu after",
-		   free_before, kernel_pmm.free_pages);
+	u64 free_after = report_free_pages();
+	ktap_check(s, "no_pages_leaked", free_after == free_before, "free pages %lu before, %lu after",
+		   free_before, free_after);
 	if (!opt.vmx_break)
 		report.vmx_ready = ready;   /* now: lifecycle including a guest launch */
 }

@@ -32,14 +32,16 @@ static void sort(u64 *a, int n)
 		}
 }
 
+static void *times_;   /* per CPU: u64 [B_NR][RUNS] */
+
 static long bench_job(void *arg)
 {
 	(void)arg;
 	struct cpu *me = this_cpu();
 	struct vmx_cpu *v = &vmx_cpus[me->index];
 	struct bench_cpu *b = &res[me->index];
-	static u64 t[256][B_NR][RUNS];   /* per CPU index (bounded below) */
-	if (!v->completed || me->index >= 256)
+	u64 (*t)[B_NR][RUNS] = cpu_array(&times_, sizeof(*t));
+	if (!v->completed)
 		return 0;
 	u64 (*s)[RUNS] = t[me->index];
 	const struct vmx_caps *c = &v->caps;
@@ -86,7 +88,9 @@ void vmx_bench(void)
 	res = (struct bench_cpu *)(uintptr_t)page_alloc(ALIGN_UP(cpu_count * sizeof(*res), PAGE_SIZE) / PAGE_SIZE);
 	if (!res)
 		return;
-	static bool bdone[4096];
+	static void *bdone_, *done_;
+	bool *bdone = cpu_array(&bdone_, sizeof(bool)), *done = cpu_array(&done_, sizeof(bool));
+	cpu_array(&times_, sizeof(u64[B_NR][RUNS]));
 	u32 want = smp_cpus_online(), got = on_each_cpu(bench_job, 0, opt.vmx_cpus, true, ON_CPU_TIMEOUT_US * 4, 0, bdone);
 	kprintf("bench: vmx: TSC cycles per instruction, min/median over %d runs (%lu kHz TSC)\n", RUNS, tsc_khz);
 	kprintf("bench: vmx: CPU   VMXON        VMCLEAR      VMPTRLD      VMREAD       VMWRITE      VMXOFF\n");
@@ -99,7 +103,6 @@ void vmx_bench(void)
 			b->min[4], b->med[4], b->min[5], b->med[5]);
 	}
 	/* the whole per-CPU lifecycle (vmx.rounds rounds): all CPUs at once vs one at a time */
-	static bool done[4096];
 	u64 t0 = rdtsc();
 	on_each_cpu(vmx_cpu_job, 0, opt.vmx_cpus, true, ON_CPU_TIMEOUT_US * 4, 0, done);
 	u64 par = rdtsc() - t0;

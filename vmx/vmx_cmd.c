@@ -16,11 +16,16 @@ struct user_vmx {
 	int current;             /* slot made current by us, -1 none */
 	int last_new;            /* the slot "vmcs new" made last, -1 none */
 };
-static struct user_vmx state[256];
+static void *state_;   /* per CPU: struct user_vmx */
+
+static struct user_vmx *state_of(u32 cpu)
+{
+	return &((struct user_vmx *)cpu_array(&state_, sizeof(struct user_vmx)))[cpu];
+}
 
 bool vmx_cmd_cpu_in_vmx(u32 cpu)
 {
-	return cpu < 256 && state[cpu].on;
+	return cpu < cpu_count && state_of(cpu)->on;
 }
 
 static struct vmx_cpu *caps_of(u32 cpu)
@@ -183,7 +188,7 @@ long vmx_cmd_run(void *arg)
 {
 	struct vmx_cmd *c = arg;
 	u32 me = this_cpu()->index;
-	struct vmx_cpu *v = me < 256 ? caps_of(me) : 0;
+	struct vmx_cpu *v = caps_of(me);
 	c->ok = false;
 	c->insn_ran = false;
 	c->msg[0] = 0;
@@ -192,7 +197,7 @@ long vmx_cmd_run(void *arg)
 			  vmx_cpus ? vmx_detect_reason_text(vmx_cpus[me].det.verdict) : "");
 		return 0;
 	}
-	struct user_vmx *u = &state[me];
+	struct user_vmx *u = state_of(me);
 	switch (c->op) {
 	case VCMD_ON:
 		vmx_on(u, v, c);
@@ -221,8 +226,8 @@ long vmx_cmd_run(void *arg)
 
 void vmx_cmd_all_off(void)
 {
-	for (u32 i = 0; i < cpu_count && i < 256; i++)
-		if (state[i].on) {
+	for (u32 i = 0; i < cpu_count; i++)
+		if (state_of(i)->on) {
 			static struct vmx_cmd c;   /* static: a CPU that times out may still write it */
 			c = (struct vmx_cmd){ .op = VCMD_OFF };
 			on_cpu(i, vmx_cmd_run, &c, ON_CPU_TIMEOUT_US, 0);

@@ -16,6 +16,7 @@
 #include "kernel/console_cmd.h"
 #include "kernel/kprintf.h"
 #include "kernel/ktap.h"
+#include "kernel/ktap_brief.h"
 #include "kernel/options.h"
 #include "kernel/report.h"
 #include "kernel/lib.h"
@@ -24,16 +25,16 @@
 /* ok only when every selected CPU answered and did it (the CPU's own word is in the cpuN line) */
 static int each(const char *sel, struct vmx_cmd *tmpl)
 {
-	u64 mask[4];
+	const u64 *mask;
 	u32 failed = 0, want = 0;
-	if (con_cpus(sel, mask))
+	if (con_cpus(sel, &mask))
 		return -1;
 	for (u32 i = 0; i < cpu_count; i++) {
 		if (!con_selected(mask, i))
 			continue;
 		want++;
-		static struct vmx_cmd slots[256];   /* static: a CPU that times out may still write it */
-		struct vmx_cmd *c = &slots[i % 256];
+		static void *slots_;   /* kept: a CPU that times out may still write its slot */
+		struct vmx_cmd *c = &((struct vmx_cmd *)cpu_array(&slots_, sizeof(struct vmx_cmd)))[i];
 		*c = *tmpl;                         /* a fresh request per CPU */
 		if (cpus[i].state != CPU_ONLINE) {
 			con_printf("cpu%u: not online (APIC ID %u)\n", i, cpus[i].apic_id);
@@ -202,8 +203,8 @@ static void show_fc(u32 cpu, void *arg, void *ctx)
 int cmd_fc(void *ctx, int argc, char **argv)
 {
 	(void)ctx;
-	u64 mask[4];
-	if (con_cpus(argc > 1 ? argv[1] : 0, mask))
+	const u64 *mask;
+	if (con_cpus(argc > 1 ? argv[1] : 0, &mask))
 		return -1;
 	static struct fc_arg f;   /* static: a CPU that times out may still write it */
 	con_each(mask, read_fc, 0, &f, show_fc);
@@ -234,8 +235,9 @@ static void show_guest(u32 cpu, void *arg, void *ctx)
 int cmd_guest_run(void *ctx, int argc, char **argv)
 {
 	(void)ctx;
-	u64 mask[4], exits = opt.vmx_exits;
-	if (con_cpus(argv[2], mask))
+	const u64 *mask;
+	u64 exits = opt.vmx_exits;
+	if (con_cpus(argv[2], &mask))
 		return -1;
 	if (argc > 3 && (parse_u64(argv[3], strlen(argv[3]), &exits) || exits > 100000))
 		return con_error("bad exit count '%s' (0-100000)", argv[3]);
@@ -269,12 +271,11 @@ int cmd_test(void *ctx, int argc, char **argv)
 	     smp = !strcmp(which, "smp"), all = !strcmp(which, "all");
 	if (!conf && !life && !smp && !all)
 		return con_error("unknown suite '%s' (conformance, lifecycle, smp or all)", which);
-	u64 mask[4];
-	if (con_cpus(argc > 2 ? argv[2] : 0, mask) || refuse_if_in_vmx())
+	const u64 *mask;
+	if (con_cpus(argc > 2 ? argv[2] : 0, &mask) || refuse_if_in_vmx())
 		return -1;
-	u64 saved[4];
-	memcpy(saved, opt.vmx_cpus, sizeof(saved));
-	memcpy(opt.vmx_cpus, mask, sizeof(saved));
+	const u64 *saved = opt.vmx_cpus;
+	opt.vmx_cpus = mask;
 	ktap_reset();
 	if (smp || all)
 		smp_run_checks();
@@ -284,9 +285,13 @@ int cmd_test(void *ctx, int argc, char **argv)
 		vmx_guest_report();
 	if (conf || all)
 		vmx_conformance_run();
-	memcpy(opt.vmx_cpus, saved, sizeof(saved));
-	ktap_print(ktap_line, 0);
-	struct ktap_counts c = ktap_count();
+	opt.vmx_cpus = saved;
+	bool brief = report_brief();   /* as the boot report: folded on a big machine */
+	if (brief)
+		ktap_brief_print(ktap_line, 0);
+	else
+		ktap_print(ktap_line, 0);
+	struct ktap_counts c = brief ? ktap_brief_count() : ktap_count();
 	con_printf("test: %u passed, %u failed, %u skipped, %u xfail\n", c.passed, c.failed, c.skipped, c.xfail);
 	return c.failed ? con_error("%u tests failed", c.failed) : 0;
 }

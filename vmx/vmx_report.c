@@ -8,6 +8,7 @@
 #include "vmx/vmx_capdecode.h"
 #include "vmx/vmx_capdiff.h"
 #include "kernel/format.h"
+#include "kernel/fold.h"
 #include "kernel/kprintf.h"
 #include "kernel/ktap.h"
 #include "kernel/options.h"
@@ -173,10 +174,61 @@ void vmx_print_caps(const struct vmx_caps *c, void (*pr)(const char *fmt, ...))
 		e.pages_1g ? "yes" : "no", e.invept ? "yes" : "no", e.invvpid ? "yes" : "no");
 }
 
+/* brief form: "vmx: 1-239  APIC IDs 1-239  <row without the CPU's own addresses>" */
+static void vmx_row(const struct fold_run *r, void *ctx)
+{
+	(void)ctx;
+	char cpus_[24], ids[24];
+	fold_range(cpus_, sizeof(cpus_), r->first, r->last);
+	fold_range(ids, sizeof(ids), r->id_first, r->id_last);
+	const char *nl = 0;   /* a second line: the reason in full */
+	for (const char *k = r->key; *k && !nl; k++)
+		if (*k == '\n')
+			nl = k;
+	kprintf("vmx: %9s  %9s  %.*s", cpus_, ids, nl ? (int)(nl - r->key) : (int)strlen(r->key), r->key);
+	if (r->hi)
+		kprintf_raw(" (%lu-%lu us)", r->lo, r->hi);
+	kprintf_raw("\n");
+	if (nl)
+		kprintf("vmx: %s %s: %s\n", r->first == r->last ? "cpu" : "cpus", cpus_, nl + 1);
+}
+
+/* the CPUs whose row has no more lines fold; the others print as in the full form */
+static bool print_row_brief(u32 i, const bool *done, struct fold_run *run)
+{
+	const struct vmx_cpu *v = &vmx_cpus[i];
+	char key[FOLD_KEY_MAX];
+	u64 t = 0;
+	if (cpus[i].state != CPU_ONLINE || !selected(i) || !done[i])
+		ksnprintf(key, sizeof(key), "%s", cpus[i].state != CPU_ONLINE ? "not online" : !selected(i) ?
+			  "not selected (vmx.cpus)" : "did not answer");
+	else if (!v->det.usable)
+		ksnprintf(key, sizeof(key), "FEATURE_CONTROL %s  no VT-x: %s\n%s",
+			  v->in.feature_control_read ? "(see below)" : "-", vmx_detect_reason_text(v->det.verdict), v->why);
+	else if (v->completed && !v->fc_written && !v->cr0_forced && !v->cr4_forced) {
+		ksnprintf(key, sizeof(key), "FEATURE_CONTROL 0x%lx  VMXON -> VMCS lifecycle -> VMXOFF ok (%u/%lu rounds)",
+			  v->in.feature_control, v->rounds_done, opt.vmx_rounds);
+		t = tsc_to_us(v->lifecycle_cycles);
+	} else
+		return false;
+	fold_row(run, i, cpus[i].apic_id, t, key, vmx_row, 0);
+	return true;
+}
+
 static void print_table(const bool *done)
 {
-	kprintf("vmx: CPU  APIC ID  FEATURE_CONTROL  VMXON region  VMCS        result\n");
+	static struct fold_run run;
+	bool brief = report_brief();
+	if (brief)
+		kprintf("vmx: CPUs       APIC IDs   result (lifecycle time), brief: CPUs alike in one row, "
+			"VMXON/VMCS addresses with report=full\n");
+	else
+		kprintf("vmx: CPU  APIC ID  FEATURE_CONTROL  VMXON region  VMCS        result\n");
+	run.open = false;
 	for (u32 i = 0; i < cpu_count; i++) {
+		if (brief && print_row_brief(i, done, &run))
+			continue;
+		fold_end(&run, vmx_row, 0);
 		const struct vmx_cpu *v = &vmx_cpus[i];
 		if (cpus[i].state != CPU_ONLINE || !selected(i) || !done[i]) {
 			kprintf("vmx: %3u  %7u  -                -             -           %s\n", i, cpus[i].apic_id,
@@ -205,6 +257,7 @@ static void print_table(const bool *done)
 				kprintf("vmx: cpu%u: step %s failed in round %u: %s\n", i, vmx_step_name((enum vmx_step)s),
 					v->steps[s].round, v->steps[s].detail);
 	}
+	fold_end(&run, vmx_row, 0);
 }
 
 static void ktap_cpu(struct ktap_node *g, u32 i)
@@ -243,17 +296,18 @@ void vmx_run_all(void)
 	u64 pages = ALIGN_UP((u64)cpu_count * sizeof(struct vmx_cpu), PAGE_SIZE) / PAGE_SIZE;
 	if (!vmx_cpus)   /* kept across runs (the console's "test" runs it again) */
 		vmx_cpus = (struct vmx_cpu *)(uintptr_t)page_alloc(pages);
-	static bool done[4096];
-	static long res[4096];
-	if (!vmx_cpus || cpu_count > 4096) {
+	static void *done_, *res_;
+	bool *done = cpu_array(&done_, sizeof(*done));
+	long *res = cpu_array(&res_, sizeof(*res));
+	if (!vmx_cpus) {
 		ktap_add(s, "setup", KTAP_FAIL, "out of memory for %u per-CPU VMX records", cpu_count);
 		return;
 	}
-	u64 free_before = kernel_pmm.free_pages;
+	u64 free_before = report_free_pages();
 	u64 t0 = rdtsc();
 	on_each_cpu(vmx_cpu_job, 0, opt.vmx_cpus, true, ON_CPU_TIMEOUT_US * 4, res, done);
 	u64 wall = rdtsc() - t0;
-	u64 free_after = kernel_pmm.free_pages;
+	u64 free_after = report_free_pages();
 
 	/* the capability summary comes from the first CPU that read them */
 	u32 ref = cpu_count;

@@ -22,13 +22,18 @@ void smp_run_checks(void); /* KTAP suite "smp" only */
 void smp_print_table(void (*pr)(const char *fmt, ...));
 
 #define ON_CPU_TIMEOUT_US 5000000ULL
-#define CPU_MASK_BITS 256   /* CPU selections (vmx.cpus, console selectors) are 256-bit masks */
-
-/* Is CPU index cpu in mask? NULL means every CPU. */
+/* Is CPU index cpu in mask? NULL means every CPU. A mask is a kernel/cpuset.h
+ * bitmap of at least cpu_count bits (vmx.cpus: the CPUs found; console
+ * selectors: cpu_count). */
 static inline bool cpu_in_mask(const u64 *mask, u32 cpu)
 {
-	return !mask || (cpu < CPU_MASK_BITS && (mask[cpu / 64] & (1ULL << (cpu % 64))));
+	return !mask || (cpu < cpu_count && (mask[cpu / 64] & (1ULL << (cpu % 64))));
 }
+/* cpu_count elements of elem bytes, zeroed, from the page allocator and kept
+ * for good: *slot caches the array, so a call site allocates once, and a CPU
+ * that missed a deadline may still write its element later. Panics when out
+ * of memory (arch/x86_64/cpu_array.c). */
+void *cpu_array(void **slot, size_t elem);
 /* Run fn(arg) on CPU idx and wait for it; false if it did not finish in time.
  * A CPU that times out is marked CPU_STUCK and may still write through arg
  * later: keep arg alive (static or leaked) when this returns false. */

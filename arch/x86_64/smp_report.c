@@ -10,6 +10,7 @@
 #include "kernel/ktap.h"
 #include "kernel/report.h"
 #include "kernel/format.h"
+#include "kernel/fold.h"
 
 static const char *state_name(enum cpu_state s)
 {
@@ -23,10 +24,43 @@ static const char *state_name(enum cpu_state s)
 	}
 }
 
+/* brief form: a run of CPUs in the same state with consecutive APIC IDs is one row */
+static void smp_row(const struct fold_run *r, void *ctx)
+{
+	void (*pr)(const char *fmt, ...) = (void (*)(const char *, ...))ctx;
+	char cpus_[24], ids[24];
+	fold_range(cpus_, sizeof(cpus_), r->first, r->last);
+	fold_range(ids, sizeof(ids), r->id_first, r->id_last);
+	if (r->hi)
+		pr("smp: %9s  %9s  %-13s  %lu-%lu (%u CPUs)\n", cpus_, ids, r->key, r->lo, r->hi, r->last - r->first + 1);
+	else
+		pr("smp: %9s  %9s  %-13s  - (%u CPUs)\n", cpus_, ids, r->key, r->last - r->first + 1);
+}
+
+static void print_table_brief(void (*pr)(const char *fmt, ...))
+{
+	static struct fold_run run;
+	pr("smp: CPUs       APIC IDs   state          bring-up (us after first INIT), brief: CPUs alike in one row\n");
+	pr("smp: %9u  %9u  %-13s  boot CPU\n", 0, cpus[0].apic_id, state_name(cpus[0].state));
+	run.open = false;
+	for (u32 i = 1; i < cpu_count; i++) {
+		const struct cpu *c = &cpus[i];
+		char key[32];
+		ksnprintf(key, sizeof(key), "%s%s", state_name(c->state), c->online_capable_only ? " online-capable" : "");
+		u64 t = c->state == CPU_ONLINE ? tsc_to_us(c->arrive_tsc - smp_fig.first_init_tsc) : 0;
+		fold_row(&run, i, c->apic_id, t, key, smp_row, (void *)pr);
+	}
+	fold_end(&run, smp_row, (void *)pr);
+}
+
 void smp_print_table(void (*pr)(const char *fmt, ...))
 {
-	pr("smp: CPU  APIC ID  state          bring-up (us after first INIT)\n");
-	for (u32 i = 0; i < cpu_count; i++) {
+	bool brief = report_brief();
+	if (brief)
+		print_table_brief(pr);
+	else
+		pr("smp: CPU  APIC ID  state          bring-up (us after first INIT)\n");
+	for (u32 i = 0; i < cpu_count && !brief; i++) {
 		const struct cpu *c = &cpus[i];
 		if (i == 0)
 			pr("smp: %3u  %7u  %-13s  boot CPU\n", i, c->apic_id, state_name(c->state));
@@ -95,12 +129,12 @@ void smp_run_checks(void)
 		report.unexpected = true;
 	ktap_check(s, "no_ipi_errors", smp_fig.esr_errors == 0, "%u IPIs reported APIC errors", smp_fig.esr_errors);
 
-	static struct ident ids[4096];
-	static long res[4096];
-	static bool done[4096];
-	u32 n = cpu_count < 4096 ? cpu_count : 4096;
+	static void *ids_, *res_, *done_;
+	struct ident *ids = cpu_array(&ids_, sizeof(*ids));
+	long *res = cpu_array(&res_, sizeof(*res));
+	bool *done = cpu_array(&done_, sizeof(*done));
 	on_each_cpu(identify, ids, 0, true, ON_CPU_TIMEOUT_US, res, done);
-	for (u32 i = 0; i < n; i++) {
+	for (u32 i = 0; i < cpu_count; i++) {
 		char name[16];
 		ksnprintf(name, sizeof(name), "cpu%u", i);
 		struct ktap_node *g = ktap_group(s, name);

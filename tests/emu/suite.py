@@ -24,6 +24,7 @@ Each entry of TESTS is one boot of the real ISO through tests/emu/emu.py.  Keys:
   same_log       list of other serial logs ({base}) that must hold the same kernel lines
   stuck_fifo     list of FIFO paths ({base}) for '-chardev pipe' UARTs that stop draining after 4 KiB
   iso_drive      'virtio-mmio': the ISO as a virtio-mmio disk instead of a CD-ROM (QEMU microvm)
+  megs           guest memory in MiB (default 256)
 
 Prints every test's output, then `emu-tests: N passed, N failed`, and writes
 build/emu.count ("passed failed 0").  Exit 1 when any test failed.
@@ -301,11 +302,48 @@ TESTS = [
          iso_drive="virtio-mmio", qemu_args=["-bios /usr/share/seabios/bios-microvm.bin"], no_debug_exit=True,
          cmdline="mode=test test.end=reboot", expect_exit=[0], timeout=120, expect=smp_expect(1, 1),
          expect_line=[r"platform: reset: RESET_REG <- RESET_VALUE \(0xfea00202 = 0x42\)$"]),
+
+    # -- big SMP: any CPU count the firmware lists (KTAP tree, CPU sets and per-CPU data sized from it) --
+    # 240 is the most QEMU 7.2 TCG starts with xAPIC IDs; 12-35 s wall here, the limit is generous.
+    # More than 64 CPUs: the brief form by default, every CPU folded into one group per suite
+    dict(name="qemu-q35-smp240", emu="qemu", machine="q35", qemu_smp="240,sockets=1,cores=240", megs=4096,
+         timeout=600, expect=smp_expect(240, 240) + ["report=brief"],
+         require=[f"smp/cpus_like_cpu0/{t}" for t in ("online", "ran_job", "job_returned_own_apic_id")],
+         require_skip=["vmx/cpus_like_cpu0/vtx_usable"],
+         expect_line=[r"smp: bring-up \d+ us from the first INIT to the last AP online \(239 APs",
+                      r"^  # cpus_like_cpu0: 240 CPUs: 0-239$",
+                      r"^cpu0: smp: +1-239 +1-239 +online +\d+-\d+ \(239 CPUs\)$",
+                      r"^cpu0: vmx: cpus 0-239: AMD CPU: this machine has AMD-V \(SVM\), not VT-x"]),
+    dict(name="qemu-q35-smp240-full", emu="qemu", machine="q35", qemu_smp="240,sockets=1,cores=240", megs=4096,
+         cmdline="mode=test report=full", timeout=600, expect=smp_expect(240, 240),
+         require=cpu_jobs(1) + [f"smp/cpu{i}/online" for i in (1, 128, 239)] + ["smp/cpu239/ran_job"]),
+    # report=brief on a VT-x machine: the 4 CPUs fold into one group per suite, aggregate paths checked
+    dict(name="bochs-skx-smp4-brief", emu="bochs", smp=4, cpu="corei7_skylake_x", cmdline="mode=test report=brief",
+         timeout=300, expect=smp_expect(4, 4) + ["vmx_ready=4", "report=brief"],
+         require=["smp/cpus_like_cpu0/ran_job", "vmx/cpus_like_cpu0/all_rounds_completed",
+                  "guest/cpus_like_cpu0/guest_reaches_done", "guest/cpus_like_cpu0/vmlaunch_after_vmclear_runs_again",
+                  "conformance/cpus_like_cpu0/vmptrld_wrong_revision_error_11", "vmx/no_pages_leaked",
+                  "conformance/no_pages_leaked"],
+         expect_line=[r"^  # cpus_like_cpu0: 4 CPUs: 0-3$", r"^cpu0: report: brief form \(4 CPUs online\)",
+                      r"^cpu0: smp: +1-3 +1-3 +online +\d+-\d+ \(3 CPUs\)$",
+                      r"^cpu0: vmx: +0-3 +0-3 +FEATURE_CONTROL 0x5  VMXON -> VMCS lifecycle -> VMXOFF ok \(3/3 rounds\)",
+                      r"^cpu0: guest: cpus 0-3: VMLAUNCH -> \d+ exits .* -> done -> VMCLEAR -> VMXOFF$"]),
+    # brief with a failing CPU: it stays in full (cpu2, not started), the others fold around it
+    dict(name="qemu-smp4-brief-nosipi", emu="qemu", smp=4, cmdline="mode=test report=brief smp.nosipi=2",
+         timeout=60, expect_result="FAIL", expect=smp_expect(4, 3) + ["report=brief", "failed=2"],
+         require=["smp/cpus_like_cpu0/ran_job"],
+         expect_line=[r"^  # cpus_like_cpu0: 3 CPUs: 0-1,3$", r"^  not ok \d+ cpu2$", r"^    # online: APIC ID 2 did not start$"]),
+    # CPU lists are checked against the MADT once it is read: both fail boot/cmdline_valid, the boot goes on
+    dict(name="qemu-smp4-cpu-lists-past-madt", emu="qemu", smp=4, cmdline="mode=test vmx.cpus=1,4-5 cpus=9",
+         timeout=60, expect_result="FAIL", expect=smp_expect(4, 4), require=cpu_jobs(4),
+         expect_line=[r"^cpu0: cmdline: cpus=9: this machine lists 4 CPUs; starting all of them$",
+                      r"^cpu0: cmdline: vmx\.cpus=1,4-5: no CPU 4 \(4 CPUs: 0-3\); every CPU runs VT-x$",
+                      r"^  not ok 2 cmdline_valid$"]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
         "require_skip", "expect_line", "machine", "com1", "qemu_args", "no_debug_exit", "expect_exit",
-        "same_log", "stuck_fifo", "iso_drive"}
+        "same_log", "stuck_fifo", "iso_drive", "megs"}
 LIST_KEYS = ("expect", "require", "require_skip", "expect_line", "same_log", "stuck_fifo")
 
 
@@ -349,6 +387,8 @@ def emu_args(t, keep=False):
         a += ["--iso-drive", t["iso_drive"]]
     for v in t.get("qemu_args", []):
         a += ["--qemu-arg", v]
+    if "megs" in t:
+        a += ["--megs", str(t["megs"])]
     for v in t.get("expect_exit", []):
         a += ["--expect-exit", str(v)]
     if t.get("no_debug_exit"):

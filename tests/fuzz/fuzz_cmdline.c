@@ -27,6 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	u64 cpus = 1, addr = 0;
 	char name[8] = "";
 	u64 cpumap[CMDLINE_CPU_WORDS] = { 0 }, few[CMDLINE_CPU_WORDS] = { 0 };
+	struct cpu_list later = { 0 };
 	const struct cmdline_option table[] = {
 		{ "mode", CMDLINE_ENUM, &mode, 0, 0, modes, NULL },
 		{ "smp", CMDLINE_BOOL, &smp, 0, 0, NULL, NULL },
@@ -35,6 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ "name", CMDLINE_STRING, name, 0, sizeof name, NULL, NULL },
 		{ "vmx.cpus", CMDLINE_CPULIST, cpumap, 0, 0, NULL, NULL },
 		{ "few", CMDLINE_CPULIST, few, 0, 5, NULL, NULL },
+		{ "cpus.later", CMDLINE_CPURANGES, &later, 0, 0, NULL, NULL },
 	};
 	static struct cmdline_result res;
 	int rc = cmdline_parse(line, table, sizeof table / sizeof table[0], &res);
@@ -46,6 +48,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(cpus >= 1 && cpus <= 256);
 	check(strlen(name) < sizeof name);
 	check((few[0] >> 5) == 0 && few[1] == 0 && few[2] == 0 && few[3] == 0);
+	if (later.len) {   /* kept as text inside the line, within the index limit */
+		check(later.text >= line && later.text + later.len <= line + size);
+		check(later.highest <= CMDLINE_CPU_INDEX_MAX);
+	}
 
 	u64 v, map[3];
 	(void)parse_u64(line, size, &v);

@@ -86,9 +86,9 @@ static void parse_words(char *line, u32 ncpus, size_t errlen)
 		check_err(err, errlen);
 	}
 	for (int i = 0; i < argc; i++) {
-		u64 map[CPUSEL_WORDS];
+		u64 map[256 / 64] = { 0 };   /* ncpus is at most 256 here: the words past it stay 0 */
 		if (cpusel_parse(argv[i], ncpus, map, err, errlen) == 0) {
-			for (u32 cpu = ncpus; cpu < CPUSEL_MAX_CPUS; cpu++)
+			for (u32 cpu = ncpus; cpu < 256; cpu++)
 				check(!(map[cpu / 64] & BIT(cpu % 64)));
 		} else {
 			check_err(err, errlen);

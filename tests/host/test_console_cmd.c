@@ -9,6 +9,8 @@
 #include <cmocka.h>
 
 #include "kernel/console_cmd.h"
+#include "kernel/cpuset.h"
+#include "kernel/lib.h"
 #include "vmx/vmx_defs.h"
 
 static char err[CONSOLE_ERR_MAX];
@@ -59,12 +61,18 @@ static void tokenize_takes_max_words_and_rejects_more(void **state)
 
 /* ---- CPU selectors ---- */
 
-static u64 map[CPUSEL_WORDS];
+static u64 map[4096 / 64];
 
 static int sel(const char *tok, u32 ncpus)
 {
-	memset(map, 0xa5, sizeof map);
-	return cpusel_parse(tok, ncpus, map, err, sizeof err);
+	/* the selector's own words hold junk (it must clear them); the words past
+	 * them are not its buffer: 0 here, and they must stay 0 */
+	memset(map, 0, sizeof map);
+	memset(map, 0xa5, cpuset_words(ncpus) * sizeof(u64));
+	int rc = cpusel_parse(tok, ncpus, map, err, sizeof err);
+	for (u64 w = cpuset_words(ncpus); w < ARRAY_SIZE(map); w++)
+		assert_int_equal(map[w], 0);
+	return rc;
 }
 
 static void assert_map(u64 w0, u64 w1, u64 w2, u64 w3)
@@ -179,9 +187,25 @@ static void cpusel_rejects_bad_cpu_count(void **state)
 {
 	(void)state;
 	assert_int_equal(sel("0", 0), CMDLINE_ERANGE);
-	assert_string_equal(err, "cannot select CPUs of 0 (1-256 supported)");
-	assert_int_equal(sel("all", 257), CMDLINE_ERANGE);
+	assert_string_equal(err, "cannot select CPUs of a machine with no CPUs");
+}
+
+/* no fixed limit: a selector is sized from the machine's CPU count */
+static void cpusel_takes_any_cpu_count(void **state)
+{
+	(void)state;
+	assert_int_equal(sel("all", 257), 0);
+	assert_map(~0ULL, ~0ULL, ~0ULL, ~0ULL);
+	assert_int_equal(map[4], 1);
+	assert_int_equal(sel("4095,256-257", 4096), 0);
 	assert_map(0, 0, 0, 0);
+	assert_int_equal(map[4], 3);
+	assert_int_equal(map[63], 1ULL << 63);
+	assert_int_equal(sel("4096", 4096), CMDLINE_ERANGE);
+	assert_string_equal(err, "no CPU 4096 (4096 CPUs: 0-4095)");
+	assert_int_equal(map[63], 0);
+	assert_int_equal(sel("1000-1023", 1024), 0);
+	assert_int_equal(map[15], 0xffffff0000000000ULL);
 }
 
 static void cpusel_message_is_cut_to_the_buffer(void **state)
@@ -496,7 +520,7 @@ static void matched_handler_parses_its_arguments(void **state)
 						    err, sizeof err);
 	assert_non_null(c);
 	int a = console_cmd_first_arg(c);
-	u64 cpus[CPUSEL_WORDS];
+	u64 cpus[1];
 	u32 e;
 	u64 v;
 	assert_int_equal(cpusel_parse(argv[a], 4, cpus, err, sizeof err), 0);
@@ -554,6 +578,7 @@ int main(void)
 		T(cpusel_rejects_overflow),
 		T(cpusel_rejects_garbage),
 		T(cpusel_rejects_bad_cpu_count),
+		T(cpusel_takes_any_cpu_count),
 		T(cpusel_message_is_cut_to_the_buffer),
 		T(value_fits_natural_width_field),
 		T(value_decimal_and_hex),
