@@ -116,6 +116,12 @@ static const struct vmx_cap_name exitc[] = {
 	B(31, "Activate secondary controls", ""),
 };
 
+/* 0x493 (SDM 25.7.1, FRED): as Linux's SECONDARY_VM_EXIT_*_IA32_FRED */
+static const struct vmx_cap_name exit2[] = {
+	B(0, "Save IA32_FRED", ""),
+	B(1, "Load IA32_FRED", ""),
+};
+
 static const struct vmx_cap_name entry[] = {
 	B(2, "Load debug controls", NULL),
 	B(9, "IA-32e mode guest", NULL),
@@ -131,6 +137,7 @@ static const struct vmx_cap_name entry[] = {
 	B(20, "Load CET state", ""),
 	B(21, "Load guest IA32_LBR_CTL", ""),
 	B(22, "Load PKRS", ""),
+	B(23, "Load IA32_FRED", ""),
 };
 
 static const struct vmx_cap_name misc[] = {
@@ -209,7 +216,7 @@ const struct vmx_cap_group vmx_cap_groups[] = {
 	  CAPG_ALLOWED1, proc3),
 	G("exit", "primary VM-exit controls", MSR_IA32_VMX_EXIT_CTLS, MSR_IA32_VMX_TRUE_EXIT_CTLS, 0, CAPG_CTLS,
 	  exitc),
-	{ "exit2", "secondary VM-exit controls", MSR_IA32_VMX_EXIT_CTLS2, 0, 0, CAPG_ALLOWED1, NULL, 0 },
+	G("exit2", "secondary VM-exit controls", MSR_IA32_VMX_EXIT_CTLS2, 0, 0, CAPG_ALLOWED1, exit2),
 	G("entry", "VM-entry controls", MSR_IA32_VMX_ENTRY_CTLS, MSR_IA32_VMX_TRUE_ENTRY_CTLS, 0, CAPG_CTLS, entry),
 	G("misc", "miscellaneous data", MSR_IA32_VMX_MISC, 0, 0, CAPG_FIELDS, misc),
 	G("ept", "EPT and VPID capabilities", MSR_IA32_VMX_EPT_VPID_CAP, 0, 0, CAPG_FIELDS, ept),

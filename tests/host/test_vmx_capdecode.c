@@ -170,13 +170,15 @@ static void tertiary_and_secondary_exit_are_allowed1_only(void **state)
 	c.procbased |= (u64)CPU_ACTIVATE_TERTIARY_CONTROLS << 32;
 	c.procbased3 = (1ULL << 4) | (1ULL << 40);
 	c.exit |= (u64)EXIT_ACTIVATE_SECONDARY_CONTROLS << 32;
-	c.exit2 = 1ULL << 3;
+	c.exit2 = (1ULL << 1) | (1ULL << 3);
 	assert_int_equal(state_of(&c, "proc", "Activate tertiary controls"), CAP_YES);
 	decode(&c, "proc3", &l);
 	has_line(&l, "  IPI virtualization: yes");
 	has_line(&l, "  LOADIWKEY exiting: no");
 	has_line(&l, "  bit 40: yes");
 	decode(&c, "exit2", &l);
+	has_line(&l, "  Save IA32_FRED: no");
+	has_line(&l, "  Load IA32_FRED: yes");
 	has_line(&l, "  bit 3: yes");
 	assert_null(strstr(l.text, "default"));
 	assert_null(strstr(l.text, "forced"));
