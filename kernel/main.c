@@ -16,6 +16,7 @@
 #include "kernel/panic.h"
 #include "kernel/boot_tests.h"
 #include "kernel/console.h"
+#include "kernel/fbcon.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/paging.h"
@@ -109,6 +110,7 @@ void kmain(u32 magic, u64 mbi)
 	int problems = options_parse(mb.cmdline);
 	kprintf("mode=%s\n", opt.mode == MODE_TEST ? "test" : "interactive");
 	memory_init(mbi);                   /* page allocator, hardened page tables */
+	fbcon_start(&mb);                   /* the log on the framebuffer too (UEFI, no VGA text) */
 	acpi_init(&mb);                     /* RSDP, MADT, FADT, \_S5 */
 	platform_detect(acpi.rsdp_ok ? acpi.rsdp.oem_id : rsdp_oem());   /* how a run ends */
 	kprintf("platform: %s%s%s\n", platform_name(), platform.hv_vendor[0] ? ", hypervisor " : "",

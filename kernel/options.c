@@ -11,6 +11,8 @@ struct options opt = {
 	.vmx_cpus = { ~0ULL, ~0ULL, ~0ULL, ~0ULL },
 	.vmx_guest = true,
 	.vmx_exits = 100,
+	.fb = true,
+	.hold_s = ~0ULL,                 /* HOLD_DEFAULT: until a key */
 };
 
 static const char *const modes[] = { "interactive", "test", 0 };
@@ -39,6 +41,9 @@ static const struct cmdline_option table[] = {
 	  "print VMX instruction cycles and the exit round trip (figures, not tests)" },
 	{ "vmx.break", CMDLINE_ENUM, &opt.vmx_break, 0, 0, breaks,
 	  "test: break one VMCS field so VM entry fails and must be diagnosed" },
+	{ "fb", CMDLINE_BOOL, &opt.fb, 0, 0, 0, "off: do not draw the log on the framebuffer" },
+	{ "hold", CMDLINE_U64, &opt.hold_s, 0, 86400, 0,
+	  "seconds a test run with no serial port keeps its verdict on screen (0: none; default: until a key)" },
 };
 
 int options_parse(const char *line)

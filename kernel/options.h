@@ -23,6 +23,8 @@ struct options {
 	u64 vmx_exits;                   /* CPUID/VMCALL exits timed per CPU */
 	unsigned vmx_break;              /* test: break one VMCS field (vmx/guest.h) */
 	bool bench_vmx;                  /* bench.vmx: print the VMX benchmark */
+	bool fb;                         /* draw the log on the framebuffer (fb=off: not) */
+	u64 hold_s;                      /* hold=SECONDS after a test run with no serial port */
 };
 extern struct options opt;
 

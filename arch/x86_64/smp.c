@@ -278,6 +278,7 @@ void __attribute__((noreturn)) ap_main(struct cpu *c)
 	percpu_set_gs(c);
 	gdt_load_for(c);
 	idt_load();
+	paging_pat_init();                 /* the boot CPU's IA32_PAT, before this CPU prints */
 	lapic_init_cpu();
 	enum cpu_state starting = CPU_STARTING;
 	if (!__atomic_compare_exchange_n(&c->state, &starting, CPU_ONLINE, false, __ATOMIC_ACQ_REL,
