@@ -2,6 +2,7 @@
 #include "kernel/vga.h"
 #include "kernel/types.h"
 #include "kernel/lib.h"
+#include "kernel/kprintf.h"
 
 #define VGA_TEXT ((volatile u16 *)0xb8000)
 #define COLS 80
@@ -17,6 +18,10 @@ void vga_enable(void)
 	for (int i = 0; i < COLS * ROWS; i++)
 		VGA_TEXT[i] = ATTR | ' ';
 	row = col = 0;
+	size_t len;
+	const char *log = klog_buffer(&len);   /* the lines printed before, so the screen has them all */
+	for (size_t i = 0; i < len; i++)
+		vga_putc(log[i]);
 }
 
 static void scroll(void)

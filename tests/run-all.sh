@@ -22,8 +22,10 @@ python3 tests/emu/suite.py ${EMU_ONLY:+--only "$EMU_ONLY"} || status=1
 echo "== console sessions (Bochs VT-x and QEMU TCG, COM1 on a 127.0.0.1 socket)"
 # console_test.py writes build/console.count ("passed failed 0"); no file means it crashed
 python3 tests/emu/console_test.py || status=1
+echo "== screen tests (QEMU: the framebuffer and VGA text screen read back as text)"
+python3 tests/emu/screen_test.py || status=1
 pass=0 fail=0
-for f in build/host-tests.count build/fuzz.count build/ktapcheck.count build/emu.count build/console.count; do
+for f in build/host-tests.count build/fuzz.count build/ktapcheck.count build/emu.count build/console.count build/screen.count; do
 	if [ -f "$f" ]; then
 		read -r p q _ < "$f"; pass=$((pass + p)); fail=$((fail + q))
 	else
