@@ -77,6 +77,20 @@ void fb_draw_cell(const struct fb_surface *s, const struct font *f, u32 col, u32
 	const u8 *g = glyph_of(f, c, box);
 	u32 bytes = s->bpp / 8;
 	u8 *line = s->base + (u64)row * f->height * s->pitch + (u64)col * f->width * bytes;
+	if (s->bpp == 32 && f->width == 8 && !((uintptr_t)line & 7) && !(s->pitch & 7)) {
+		/* the common case: two pixels a 64-bit store, no branch per pixel */
+		/* index bit 0: the left pixel (low address, low half), bit 1: the right one */
+		const u64 pair[4] = { (u64)bg << 32 | bg, (u64)bg << 32 | fg, (u64)fg << 32 | bg, (u64)fg << 32 | fg };
+		for (u32 y = 0; y < f->height; y++, line += s->pitch) {
+			u64 *p = (u64 *)line;
+			u8 b = g[y];
+			p[0] = pair[(b >> 6 & 1) << 1 | (b >> 7)];
+			p[1] = pair[(b >> 4 & 1) << 1 | (b >> 5 & 1)];
+			p[2] = pair[(b >> 2 & 1) << 1 | (b >> 3 & 1)];
+			p[3] = pair[(b & 1) << 1 | (b >> 1 & 1)];
+		}
+		return;
+	}
 	for (u32 y = 0; y < f->height; y++, line += s->pitch) {
 		u8 *p = line;
 		for (u32 x = 0; x < f->width; x++, p += bytes)
