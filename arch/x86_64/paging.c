@@ -12,12 +12,14 @@
 
 #define MAP_TOP (4ULL << 30)
 #define SZ_2M (2ULL << 20)
+#define CANONICAL_TOP (1ULL << 47)   /* identity maps stop at the 4-level canonical limit */
 
 extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
 extern char boot_stack_guard[];
 
 static u64 *pml4;
 static bool nx;
+static u64 high_ram;   /* the first 2 MiB + 4 KiB of RAM above 4 GiB, for the boot test */
 static struct spinlock pt_lock;
 
 static u64 *table(u64 entry)
@@ -113,6 +115,12 @@ bool paging_init(const struct mb2_info *mb)
 			pt[i] = a | page_flags(a);
 		}
 	}
+	struct mb2_mmap_entry e;
+	for (size_t i = 0; !high_ram && mb2_mmap_entry(mb, i, &e); i++) {
+		u64 s = ALIGN_UP(e.base_addr, SZ_2M);
+		if (e.type == MB2_MEMORY_AVAILABLE && s >= MAP_TOP && s + SZ_2M + PAGE_SIZE <= e.base_addr + e.length)
+			high_ram = s;
+	}
 	pml4 = root;
 	write_cr3((u64)(uintptr_t)root);
 	return true;
@@ -163,12 +171,19 @@ bool paging_map_uncached(u64 pa, u64 len)
 	return ok;
 }
 
+u64 paging_high_ram(void)
+{
+	return high_ram;
+}
+
 u64 paging_lookup(u64 va)
 {
-	if (!pml4 || va >= MAP_TOP)
+	if (!pml4 || va >= CANONICAL_TOP)
 		return 0;
-	u64 *pdpt = table(pml4[0]);
-	u64 pdpte = pdpt[va >> 30];
+	u64 pml4e = pml4[(va >> 39) & 511];
+	if (!(pml4e & PTE_P))
+		return 0;
+	u64 pdpte = table(pml4e)[(va >> 30) & 511];
 	if (!(pdpte & PTE_P))
 		return 0;
 	u64 pde = table(pdpte)[(va >> 21) & 511];
@@ -182,7 +197,6 @@ u64 paging_lookup(u64 va)
 
 #define PAT_POWER_ON 0x0007040600070406ULL   /* SDM 11.12.2, table 11-12 */
 #define PAT_VALUE    0x0007040100070406ULL   /* entry 4: 0x06 (WB) -> 0x01 (WC) */
-#define CANONICAL_TOP (1ULL << 47)
 
 static bool pat_wc;
 

@@ -44,6 +44,8 @@ bool paging_pat_wc(void);
  * when it changes the type of an existing mapping; brand-new mappings are
  * seen by every CPU at once (they share the tables). */
 void *paging_map_phys(u64 phys, u64 len, enum memtype t);
+/* 2 MiB-aligned RAM above 4 GiB (2 MiB + 4 KiB of it) from the memory map, or 0. */
+u64 paging_high_ram(void);
 u64 paging_root(void);
 
 #endif
