@@ -162,6 +162,8 @@ void fb_text_putc(struct fb_text *t, char c)
 		return;
 	if (t->cx >= t->cols)
 		newline(t);
+	if (t->cy >= t->rows || t->cx >= t->cols)
+		return;   /* only if two CPUs drew at once (a panic that could not take the print lock) */
 	u32 i = t->cy * t->cols + t->cx++;
 	t->grid[i] = c;
 	if (t->shown[i] != c) {

@@ -62,6 +62,10 @@ TESTS = [
     dict(name="screen-ovmf-hold-seconds", firmware="ovmf", machine="pc,x-oem-id=DELL", serial=False,
          cmdline="mode=test hold=8", wait_for="the run is over (PASS): powering off in 8 s, or press a key",
          expect_exit=0),
+    # a panic reaches the screen too (and the run still ends with QEMU's FAIL status)
+    dict(name="screen-ovmf-panic", firmware="ovmf", machine="pc", serial=True, cmdline="mode=test inject=ud2",
+         breaks=["report_panic_end", "platform_exit"], expect_result="FAIL", expect_exit=35,
+         expect_screen=[r"^cpu0: PANIC: unexpected exception #UD invalid opcode \(vector 6\)", r"^cpu0:   RIP [0-9a-f]{16}"]),
     # the reader's failure path: with fb=off nothing is drawn, so the screen check must fail
     dict(name="screen-ovmf-fb-off-fails", firmware="ovmf", machine="pc", serial=True, cmdline="mode=test fb=off",
          breaks=["platform_exit"], expect_fail=r"the screen is blank|no glyph of the font|screen row \d+ is"),
@@ -298,10 +302,16 @@ def run(t, keep):
                 stop_at(gdb, fn, deadline - time.monotonic())
                 lines, cols = screen.read()
                 shown = screen.check(lines, cols, serial, f"at {fn}")
+                if fn == "report_panic_end":
+                    for rx in t.get("expect_screen", []):
+                        if not any(re.search(rx, l) for l in unwrap(lines, cols)):
+                            raise Fail(f"at {fn}: no line on screen matches /{rx}/; screen ends:\n{shown}")
+                    notes.append("panic report on screen")
                 if fn == "platform_exit":
                     summary = summaries(lines, cols)
-                    if len(summary) != 1 or "result=PASS" not in summary[0]:
-                        raise Fail(f"at {fn}: want one summary line with result=PASS on screen, got {summary}; "
+                    want = "result=" + t.get("expect_result", "PASS")
+                    if len(summary) != 1 or want not in summary[0]:
+                        raise Fail(f"at {fn}: want one summary line with {want} on screen, got {summary}; "
                                    f"screen ends:\n{shown}")
                     notes.append("summary on screen")
                 notes.append(f"{len([l for l in lines if l])} lines read at {fn}")
