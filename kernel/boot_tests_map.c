@@ -7,6 +7,7 @@
 #include "kernel/boot_tests.h"
 #include "kernel/ktap.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/cpu.h"
 
 #define SZ_2M (2ULL << 20)
 #define PATTERN 0x5a5aa5a5c3c33c3cULL
@@ -20,6 +21,12 @@ static bool write_read(volatile u64 *p, u64 n)
 
 void boot_test_map_phys(struct ktap_node *s)
 {
+	u64 pat;
+	if (rdmsr_safe(MSR_IA32_PAT, &pat))
+		ktap_add(s, "pat_entry4_write_combining", KTAP_SKIP, "this CPU has no IA32_PAT (RDMSR 0x277 faulted)");
+	else
+		ktap_check(s, "pat_entry4_write_combining", pat == PAT_VALUE && paging_pat_wc(),
+			   "IA32_PAT 0x%lx, want 0x%lx", pat, (u64)PAT_VALUE);
 	void *far = paging_map_phys(1ULL << 52, PAGE_SIZE, MEM_UC);
 	ktap_check(s, "map_phys_past_address_width_refused", far == 0,
 		   "paging_map_phys(2^52) gave %p, want NULL", far);

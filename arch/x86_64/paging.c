@@ -195,8 +195,7 @@ u64 paging_lookup(u64 va)
 
 /* ---- memory types and mappings anywhere (paging_map_phys) ---- */
 
-#define PAT_POWER_ON 0x0007040600070406ULL   /* SDM 11.12.2, table 11-12 */
-#define PAT_VALUE    0x0007040100070406ULL   /* entry 4: 0x06 (WB) -> 0x01 (WC) */
+#define PAT_POWER_ON 0x0007040600070406ULL   /* SDM 11.12.2, table 11-12; PAT_VALUE changes entry 4 */
 
 static bool pat_wc;
 

@@ -34,6 +34,7 @@ enum memtype { MEM_WB, MEM_WC, MEM_UC };
  * calls this before it prints (SDM 11.12.4: the same PAT on every processor,
  * written with caches flushed). Returns false when the CPU has no PAT. */
 bool paging_pat_init(void);
+#define PAT_VALUE 0x0007040100070406ULL   /* power-on 0x0007040600070406 with entry 4: 0x06 (WB) -> 0x01 (WC) */
 /* True once the boot CPU programmed the PAT: MEM_WC really is write-combining. */
 bool paging_pat_wc(void);
 /* Identity-map [phys, phys+len) with memory type t, anywhere below 2^47 and

@@ -160,7 +160,7 @@ TESTS = [
     # framebuffer console and paging_map_phys (the screen itself: tests/emu/screen_test.py)
     dict(name="qemu-uefi-fbcon-5g", emu="qemu-uefi", smp=2, qemu_args=["-m 5G -vga std"], timeout=180,
          require=["boot/map_phys_above_4g_2m_wb", "boot/map_phys_above_4g_4k_wc",
-                  "boot/map_phys_past_address_width_refused"],
+                  "boot/map_phys_past_address_width_refused", "boot/pat_entry4_write_combining"],
          expect_line=[r"fbcon: 1280x800, 32 bpp \(red 16:8 green 8:8 blue 0:8\), pitch 5120, at 0x[0-9a-f]+, "
                       r"write-combining \(PAT\); 160x50 text cells"]),
     dict(name="qemu-bios-5g-ega-text", emu="qemu", smp=1, qemu_args=["-m 5G"], timeout=120,
