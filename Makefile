@@ -35,6 +35,14 @@ KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack -T linker.ld
 KSRCS := $(wildcard boot/*.S) $(wildcard arch/x86_64/*.S) \
 	$(wildcard arch/x86_64/*.c) $(wildcard kernel/*.c) $(wildcard vmx/*.S) $(wildcard vmx/*.c)
 KOBJS := $(patsubst %,$(BUILD)/obj/%.o,$(KSRCS))
+# the console font: a C table made at build time from a Debian console font (README.md)
+FONT_PSF ?= /usr/share/consolefonts/Lat15-VGA16.psf.gz
+FONT_C := $(BUILD)/gen/font.c
+KOBJS += $(BUILD)/obj/$(FONT_C).o
+$(FONT_C): tools/psf2c.py
+	@mkdir -p $(dir $@)
+	@test -r $(FONT_PSF) || { echo "font: $(FONT_PSF) is missing: run tools/deps.sh (package console-setup-linux)"; exit 1; }
+	python3 tools/psf2c.py $(FONT_PSF) $@
 
 .PHONY: all iso toolchain
 all: toolchain $(ELF)

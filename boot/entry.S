@@ -37,6 +37,18 @@ mb2_header:
 	.long 6				/* memory map */
 	.long 14			/* ACPI old RSDP */
 	.long 15			/* ACPI new RSDP */
+	/* console flags (type 4), optional: bit 1 EGA text supported, bit 0 (console
+	 * required) clear, so a UEFI GRUB without text mode still boots us */
+	.balign 8
+	.short 4, 1
+	.long 12
+	.long 2
+	/* framebuffer (type 5), optional: 1280x800x32 preferred, any mode accepted
+	 * (kernel/fbcon.c draws what multiboot2 tag 8 describes) */
+	.balign 8
+	.short 5, 1
+	.long 20
+	.long 1280, 800, 32
 	.balign 8
 	.short 0, 0			/* end tag */
 	.long 8

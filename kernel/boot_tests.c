@@ -72,6 +72,7 @@ void boot_tests(int mb2_status, int cmdline_problems)
 		   "%lu free pages", kernel_pmm.free_pages);
 	check_alloc(s);
 	check_protection(s);
+	boot_test_map_phys(s);
 	int v = ud2_safe();
 	ktap_check(s, "safe_ud2_returns_ud", v == VEC_UD, "ud2_safe gave %d, want 6 (#UD)", v);
 	v = write_u8_safe((volatile u8 *)0x8000000000000000ULL, 1);   /* non-canonical */

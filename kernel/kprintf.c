@@ -9,6 +9,7 @@
 #include "kernel/serial.h"
 #include "kernel/spinlock.h"
 #include "kernel/vga.h"
+#include "kernel/fbcon.h"
 #include "arch/x86_64/percpu.h"
 
 #define LINE_MAX 1024
@@ -49,6 +50,7 @@ static void emit(char c)
 		serial_putc('\r');
 	serial_putc(c);
 	vga_putc(c);
+	fbcon_putc(c);
 	if (klog_len < KLOG_SIZE)
 		klog[klog_len++] = c;
 	else

@@ -16,6 +16,7 @@
 #include "kernel/panic.h"
 #include "kernel/boot_tests.h"
 #include "kernel/console.h"
+#include "kernel/fbcon.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/paging.h"
@@ -117,6 +118,7 @@ void kmain(u32 magic, u64 mbi)
 	kprintf("mode=%s\n", opt.mode == MODE_TEST ? "test" : "interactive");
 	memory_init(mbi);                   /* page allocator, hardened page tables */
 	report_init();                      /* the KTAP tree grows from the page allocator */
+	fbcon_start(&mb);                   /* the log on the framebuffer too (UEFI, no VGA text) */
 	acpi_init(&mb);                     /* RSDP, MADT, FADT, \_S5 */
 	problems += options_check_cpus(acpi.madt_ok ? acpi.madt.cpus_stored : 1);   /* cpus=, vmx.cpus= vs the MADT */
 	platform_detect(acpi.rsdp_ok ? acpi.rsdp.oem_id : rsdp_oem());   /* how a run ends */

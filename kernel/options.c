@@ -10,6 +10,8 @@ struct options opt = {
 	.vmx_rounds = 3,
 	.vmx_guest = true,
 	.vmx_exits = 100,
+	.fb = true,
+	.hold_s = ~0ULL,                 /* HOLD_DEFAULT: until a key */
 };
 
 static const char *const modes[] = { "interactive", "test", 0 };
@@ -48,6 +50,9 @@ static const struct cmdline_option table[] = {
 	  "how a mode=test run ends where no emulator exit device ends it: poweroff (ACPI S5, the default) or reboot" },
 	{ "report", CMDLINE_ENUM, &opt.report, 0, 0, reports,
 	  "KTAP form: full (every CPU), brief (CPUs folded by identical results), auto (brief above 64 CPUs)" },
+	{ "fb", CMDLINE_BOOL, &opt.fb, 0, 0, 0, "off: do not draw the log on the framebuffer" },
+	{ "hold", CMDLINE_U64, &opt.hold_s, 0, 86400, 0,
+	  "seconds a test run with no serial port keeps its verdict on screen (0: none; default: until a key)" },
 };
 
 int options_parse(const char *line)

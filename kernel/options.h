@@ -28,6 +28,8 @@ struct options {
 	unsigned vmx_caps;               /* vmx.caps: 0 brief (raw), 1 full (every capability by name) */
 	unsigned test_end;               /* test.end: how a mode=test run ends on hardware */
 	unsigned report;                 /* report=auto|full|brief (kernel/ktap_brief.h) */
+	bool fb;                         /* draw the log on the framebuffer (fb=off: not) */
+	u64 hold_s;                      /* hold=SECONDS after a test run with no serial port */
 };
 extern struct options opt;
 

@@ -3,6 +3,7 @@
 #include "kernel/types.h"
 #include "kernel/lib.h"
 #include "arch/x86_64/cpu.h"
+#include "kernel/kprintf.h"
 
 #define VGA_TEXT ((volatile u16 *)0xb8000)
 #define COLS 80
@@ -36,6 +37,10 @@ void vga_enable(void)
 	outb(CRTC_INDEX, 0x0b);
 	outb(CRTC_DATA, 0x0f);
 	cursor();
+	size_t len;
+	const char *log = klog_buffer(&len);   /* the lines printed before, so the screen has them all */
+	for (size_t i = 0; i < len; i++)
+		vga_putc(log[i]);
 }
 
 static void scroll(void)

@@ -29,8 +29,10 @@ python3 tests/emu/run_test.py || status=1
 echo "== timers without the PIT (QEMU TCG: pit=off, pit=off,hpet=off against a normal run's PIT figure)"
 # timer_test.py writes build/timer.count ("passed failed 0")
 python3 tests/emu/timer_test.py || status=1
+echo "== screen tests (QEMU: the framebuffer and VGA text screen read back as text)"
+python3 tests/emu/screen_test.py || status=1
 pass=0 fail=0
-for f in build/host-tests.count build/fuzz.count build/ktapcheck.count build/emu.count build/console.count build/kbd.count build/run.count build/timer.count; do
+for f in build/host-tests.count build/fuzz.count build/ktapcheck.count build/emu.count build/console.count build/kbd.count build/run.count build/timer.count build/screen.count; do
 	if [ -f "$f" ]; then
 		read -r p q _ < "$f"; pass=$((pass + p)); fail=$((fail + q))
 	else

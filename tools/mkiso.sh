@@ -7,6 +7,9 @@
 # With CMDLINE: the default entry passes exactly that command line, timeout 0 (used by tests).
 set -euo pipefail
 elf=$1 iso=$2 cmdline=${3:-}
+# multiboot2 sets gfxpayload from the kernel's framebuffer tag; on BIOS, put it
+# back to text after the command so the VGA text mirror keeps the screen
+text_on_bios='\tif [ "$grub_platform" = pc ]; then set gfxpayload=text; fi\n'
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/boot/grub"
@@ -22,14 +25,22 @@ else
 	terminal_output serial console
 fi
 EOT
+	# UEFI: the GOP driver lets multiboot2 hand over a linear framebuffer (the
+	# framebuffer header tag sets gfxpayload itself); BIOS boots stay in EGA text
+	cat <<'EOT'
+if [ "$grub_platform" = efi ]; then
+	insmod efi_gop
+	insmod efi_uga
+fi
+EOT
 	if [ -n "$cmdline" ]; then
 		printf 'set timeout=0\nset default=0\n'
-		printf 'menuentry "vmxboot (%s)" {\n\tmultiboot2 /boot/vmxboot.elf %s\n\tboot\n}\n' "$cmdline" "$cmdline"
+		printf 'menuentry "vmxboot (%s)" {\n\tmultiboot2 /boot/vmxboot.elf %s\n'"$text_on_bios"'\tboot\n}\n' "$cmdline" "$cmdline"
 	else
 		printf 'set timeout=3\nset default=0\n'
 		for e in "interactive|mode=interactive" "test: run every test and power off|mode=test" \
 			"interactive, boot CPU only|mode=interactive smp=off" "interactive, no VT-x|mode=interactive vmx=off"; do
-			printf 'menuentry "vmxboot %s" {\n\tmultiboot2 /boot/vmxboot.elf %s\n\tboot\n}\n' "${e%%|*}" "${e#*|}"
+			printf 'menuentry "vmxboot %s" {\n\tmultiboot2 /boot/vmxboot.elf %s\n'"$text_on_bios"'\tboot\n}\n' "${e%%|*}" "${e#*|}"
 		done
 	fi
 } > "$stage/boot/grub/grub.cfg"

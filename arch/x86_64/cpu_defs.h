@@ -43,6 +43,7 @@
 #define CPUID1_ECX_HYPERVISOR (1U << 31)
 #define CPUID1_EDX_APIC       (1U << 9)
 #define CPUID1_EDX_TSC        (1U << 4)
+#define CPUID1_EDX_PAT        (1U << 16)
 #define CPUID80000001_EDX_NX  (1U << 20)
 
 /* Exception vectors (SDM vol. 3A, table 6-1) */

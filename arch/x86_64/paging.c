@@ -12,12 +12,14 @@
 
 #define MAP_TOP (4ULL << 30)
 #define SZ_2M (2ULL << 20)
+#define CANONICAL_TOP (1ULL << 47)   /* identity maps stop at the 4-level canonical limit */
 
 extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
 extern char boot_stack_guard[];
 
 static u64 *pml4;
 static bool nx;
+static u64 high_ram;   /* the first 2 MiB + 4 KiB of RAM above 4 GiB, for the boot test */
 static struct spinlock pt_lock;
 
 static u64 *table(u64 entry)
@@ -72,6 +74,8 @@ static u64 *split_2m(u64 *pde, u64 base_va)
 	if (!pt)
 		return 0;
 	u64 keep = *pde & (PTE_P | PTE_W | PTE_PWT | PTE_PCD | PTE_NX);
+	if (*pde & PDE_PAT)
+		keep |= PTE_PAT;   /* the PAT bit moves from bit 12 to bit 7 */
 	for (int i = 0; i < 512; i++)
 		pt[i] = (base_va + i * PAGE_SIZE) | keep;
 	*pde = (u64)(uintptr_t)pt | PTE_P | PTE_W;
@@ -81,6 +85,7 @@ static u64 *split_2m(u64 *pde, u64 base_va)
 bool paging_init(const struct mb2_info *mb)
 {
 	nx = rdmsr(MSR_EFER) & EFER_NXE;
+	paging_pat_init();   /* PAT entry 4 = WC before any mapping uses it */
 	u64 nxb = nx ? PTE_NX : 0;
 	u64 *root = new_table(), *pdpt = new_table();
 	if (!root || !pdpt)
@@ -109,6 +114,12 @@ bool paging_init(const struct mb2_info *mb)
 			u64 a = va + i * PAGE_SIZE;
 			pt[i] = a | page_flags(a);
 		}
+	}
+	struct mb2_mmap_entry e;
+	for (size_t i = 0; !high_ram && mb2_mmap_entry(mb, i, &e); i++) {
+		u64 s = ALIGN_UP(e.base_addr, SZ_2M);
+		if (e.type == MB2_MEMORY_AVAILABLE && s >= MAP_TOP && s + SZ_2M + PAGE_SIZE <= e.base_addr + e.length)
+			high_ram = s;
 	}
 	pml4 = root;
 	write_cr3((u64)(uintptr_t)root);
@@ -160,12 +171,19 @@ bool paging_map_uncached(u64 pa, u64 len)
 	return ok;
 }
 
+u64 paging_high_ram(void)
+{
+	return high_ram;
+}
+
 u64 paging_lookup(u64 va)
 {
-	if (!pml4 || va >= MAP_TOP)
+	if (!pml4 || va >= CANONICAL_TOP)
 		return 0;
-	u64 *pdpt = table(pml4[0]);
-	u64 pdpte = pdpt[va >> 30];
+	u64 pml4e = pml4[(va >> 39) & 511];
+	if (!(pml4e & PTE_P))
+		return 0;
+	u64 pdpte = table(pml4e)[(va >> 30) & 511];
 	if (!(pdpte & PTE_P))
 		return 0;
 	u64 pde = table(pdpte)[(va >> 21) & 511];
@@ -173,4 +191,101 @@ u64 paging_lookup(u64 va)
 		return pde & PTE_P ? pde : 0;
 	u64 pte = table(pde)[(va >> 12) & 511];
 	return pte & PTE_P ? pte : 0;
+}
+
+/* ---- memory types and mappings anywhere (paging_map_phys) ---- */
+
+#define PAT_POWER_ON 0x0007040600070406ULL   /* SDM 11.12.2, table 11-12; PAT_VALUE changes entry 4 */
+
+static bool pat_wc;
+
+bool paging_pat_init(void)
+{
+	if (!(cpuid(1).edx & CPUID1_EDX_PAT))
+		return false;
+	/* SDM 11.12.4 points at the MTRR procedure (11.11.8): caches off and
+	 * flushed, then the write, then the TLBs flushed */
+	u64 cr0 = read_cr0();
+	write_cr0((cr0 | CR0_CD) & ~CR0_NW);
+	wbinvd();
+	wrmsr(MSR_IA32_PAT, PAT_VALUE);
+	wbinvd();
+	write_cr3(read_cr3());
+	write_cr0(cr0);
+	pat_wc = true;   /* every CPU of a machine is the same model: the boot CPU's answer holds for all */
+	return true;
+}
+
+bool paging_pat_wc(void)
+{
+	return pat_wc;
+}
+
+static u64 type_bits(enum memtype t, bool large)
+{
+	if (t == MEM_WC && pat_wc)
+		return large ? PDE_PAT : PTE_PAT;   /* PAT entry 4 (PAT=1, PCD=0, PWT=0) */
+	if (t == MEM_WC || t == MEM_UC)
+		return PTE_PCD | PTE_PWT;           /* entry 3: UC */
+	return 0;
+}
+
+/* the entry at `level` (2: page directory, 1: page table) for va, creating
+ * missing tables on the way; NULL when out of memory */
+static u64 *walk_create(u64 va, int level)
+{
+	u64 *t = pml4;
+	for (int shift = 39; shift >= 21; shift -= 9) {
+		u64 *e = &t[(va >> shift) & 511];
+		if (shift == 21 && level == 2)
+			return e;
+		if (!(*e & PTE_P)) {
+			u64 *n = new_table();
+			if (!n)
+				return 0;
+			*e = (u64)(uintptr_t)n | PTE_P | PTE_W;
+		} else if (*e & PTE_PS) {
+			if (shift != 21 || !split_2m(e, ALIGN_DOWN(va, SZ_2M)))
+				return 0;   /* a 1 GiB page is never made here */
+		}
+		t = table(*e);
+	}
+	return &t[(va >> 12) & 511];
+}
+
+static u64 phys_limit(void)
+{
+	u64 bits = cpuid(0x80000000).eax >= 0x80000008 ? (cpuid(0x80000008).eax & 0xff) : 36;
+	u64 top = 1ULL << bits;
+	return top < CANONICAL_TOP ? top : CANONICAL_TOP;
+}
+
+void *paging_map_phys(u64 phys, u64 len, enum memtype t)
+{
+	u64 start = ALIGN_DOWN(phys, PAGE_SIZE), end = ALIGN_UP(phys + len, PAGE_SIZE);
+	if (!pml4 || !len || end < start || end > phys_limit())
+		return 0;
+	u64 nxb = nx ? PTE_NX : 0;
+	bool ok = true;
+	spin_lock(&pt_lock);
+	for (u64 a = start; a < end && ok;) {
+		u64 *pde = walk_create(a, 2);
+		bool whole = !(a & (SZ_2M - 1)) && a + SZ_2M <= end;
+		if (pde && whole && (!(*pde & PTE_P) || (*pde & PTE_PS))) {
+			*pde = a | PTE_P | PTE_W | PTE_PS | nxb | type_bits(t, true);
+			invlpg((void *)(uintptr_t)a);
+			a += SZ_2M;
+			continue;
+		}
+		u64 *pte = walk_create(a, 1);
+		if (!pte) {
+			ok = false;
+			break;
+		}
+		*pte = a | PTE_P | PTE_W | nxb | type_bits(t, false);
+		invlpg((void *)(uintptr_t)a);
+		a += PAGE_SIZE;
+	}
+	spin_unlock(&pt_lock);
+	return ok ? (void *)(uintptr_t)phys : 0;
 }

@@ -280,6 +280,7 @@ void __attribute__((noreturn)) ap_main(struct cpu *c)
 	percpu_set_gs(c);
 	gdt_load_for(c);
 	idt_load();
+	paging_pat_init();                 /* the boot CPU's IA32_PAT, before this CPU prints */
 	lapic_init_cpu();
 	irq_init_cpu(c);   /* INIT left its LVTs masked: LINT1 NMI from the MADT */
 	enum cpu_state starting = CPU_STARTING;

@@ -339,6 +339,14 @@ TESTS = [
          expect_line=[r"^cpu0: cmdline: cpus=9: this machine lists 4 CPUs; starting all of them$",
                       r"^cpu0: cmdline: vmx\.cpus=1,4-5: no CPU 4 \(4 CPUs: 0-3\); every CPU runs VT-x$",
                       r"^  not ok 2 cmdline_valid$"]),
+    # framebuffer console and paging_map_phys (the screen itself: tests/emu/screen_test.py)
+    dict(name="qemu-uefi-fbcon-5g", emu="qemu-uefi", smp=2, qemu_args=["-m 5G -vga std"], timeout=180,
+         require=["boot/map_phys_above_4g_2m_wb", "boot/map_phys_above_4g_4k_wc",
+                  "boot/map_phys_past_address_width_refused", "boot/pat_entry4_write_combining"],
+         expect_line=[r"fbcon: 1280x800, 32 bpp \(red 16:8 green 8:8 blue 0:8\), pitch 5120, at 0x[0-9a-f]+, "
+                      r"write-combining \(PAT\); 160x50 text cells"]),
+    dict(name="qemu-bios-5g-ega-text", emu="qemu", smp=1, qemu_args=["-m 5G"], timeout=120,
+         require=["boot/map_phys_above_4g_2m_wb", "boot/map_phys_above_4g_4k_wc"]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",

@@ -446,6 +446,27 @@ static void describe_names_the_option_and_what_it_takes(void **state)
 	assert_int_equal(buf[0], 'x');
 }
 
+/* hold=SECONDS (kernel/options.c): its default, "until a key", is ~0, outside
+ * the range, and stays when the option is absent or its value is refused */
+static void hold_default_survives_absence_and_bad_values(void **state)
+{
+	(void)state;
+	u64 hold = ~0ULL;
+	bool fb = true;
+	const struct cmdline_option t[] = {
+		{ "fb", CMDLINE_BOOL, &fb, 0, 0, NULL, NULL },
+		{ "hold", CMDLINE_U64, &hold, 0, 86400, NULL, NULL },
+	};
+	assert_int_equal(cmdline_parse("mode=test", t, 2, &res), 1);   /* mode: unknown here */
+	assert_true(hold == ~0ULL && fb);
+	assert_int_equal(cmdline_parse("hold=86401 hold=-1 hold=soon", t, 2, &res), 3);
+	assert_true(hold == ~0ULL);
+	assert_int_equal(cmdline_parse("hold=0 fb=off", t, 2, &res), 0);
+	assert_true(hold == 0 && !fb);
+	assert_int_equal(cmdline_parse("hold=30", t, 2, &res), 0);
+	assert_true(hold == 30);
+}
+
 #define T(name) cmocka_unit_test_setup(name, reset)
 
 int main(void)
@@ -475,6 +496,7 @@ int main(void)
 		T(parse_u64_is_strict),
 		T(parse_cpu_list_clears_and_fills_any_width),
 		T(describe_names_the_option_and_what_it_takes),
+		T(hold_default_survives_absence_and_bad_values),
 	};
 	return cmocka_run_group_tests_name("cmdline", tests, NULL, NULL);
 }
