@@ -160,6 +160,15 @@ void fb_text_putc(struct fb_text *t, char c)
 	}
 	if (c == '\r')
 		return;
+	if (c == '\b') {   /* the console's erase is "\b \b": back one cell, across a wrap too */
+		if (t->cx > 0) {
+			t->cx--;
+		} else if (t->cy > 0) {
+			t->cy--;
+			t->cx = t->cols - 1;
+		}
+		return;
+	}
 	if (t->cx >= t->cols)
 		newline(t);
 	if (t->cy >= t->rows || t->cx >= t->cols)

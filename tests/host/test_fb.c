@@ -172,6 +172,30 @@ static void lines_wrap_and_scroll_from_the_grid(void **state)
 	free(s.base);
 }
 
+/* the console echoes Backspace as "\b \b": the character goes, the cursor moves back,
+ * across a wrapped line too */
+static void backspace_erases_the_last_cell(void **state)
+{
+	(void)state;
+	struct fb_surface s = make_surface(&formats[0], 8 * 10, 16 * 8, 0);
+	struct fb_text t;
+	assert_true(fb_text_init(&t, &s, &font_console, grid, shown, CAP));
+	char row[16];
+	puts_text(&t, "vmxboot> cpx\b \bu");
+	read_row(&t, 0, row);
+	assert_string_equal(row, "vmxboot> c");
+	read_row(&t, 1, row);
+	assert_string_equal(row, "pu");
+	puts_text(&t, "\b \b\b \b\b \b");   /* three back: into row 0 again */
+	assert_int_equal(t.cy, 0);
+	assert_int_equal(t.cx, 9);
+	read_row(&t, 0, row);
+	assert_string_equal(row, "vmxboot>");
+	read_row(&t, 1, row);
+	assert_string_equal(row, "");
+	free(s.base);
+}
+
 static void a_character_without_a_glyph_is_a_box(void **state)
 {
 	(void)state;
@@ -228,6 +252,7 @@ int main(void)
 		cmocka_unit_test(every_format_draws_readable_text),
 		cmocka_unit_test(pixel_values_follow_the_field_positions),
 		cmocka_unit_test(lines_wrap_and_scroll_from_the_grid),
+		cmocka_unit_test(backspace_erases_the_last_cell),
 		cmocka_unit_test(a_character_without_a_glyph_is_a_box),
 		cmocka_unit_test(a_huge_screen_uses_at_most_cap_cells),
 		cmocka_unit_test(bad_surfaces_are_refused_with_a_reason),
