@@ -331,7 +331,8 @@ void console_run(void)
 {
 	static struct line_editor le;
 	static struct le_output out;
-	bool kbd = kbd_init();
+	bool kbd = kbd_present();   /* programmed at boot (the console: line) */
+	kprintf("%s", kbd_status()); /* said again here, where the user is looking */
 	if (!serial_present() && !kbd) {
 		kprintf("console: no serial port and no keyboard controller: nothing to type on; halted\n");
 		halt_forever();

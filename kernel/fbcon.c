@@ -7,6 +7,7 @@
 #include "kernel/fbcon.h"
 #include "kernel/fb_render.h"
 #include "kernel/kprintf.h"
+#include "kernel/format.h"
 #include "kernel/multiboot2.h"
 #include "kernel/options.h"
 #include "arch/x86_64/paging.h"
@@ -20,6 +21,15 @@ static volatile bool live;
 bool fbcon_live(void)
 {
 	return live;
+}
+
+static u64 fb_addr;
+
+int fbcon_describe(char *buf, size_t n)
+{
+	if (!live)
+		return 0;
+	return ksnprintf(buf, n, "framebuffer %ux%ux%u at 0x%lx", text.s.width, text.s.height, text.s.bpp, fb_addr);
 }
 
 void fbcon_putc(char c)
@@ -77,6 +87,7 @@ void fbcon_start(const struct mb2_info *mb)
 	const char *log = klog_buffer(&len);
 	for (size_t i = 0; i < len; i++)   /* only the boot CPU runs: nothing is printed meanwhile */
 		fb_text_putc(&text, log[i]);
+	fb_addr = mb->fb_addr;
 	live = true;
 	kprintf("fbcon: %ux%u, %u bpp (red %u:%u green %u:%u blue %u:%u), pitch %u, at 0x%lx, %s; "
 		"%ux%u text cells\n", s.width, s.height, s.bpp, s.red_pos, s.red_size, s.green_pos,

@@ -13,5 +13,7 @@ void fbcon_start(const struct mb2_info *mb);
 /* One byte of the log (called under the print lock). */
 void fbcon_putc(char c);
 bool fbcon_live(void);
+/* "framebuffer 1280x800x32 at 0x80000000" for the console: line; 0 when not drawing */
+int fbcon_describe(char *buf, size_t n);
 
 #endif

@@ -5,7 +5,9 @@
  */
 #include "kernel/kbd.h"
 #include "kernel/kbd_decode.h"
+#include <stdarg.h>
 #include "kernel/kprintf.h"
+#include "kernel/format.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/timer.h"
 
@@ -78,13 +80,30 @@ static bool read_config(u8 *cfg)
 	return true;
 }
 
+static char said[200];   /* the last status line, for the console to repeat at its prompt */
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	kvsnprintf(said, sizeof(said), fmt, ap);
+	va_end(ap);
+	kprintf("%s", said);
+}
+
+const char *kbd_status(void)
+{
+	return said;
+}
+
 bool kbd_init(void)
 {
 	kbd_state_init(&state);
 	present = false;
 	u8 st = inb(I8042_STATUS);
 	if (st == 0xff) {
-		kprintf("kbd: no i8042 keyboard controller (status port 0x64 reads 0xff)\n");
+		say("kbd: no i8042 keyboard controller (status port 0x64 reads 0xff)\n");
 		return false;
 	}
 	int flushed = 0;
@@ -94,27 +113,27 @@ bool kbd_init(void)
 	}
 	u8 cfg, now;
 	if (!read_config(&cfg)) {
-		kprintf("kbd: the i8042 did not answer command 0x20 within %u us (status 0x%02x): no keyboard\n",
+		say("kbd: the i8042 did not answer command 0x20 within %u us (status 0x%02x): no keyboard\n",
 			WAIT_US, inb(I8042_STATUS));
 		return false;
 	}
 	u8 want = (u8)((cfg | CFG_TRANSLATE) & ~(CFG_IRQ1 | CFG_IRQ12 | CFG_KBD_CLK_OFF));
 	if (!send_cmd(CMD_WRITE_CONFIG) || !wait_status(ST_IBF, false)) {
-		kprintf("kbd: the i8042 did not take command 0x60 within %u us: no keyboard\n", WAIT_US);
+		say("kbd: the i8042 did not take command 0x60 within %u us: no keyboard\n", WAIT_US);
 		return false;
 	}
 	outb(I8042_DATA, want);
 	if (!read_config(&now)) {
-		kprintf("kbd: the i8042 did not answer command 0x20 after the write: no keyboard\n");
+		say("kbd: the i8042 did not answer command 0x20 after the write: no keyboard\n");
 		return false;
 	}
 	if ((now & (CFG_TRANSLATE | CFG_IRQ1 | CFG_IRQ12 | CFG_KBD_CLK_OFF)) != CFG_TRANSLATE) {
-		kprintf("kbd: i8042 configuration byte 0x%02x after writing 0x%02x (was 0x%02x): "
+		say("kbd: i8042 configuration byte 0x%02x after writing 0x%02x (was 0x%02x): "
 			"translation or IRQ bits did not stick: no keyboard\n", now, want, cfg);
 		return false;
 	}
 	const char *scan = enable_scanning();
-	kprintf("kbd: i8042 keyboard, configuration byte 0x%02x -> 0x%02x (scan code set 1 by translation, "
+	say("kbd: i8042 keyboard, configuration byte 0x%02x -> 0x%02x (scan code set 1 by translation, "
 		"IRQs off, polled); %d stale byte(s) flushed%s%s\n", cfg, now, flushed, scan ? "; " : "",
 		scan ? scan : "");
 	return present = true;

@@ -12,6 +12,8 @@
  * answer; every wait is bounded. */
 bool kbd_init(void);
 bool kbd_present(void);
+/* The last "kbd: ..." line kbd_init printed (with its newline), "" before. */
+const char *kbd_status(void);
 /* The next decoded key (kbd_decode.h: a byte or KBD_KEY_*), or KBD_NONE when
  * nothing is waiting.  Mouse bytes are dropped. */
 int kbd_poll(void);

@@ -6,6 +6,7 @@
 #include "kernel/lib.h"
 #include "kernel/serial.h"
 #include "kernel/vga.h"
+#include "kernel/kbd.h"
 #include "kernel/kprintf.h"
 #include "kernel/multiboot2.h"
 #include "kernel/options.h"
@@ -89,9 +90,17 @@ static void timer_init(void)
 /* One line naming every output and input in use (serial part: serial.c). */
 static void console_outputs(void)
 {
-	char s[320];
-	if (serial_describe(s, sizeof(s)) == 0)
-		ksnprintf(s, sizeof(s), "no serial port");
+	char s[400];
+	size_t n = (size_t)serial_describe(s, sizeof(s));
+	if (n == 0)
+		n = (size_t)ksnprintf(s, sizeof(s), "no serial port");
+	char fb[80];
+	if (fbcon_describe(fb, sizeof(fb)) > 0)
+		n += (size_t)ksnprintf(s + n, sizeof(s) - n, ", %s", fb);
+	if (vga_enabled())
+		n += (size_t)ksnprintf(s + n, sizeof(s) - n, ", VGA text");
+	if (kbd_init())                  /* programmed now, so the line can say it; the console polls it */
+		ksnprintf(s + n, sizeof(s) - n, ", PS/2 keyboard");
 	kprintf("console: %s\n", s);
 }
 

@@ -26,6 +26,11 @@ static void cursor(void)
 	outb(CRTC_DATA, (u8)(pos >> 8));
 }
 
+bool vga_enabled(void)
+{
+	return enabled;
+}
+
 void vga_enable(void)
 {
 	enabled = true;

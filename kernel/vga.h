@@ -1,7 +1,10 @@
 #ifndef KERNEL_VGA_H
 #define KERNEL_VGA_H
 
-void vga_enable(void);   /* only when booted from legacy BIOS in text mode */
+#include "kernel/types.h"
+
+void vga_enable(void);
+bool vga_enabled(void);   /* the mirror is on: a legacy-BIOS boot in EGA text mode */
 void vga_putc(char c);
 
 #endif

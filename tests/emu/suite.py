@@ -87,7 +87,8 @@ TESTS = [
     dict(name="qemu-bios-1cpu", emu="qemu", smp=1, cpu="max", cmdline="mode=test", timeout=60,
          expect=smp_expect(1, 1), require=cpu_jobs(1)),
     dict(name="qemu-uefi-1cpu", emu="qemu-uefi", smp=1, cpu="max", cmdline="mode=test", timeout=90,
-         expect=smp_expect(1, 1), require=cpu_jobs(1)),
+         expect=smp_expect(1, 1), require=cpu_jobs(1),
+         expect_line=[r"^cpu0: console: COM1 0x3f8, framebuffer \d+x\d+x32 at 0x[0-9a-f]+, PS/2 keyboard$"]),
     dict(name="bochs-skx-1cpu", emu="bochs", smp=1, cpu="corei7_skylake_x", cmdline="mode=test", timeout=180,
          expect=smp_expect(1, 1), require=cpu_jobs(1)),
     # -- injected faults: the kernel must catch them, report and end the run itself --
@@ -183,7 +184,7 @@ TESTS = [
     #    summary) arrives on the one port there is; COM1 + COM2 both get all of it --
     *[dict(name=f"qemu-uart-{n}", emu="qemu", smp=1, com1="none", timeout=90,
            qemu_args=["-chardev file,id=u,path={serial} " + dev] + extra,
-           expect_line=[r"^cpu0: vmxboot \d", rf"^cpu0: console: {console}$"] + lines)
+           expect_line=[r"^cpu0: vmxboot \d", rf"^cpu0: console: {console}, VGA text, PS/2 keyboard$"] + lines)
       for n, dev, extra, console, lines in (
           ("com2-spcr", "-device isa-serial,chardev=u,iobase=0x2f8,irq=3",
            ["-acpitable sig=SPCR,rev=2,data=" + spcr.write(os.path.join(ROOT, "build/emu/spcr-com2.bin"), address=0x2f8)],
@@ -202,13 +203,13 @@ TESTS = [
             r"serial: PCI: \d+ functions, 1 of them 16550 UARTs \(class 07h/00h prog-if 02h\); scan of buses 0-255 took \d+ us"]))],
     dict(name="qemu-uart-com1-com2", emu="qemu", smp=2, timeout=90,
          qemu_args=["-chardev file,id=c2,path={base}.com2.log -device isa-serial,chardev=c2,iobase=0x2f8,irq=3"],
-         expect_line=[r"^cpu0: console: COM1 0x3f8, COM2 0x2f8$"], same_log=["{base}.com2.log"]),
+         expect_line=[r"^cpu0: console: COM1 0x3f8, COM2 0x2f8, VGA text, PS/2 keyboard$"], same_log=["{base}.com2.log"]),
     # SPCR tables this kernel must name and not use; COM1 carries the run
     dict(name="qemu-uart-spcr-not-16550", emu="qemu", smp=1, timeout=90,
          qemu_args=["-acpitable sig=SPCR,rev=2,data=" + spcr.write(os.path.join(ROOT, "build/emu/spcr-pl011.bin"),
                                                                    space=0, address=0x9000000, access_size=3, iface=0x03)],
          expect_line=[r"^cpu0: serial: SPCR rev 2 type 0x03 MMIO 0x9000000: not used: its interface type is not a "
-                      r"16550 \(0x00, 0x01 or 0x12\)", r"^cpu0: console: COM1 0x3f8$"]),
+                      r"16550 \(0x00, 0x01 or 0x12\)", r"^cpu0: console: COM1 0x3f8, VGA text, PS/2 keyboard$"]),
     dict(name="qemu-uart-spcr-mmio-high", emu="qemu", smp=1, timeout=90,
          qemu_args=["-acpitable sig=SPCR,rev=2,data=" + spcr.write(os.path.join(ROOT, "build/emu/spcr-high.bin"),
                                                                    space=0, address=0x100000000, access_size=3,
@@ -216,11 +217,11 @@ TESTS = [
          expect_line=[r"^cpu0: serial: SPCR rev 2 type 0x12 MMIO 0x100000000: 115200 baud \(divisor 1\), 4-byte "
                       r"registers every 4 bytes$",
                       r"^cpu0: serial: SPCR rev 2 type 0x12 MMIO 0x100000000: MMIO at 0x100000000 is above 4 GiB, "
-                      r"which is not mapped yet; not used$", r"^cpu0: console: COM1 0x3f8$"]),
+                      r"which is not mapped yet; not used$", r"^cpu0: console: COM1 0x3f8, VGA text, PS/2 keyboard$"]),
     # COM2 stops draining once its 4 KiB pipe is full: dropped after 8 bounded waits, the run goes on
     dict(name="qemu-uart-com2-stuck", emu="qemu", smp=4, timeout=90, stuck_fifo=["{base}.stuck"],
          qemu_args=["-chardev pipe,id=d,path={base}.stuck -device isa-serial,chardev=d,iobase=0x2f8,irq=3"],
-         expect_line=[r"^cpu0: console: COM1 0x3f8, COM2 0x2f8$",
+         expect_line=[r"^cpu0: console: COM1 0x3f8, COM2 0x2f8, VGA text, PS/2 keyboard$",
                       r"^cpu0: serial: COM2 0x2f8 stopped draining after \d+ bytes \(8 waits of 10000 us in a "
                       r"row gave up, LSR 0x[0-9a-f]+, \d+ us lost\): no more output to it$"]),
     # -- interrupts, NMIs and machine checks (arch/x86_64/irq.c; the console's NMI/#MC session is
