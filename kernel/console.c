@@ -99,7 +99,11 @@ static size_t table_len;
 /* Collect, sort and check the registered commands once, before the first prompt. */
 static void console_collect(void)
 {
-	size_t n = (size_t)(__console_cmds_end - __console_cmds_start);
+	uintptr_t bytes = (uintptr_t)__console_cmds_end - (uintptr_t)__console_cmds_start;
+	if (bytes % sizeof(struct console_cmd))   /* an entry padded or misplaced: the array is not one */
+		kprintf("console: .console_cmds holds %lu bytes, not a multiple of %zu: the commands may be garbled\n",
+			(unsigned long)bytes, sizeof(struct console_cmd));
+	size_t n = bytes / sizeof(struct console_cmd);
 	if (n > CONSOLE_CMDS_MAX) {
 		kprintf("console: %zu commands registered, room for %u: the last %zu are left out\n", n,
 			CONSOLE_CMDS_MAX, n - CONSOLE_CMDS_MAX);
