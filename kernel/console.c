@@ -2,7 +2,9 @@
  * The command console: a line editor fed by COM1 and the PS/2 keyboard
  * (kernel/console_line.c, kernel/kbd.c), echoing to every output; a
  * dispatch table checked before any action (kernel/console_cmd.c), and the
- * generic commands. VT-x commands live in vmx/vmx_console.c.
+ * generic commands. Every command registers itself (CONSOLE_COMMAND in
+ * console.h): the VT-x ones live in vmx/vmx_console.c, and this file names
+ * none of them.
  */
 #include <stdarg.h>
 #include "kernel/console.h"
@@ -23,8 +25,6 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/irq.h"
-#include "vmx/vmx_console.h"
-#include "vmx/vmx_cmd.h"
 
 static char err[CONSOLE_ERR_MAX];
 static size_t boot_log_len;
@@ -96,10 +96,43 @@ u32 con_each(const u64 *mask, long (*fn)(void *), void *(*arg_for)(u32, void *),
 	return n;
 }
 
-/* ---- generic commands ---- */
+/* ---- the registered commands and hooks (linker.ld) ---- */
 
-static const struct console_cmd table[];
-static const size_t table_len;
+extern const struct console_cmd __console_cmds_start[], __console_cmds_end[];
+extern const struct console_power_off_hook __console_power_off_start[], __console_power_off_end[];
+extern const struct console_cpu_note __console_cpu_notes_start[], __console_cpu_notes_end[];
+
+#define CONSOLE_CMDS_MAX 64
+static struct console_cmd table[CONSOLE_CMDS_MAX];   /* sorted copy: console_sort */
+static size_t table_len;
+
+/* Collect, sort and check the registered commands once, before the first prompt. */
+static void console_collect(void)
+{
+	uintptr_t bytes = (uintptr_t)__console_cmds_end - (uintptr_t)__console_cmds_start;
+	if (bytes % sizeof(struct console_cmd))   /* an entry padded or misplaced: the array is not one */
+		kprintf("console: .console_cmds holds %lu bytes, not a multiple of %zu: the commands may be garbled\n",
+			(unsigned long)bytes, sizeof(struct console_cmd));
+	size_t n = bytes / sizeof(struct console_cmd);
+	if (n > CONSOLE_CMDS_MAX) {
+		kprintf("console: %zu commands registered, room for %u: the last %zu are left out\n", n,
+			CONSOLE_CMDS_MAX, n - CONSOLE_CMDS_MAX);
+		n = CONSOLE_CMDS_MAX;
+	}
+	memcpy(table, __console_cmds_start, n * sizeof(table[0]));
+	console_sort(table, n);
+	size_t dup;
+	while ((dup = console_shadowed(table, n)) < n) {   /* unreachable by console_match: say so, drop it */
+		kprintf("console: command '%s%s%s' registered twice: the second (\"%s\") is left out\n",
+			table[dup].name, table[dup].sub ? " " : "", table[dup].sub ? table[dup].sub : "",
+			table[dup].usage ? table[dup].usage : table[dup].name);
+		memmove(&table[dup], &table[dup + 1], (n - dup - 1) * sizeof(table[0]));
+		n--;
+	}
+	table_len = n;
+}
+
+/* ---- generic commands ---- */
 
 static void help_line(void *ctx, const char *line)
 {
@@ -118,10 +151,15 @@ static int cmd_cpus(void *ctx, int argc, char **argv)
 {
 	(void)ctx, (void)argc, (void)argv;
 	smp_print_table(con_printf);
-	for (u32 i = 0; i < cpu_count; i++)
-		con_printf("cpu%u: APIC ID %u, %s, %s\n", i, cpus[i].apic_id,
-			   cpus[i].state == CPU_ONLINE ? "online" : "not online",
-			   vmx_cmd_cpu_in_vmx(i) ? "in VMX operation" : "not in VMX operation");
+	for (u32 i = 0; i < cpu_count; i++) {
+		char line[160];
+		size_t pos = (size_t)ksnprintf(line, sizeof(line), "cpu%u: APIC ID %u, %s", i, cpus[i].apic_id,
+					       cpus[i].state == CPU_ONLINE ? "online" : "not online");
+		for (const struct console_cpu_note *n = __console_cpu_notes_start; n < __console_cpu_notes_end; n++)
+			if (pos < sizeof(line))
+				pos += (size_t)ksnprintf(line + pos, sizeof(line) - pos, ", %s", n->note(i));
+		con_printf("%s\n", line);
+	}
 	return 0;
 }
 
@@ -226,30 +264,36 @@ static int cmd_log(void *ctx, int argc, char **argv)
 	return 0;
 }
 
-static int all_out_of_vmx(void)
+/* Every registered "before power off" hook, in link order; the first that
+ * refuses stops it. Then "<done>; <done>; rebooting" and ok. */
+static int before_power_off(const char *what)
 {
-	vmx_cmd_all_off();
-	for (u32 i = 0; i < cpu_count; i++)
-		if (vmx_cmd_cpu_in_vmx(i))
-			return con_error("cpu%u is still in VMX operation; not going on", i);
+	char line[200];
+	size_t pos = 0;
+	line[0] = 0;
+	for (const struct console_power_off_hook *h = __console_power_off_start; h < __console_power_off_end; h++) {
+		if (h->before())
+			return -1;
+		if (h->done && pos < sizeof(line))
+			pos += (size_t)ksnprintf(line + pos, sizeof(line) - pos, "%s; ", h->done);
+	}
+	con_printf("%s%s\nok\n", line, what);
 	return 0;
 }
 
 static int cmd_reboot(void *ctx, int argc, char **argv)
 {
 	(void)ctx, (void)argc, (void)argv;
-	if (all_out_of_vmx())
+	if (before_power_off("rebooting"))
 		return -1;
-	con_printf("every CPU is out of VMX operation; rebooting\nok\n");
 	platform_reboot();
 }
 
 static int cmd_poweroff(void *ctx, int argc, char **argv)
 {
 	(void)ctx, (void)argc, (void)argv;
-	if (all_out_of_vmx())
+	if (before_power_off("powering off"))
 		return -1;
-	con_printf("every CPU is out of VMX operation; powering off\nok\n");
 	platform_poweroff();
 }
 
@@ -260,33 +304,16 @@ static int cmd_bench_smp(void *ctx, int argc, char **argv)
 	return 0;
 }
 
-static const struct console_cmd table[] = {
-	{ "help", 0, 0, 0, "help", "list the commands", cmd_help },
-	{ "cpus", 0, 0, 0, "cpus", "the per-CPU table", cmd_cpus },
-	{ "caps", 0, 0, 2, "caps [cpu] [group]", "every VMX capability by SDM name (yes/no/forced/default)", cmd_caps },
-	{ "caps", "raw", 0, 1, "caps raw [cpu]", "the raw must-be-1/may-be-1 masks", cmd_caps_raw },
-	{ "fc", 0, 0, 1, "fc [cpus]", "IA32_FEATURE_CONTROL decoded", cmd_fc },
-	{ "vmx", "on", 1, 1, "vmx on <cpus>", "VMXON (regions allocated)", cmd_vmx_on },
-	{ "vmx", "off", 1, 1, "vmx off <cpus>", "VMXOFF (regions freed)", cmd_vmx_off },
-	{ "vmx", "status", 0, 1, "vmx status [cpus]", "who is in VMX operation", cmd_vmx_status },
-	{ "vmcs", "new", 1, 1, "vmcs new <cpus>", "make a VMCS; prints its id", cmd_vmcs },
-	{ "vmcs", "load", 1, 2, "vmcs load <cpus> [id]", "VMPTRLD", cmd_vmcs },
-	{ "vmcs", "clear", 1, 2, "vmcs clear <cpus> [id]", "VMCLEAR", cmd_vmcs },
-	{ "vmcs", "store", 1, 1, "vmcs store <cpus>", "VMPTRST", cmd_vmcs },
-	{ "vmcs", "read", 2, 2, "vmcs read <cpus> FIELD", "VMREAD (name or encoding)", cmd_vmcs },
-	{ "vmcs", "write", 3, 3, "vmcs write <cpus> FIELD VALUE", "VMWRITE", cmd_vmcs },
-	{ "vmcs", "free", 1, 2, "vmcs free <cpus> [id]", "VMCLEAR and free it", cmd_vmcs },
-	{ "guest", "run", 1, 2, "guest run <cpus> [exits]", "launch the minimal guest", cmd_guest_run },
-	{ "test", 0, 0, 2, "test [conformance|lifecycle|smp|all] [cpus]", "run the suites, print KTAP", cmd_test },
-	{ "rdmsr", 0, 1, 2, "rdmsr ADDR [cpus]", "read an MSR (#GP caught)", cmd_rdmsr },
-	{ "cpuid", 0, 1, 3, "cpuid LEAF [SUBLEAF] [cpus]", "execute CPUID", cmd_cpuid },
-	{ "bench", "vmx", 0, 0, "bench vmx", "VMX instruction cycles, now", cmd_bench_vmx },
-	{ "bench", "smp", 0, 0, "bench smp", "bring-up figures recorded at boot", cmd_bench_smp },
-	{ "log", 0, 0, 0, "log", "replay the boot report", cmd_log },
-	{ "reboot", 0, 0, 0, "reboot", "VMXOFF everywhere, then reset", cmd_reboot },
-	{ "poweroff", 0, 0, 0, "poweroff", "VMXOFF everywhere, then power off", cmd_poweroff },
-};
-static const size_t table_len = ARRAY_SIZE(table);
+/* the generic commands; `order` places them in help among the others (console.h) */
+CONSOLE_COMMAND(help, 10, "help", 0, 0, 0, "help", "list the commands", cmd_help);
+CONSOLE_COMMAND(cpus, 20, "cpus", 0, 0, 0, "cpus", "the per-CPU table", cmd_cpus);
+CONSOLE_COMMAND(rdmsr, 90, "rdmsr", 0, 1, 2, "rdmsr ADDR [cpus]", "read an MSR (#GP caught)", cmd_rdmsr);
+CONSOLE_COMMAND(cpuid, 100, "cpuid", 0, 1, 3, "cpuid LEAF [SUBLEAF] [cpus]", "execute CPUID", cmd_cpuid);
+CONSOLE_COMMAND(bench_smp, 111, "bench", "smp", 0, 0, "bench smp", "bring-up figures recorded at boot",
+		cmd_bench_smp);
+CONSOLE_COMMAND(log, 120, "log", 0, 0, 0, "log", "replay the boot report", cmd_log);
+CONSOLE_COMMAND(reboot, 130, "reboot", 0, 0, 0, "reboot", "VMXOFF everywhere, then reset", cmd_reboot);
+CONSOLE_COMMAND(poweroff, 140, "poweroff", 0, 0, 0, "poweroff", "VMXOFF everywhere, then power off", cmd_poweroff);
 
 static void execute(char *line)
 {
@@ -339,6 +366,7 @@ void console_run(void)
 	}
 	kprintf("console: input from %s%s%s\n", serial_present() ? "COM1" : "",
 		serial_present() && kbd ? " and " : "", kbd ? "the PS/2 keyboard" : "");
+	console_collect();
 	le_init(&le);
 	con_printf("console: type 'help' for the commands\nvmxboot> ");
 	irq_console_idle(true);

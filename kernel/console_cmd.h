@@ -1,5 +1,5 @@
-/* The serial console's command parsing: words, CPU selectors, VMCS fields and
- * values, and the command table.
+/* The serial console's command parsing: words, CPU selectors and the command
+ * table (VMCS fields and values: vmx/vmcs_parse.h).
  *
  * Every parser that can fail returns 0 on success or a negative
  * enum cmdline_status, and writes one line to err (no "error: " prefix and no
@@ -29,17 +29,6 @@ int console_tokenize(char *line, char **argv, int maxargs, char *err, size_t err
  * zero. */
 int cpusel_parse(const char *tok, u32 ncpus, u64 *bitmap, char *err, size_t errlen);
 
-/* A VMCS field: a name of the field table, any case ("guest_cr3"), or a raw
- * encoding, decimal or 0x hex, with bits 31:15 clear (SDM 25.11.2).  A raw
- * encoding need not be in the table, nor even well-formed: VMREAD/VMWRITE
- * report whether the CPU has it (VM-instruction error 12). */
-int vmcs_field_parse(const char *tok, u32 *encoding, char *err, size_t errlen);
-
-/* A value for VMWRITE to the field `encoding`: decimal or 0x hex, no sign, at
- * most the field's width (16-bit <= 0xffff, 32-bit and the high half of a
- * 64-bit field <= 0xffffffff, 64-bit and natural-width: any u64). */
-int vmcs_value_parse(const char *tok, u32 encoding, u64 *value, char *err, size_t errlen);
-
 /* One row of a command table.  argv as given to the handler is the whole line:
  * argv[0] the name, argv[1] the subcommand if the entry has one, then the
  * arguments from console_cmd_first_arg(). */
@@ -50,6 +39,7 @@ struct console_cmd {
 	const char *usage;           /* "vmx on <cpus>" */
 	const char *help;            /* "enter VMX operation on the CPUs" */
 	int (*handler)(void *ctx, int argc, char **argv);
+	u16 order;                   /* help and matching order: ascending (see console_sort) */
 };
 
 static inline int console_cmd_first_arg(const struct console_cmd *cmd)
@@ -65,6 +55,16 @@ static inline int console_cmd_first_arg(const struct console_cmd *cmd)
  * ("usage: vmx on <cpus>"). */
 const struct console_cmd *console_match(const struct console_cmd *table, size_t n,
 					int argc, char **argv, char *err, size_t errlen);
+
+/* Sort a table by order, then name, then subcommand (none first): the
+ * order help lists and subcommand errors name, whatever order the linker
+ * collected the entries in. */
+void console_sort(struct console_cmd *table, size_t n);
+
+/* The index of the first entry that another entry before it shadows (same
+ * name and subcommand, or a second entry of a name without a subcommand), or
+ * n when there is none. console_match would never reach it. */
+size_t console_shadowed(const struct console_cmd *table, size_t n);
 
 /* One line per entry, "usage  help" with the help texts aligned, given to
  * emit one at a time (the line is only valid during the call). */

@@ -2,9 +2,10 @@
  * The VT-x console commands: each parses and checks all of its arguments
  * before touching any CPU (never a partial action on bad input), then runs
  * on the selected CPUs one at a time and prints one "cpuN: ..." line each,
- * with the result exactly as the CPU gave it.
+ * with the result exactly as the CPU gave it. They register themselves
+ * (CONSOLE_COMMAND, kernel/console.h) at the end of this file, with the hook
+ * that takes every CPU out of VMX operation before reboot/poweroff.
  */
-#include "vmx/vmx_console.h"
 #include "vmx/vmx_cmd.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_capdecode.h"
@@ -12,14 +13,16 @@
 #include "vmx/guest.h"
 #include "vmx/conformance.h"
 #include "vmx/vmcs_fields.h"
+#include "vmx/vmcs_parse.h"
+#include "vmx/vmx_capdiff_cpus.h"
 #include "kernel/console.h"
-#include "kernel/console_cmd.h"
 #include "kernel/kprintf.h"
 #include "kernel/ktap.h"
 #include "kernel/ktap_brief.h"
 #include "kernel/options.h"
 #include "kernel/report.h"
 #include "kernel/lib.h"
+#include "kernel/pmm.h"
 #include "arch/x86_64/smp.h"
 
 /* ok only when every selected CPU answered and did it (the CPU's own word is in the cpuN line) */
@@ -52,28 +55,28 @@ static int each(const char *sel, struct vmx_cmd *tmpl)
 	return 0;
 }
 
-int cmd_vmx_on(void *ctx, int argc, char **argv)
+static int cmd_vmx_on(void *ctx, int argc, char **argv)
 {
 	(void)ctx, (void)argc;
 	struct vmx_cmd c = { .op = VCMD_ON, .id = -1 };
 	return each(argv[2], &c);
 }
 
-int cmd_vmx_off(void *ctx, int argc, char **argv)
+static int cmd_vmx_off(void *ctx, int argc, char **argv)
 {
 	(void)ctx, (void)argc;
 	struct vmx_cmd c = { .op = VCMD_OFF, .id = -1 };
 	return each(argv[2], &c);
 }
 
-int cmd_vmx_status(void *ctx, int argc, char **argv)
+static int cmd_vmx_status(void *ctx, int argc, char **argv)
 {
 	(void)ctx;
 	struct vmx_cmd c = { .op = VCMD_STATUS, .id = -1 };
 	return each(argc > 2 ? argv[2] : 0, &c);
 }
 
-int cmd_vmcs(void *ctx, int argc, char **argv)
+static int cmd_vmcs(void *ctx, int argc, char **argv)
 {
 	(void)ctx;
 	static const struct { const char *sub; enum vmx_cmd_op op; } ops[] = {
@@ -125,7 +128,7 @@ static void con_line(const char *line, void *ctx)
 }
 
 /* caps [cpu] [group]: every capability by SDM name, in vmxcap's states */
-int cmd_caps(void *ctx, int argc, char **argv)
+static int cmd_caps(void *ctx, int argc, char **argv)
 {
 	(void)ctx;
 	const char *cpu_arg = 0, *group = 0;
@@ -162,13 +165,42 @@ int cmd_caps(void *ctx, int argc, char **argv)
 }
 
 /* caps raw [cpu]: the must-be-1/may-be-1 masks as at boot */
-int cmd_caps_raw(void *ctx, int argc, char **argv)
+static int cmd_caps_raw(void *ctx, int argc, char **argv)
 {
 	(void)ctx;
 	u64 cpu;
 	if (caps_cpu(argc > 2 ? argv[2] : 0, &cpu))
 		return 1;
 	vmx_print_caps(&vmx_cpus[cpu].caps, con_printf);
+	return 0;
+}
+
+/* caps diff [cpus]: each selected CPU against the first, by name, as at boot */
+static int cmd_caps_diff(void *ctx, int argc, char **argv)
+{
+	(void)ctx;
+	const u64 *mask;
+	if (con_cpus(argc > 2 ? argv[2] : 0, &mask))
+		return -1;
+	u32 n = cpu_count;
+	u64 pages = ALIGN_UP((u64)n * sizeof(struct vmx_caps_cpu), PAGE_SIZE) / PAGE_SIZE;
+	struct vmx_caps_cpu *view = (struct vmx_caps_cpu *)(uintptr_t)page_alloc(pages);
+	if (!view)
+		return con_error("out of memory for %u CPUs", n);
+	for (u32 i = 0; i < n; i++) {
+		const struct vmx_cpu *v = vmx_cpus ? &vmx_cpus[i] : 0;
+		view[i].caps = v && v->caps_read ? &v->caps : 0;
+		view[i].mach = v && v->mach.leaf0[0] ? &v->mach : 0;
+		view[i].why = !v ? "vmx=off"
+			    : cpus[i].state != CPU_ONLINE ? "not online"
+			    : !cpu_in_mask(opt.vmx_cpus, i) ? "not in vmx.cpus"
+			    : vmx_detect_reason_text(v->det.verdict);
+	}
+	struct vmx_caps_diff_sum sum = vmx_caps_diff_cpus(view, n, mask, con_line, 0);
+	page_free((u64)(uintptr_t)view, pages);
+	if (!sum.compared)
+		return con_error("nothing to compare: none of the %u selected CPUs has its VMX capabilities read",
+				 sum.selected);
 	return 0;
 }
 
@@ -200,7 +232,7 @@ static void show_fc(u32 cpu, void *arg, void *ctx)
 			   f->val & 4 ? "enabled" : "disabled");
 }
 
-int cmd_fc(void *ctx, int argc, char **argv)
+static int cmd_fc(void *ctx, int argc, char **argv)
 {
 	(void)ctx;
 	const u64 *mask;
@@ -232,7 +264,7 @@ static void show_guest(u32 cpu, void *arg, void *ctx)
 	*failed += !g->done;
 }
 
-int cmd_guest_run(void *ctx, int argc, char **argv)
+static int cmd_guest_run(void *ctx, int argc, char **argv)
 {
 	(void)ctx;
 	const u64 *mask;
@@ -263,7 +295,7 @@ static void ktap_line(const char *text, void *ctx)
 	con_printf("%s\n", text);
 }
 
-int cmd_test(void *ctx, int argc, char **argv)
+static int cmd_test(void *ctx, int argc, char **argv)
 {
 	(void)ctx;
 	const char *which = argc > 1 ? argv[1] : "all";
@@ -296,7 +328,7 @@ int cmd_test(void *ctx, int argc, char **argv)
 	return c.failed ? con_error("%u tests failed", c.failed) : 0;
 }
 
-int cmd_bench_vmx(void *ctx, int argc, char **argv)
+static int cmd_bench_vmx(void *ctx, int argc, char **argv)
 {
 	(void)ctx, (void)argc, (void)argv;
 	if (refuse_if_in_vmx())
@@ -306,3 +338,46 @@ int cmd_bench_vmx(void *ctx, int argc, char **argv)
 	vmx_bench();
 	return 0;
 }
+
+/* Before reboot/poweroff: INIT is blocked in VMX root operation, so every CPU leaves it first */
+static int vmx_before_power_off(void)
+{
+	vmx_cmd_all_off();
+	for (u32 i = 0; i < cpu_count; i++)
+		if (vmx_cmd_cpu_in_vmx(i))
+			return con_error("cpu%u is still in VMX operation; not going on", i);
+	return 0;
+}
+CONSOLE_BEFORE_POWER_OFF(vmx_off, vmx_before_power_off, "every CPU is out of VMX operation");
+
+static const char *vmx_cpu_note(u32 cpu)
+{
+	return vmx_cmd_cpu_in_vmx(cpu) ? "in VMX operation" : "not in VMX operation";
+}
+CONSOLE_CPU_NOTE(vmx, vmx_cpu_note);
+
+/* `order`: help lists these after "cpus" (20) and before "rdmsr" (90), bench vmx before bench smp (111) */
+CONSOLE_COMMAND(caps, 30, "caps", 0, 0, 2, "caps [cpu] [group]",
+		"every VMX capability by SDM name (yes/no/forced/default)", cmd_caps);
+CONSOLE_COMMAND(caps_raw, 31, "caps", "raw", 0, 1, "caps raw [cpu]", "the raw must-be-1/may-be-1 masks",
+		cmd_caps_raw);
+CONSOLE_COMMAND(caps_diff, 32, "caps", "diff", 0, 1, "caps diff [cpus]",
+		"the selected CPUs' differences from the first, by name", cmd_caps_diff);
+CONSOLE_COMMAND(fc, 40, "fc", 0, 0, 1, "fc [cpus]", "IA32_FEATURE_CONTROL decoded", cmd_fc);
+CONSOLE_COMMAND(vmx_on, 50, "vmx", "on", 1, 1, "vmx on <cpus>", "VMXON (regions allocated)", cmd_vmx_on);
+CONSOLE_COMMAND(vmx_off, 51, "vmx", "off", 1, 1, "vmx off <cpus>", "VMXOFF (regions freed)", cmd_vmx_off);
+CONSOLE_COMMAND(vmx_status, 52, "vmx", "status", 0, 1, "vmx status [cpus]", "who is in VMX operation",
+		cmd_vmx_status);
+CONSOLE_COMMAND(vmcs_new, 60, "vmcs", "new", 1, 1, "vmcs new <cpus>", "make a VMCS; prints its id", cmd_vmcs);
+CONSOLE_COMMAND(vmcs_load, 61, "vmcs", "load", 1, 2, "vmcs load <cpus> [id]", "VMPTRLD", cmd_vmcs);
+CONSOLE_COMMAND(vmcs_clear, 62, "vmcs", "clear", 1, 2, "vmcs clear <cpus> [id]", "VMCLEAR", cmd_vmcs);
+CONSOLE_COMMAND(vmcs_store, 63, "vmcs", "store", 1, 1, "vmcs store <cpus>", "VMPTRST", cmd_vmcs);
+CONSOLE_COMMAND(vmcs_read, 64, "vmcs", "read", 2, 2, "vmcs read <cpus> FIELD", "VMREAD (name or encoding)",
+		cmd_vmcs);
+CONSOLE_COMMAND(vmcs_write, 65, "vmcs", "write", 3, 3, "vmcs write <cpus> FIELD VALUE", "VMWRITE", cmd_vmcs);
+CONSOLE_COMMAND(vmcs_free, 66, "vmcs", "free", 1, 2, "vmcs free <cpus> [id]", "VMCLEAR and free it", cmd_vmcs);
+CONSOLE_COMMAND(guest_run, 70, "guest", "run", 1, 2, "guest run <cpus> [exits]", "launch the minimal guest",
+		cmd_guest_run);
+CONSOLE_COMMAND(test, 80, "test", 0, 0, 2, "test [conformance|lifecycle|smp|all] [cpus]",
+		"run the suites, print KTAP", cmd_test);
+CONSOLE_COMMAND(bench_vmx, 110, "bench", "vmx", 0, 0, "bench vmx", "VMX instruction cycles, now", cmd_bench_vmx);

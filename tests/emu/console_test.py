@@ -487,6 +487,19 @@ def c_caps_named(s):
     want(len(titles) == 14, f"{len(titles)} group titles in the full decode, expected 14: {titles}")
 
 
+def c_caps_diff(s):
+    """caps diff: Bochs's 2 CPUs are one kind; a single CPU has nothing to compare with; a bad selector
+    is refused before anything is printed."""
+    r = s.cmd("caps diff")
+    expect_ok(r)
+    want(r.out == ["no differences among CPUs 0-1"], f"caps diff on 2 identical CPUs: {r.out}")
+    r = s.cmd("caps diff 1")
+    expect_ok(r)
+    want(r.out == ["cpu1 alone: nothing to compare it with"], f"caps diff 1: {r.out}")
+    r = s.cmd("caps diff 0-5")
+    expect_error(r, r"^error: no CPU 2 \(2 CPUs: 0-1\)$")
+
+
 def c_vmcs_write_ro(s):
     r = s.cmd("vmcs write 1 exit_reason 1")
     if s.ctx["ro_write"]:
@@ -637,6 +650,14 @@ def q_fc(s):
     expect_ok(r)
 
 
+def q_caps_diff(s):
+    """caps diff with no VT-x: each CPU says why it was not compared, and the command fails"""
+    r = s.cmd("caps diff")
+    cpu_exact(r, {i: r"not compared: AMD CPU: this machine has AMD-V \(SVM\), not VT-x" for i in (0, 1)})
+    expect_error(r, r"^error: nothing to compare: none of the 2 selected CPUs has its VMX capabilities read$",
+                 no_output=False)
+
+
 def q_cpuid(s):
     r = s.cmd("cpuid 0 all")
     ms = cpu_exact(r, {i: r"CPUID 0x0\.0: eax=(0x[0-9a-f]{8}) ebx=(0x[0-9a-f]{8}) ecx=(0x[0-9a-f]{8}) "
@@ -690,6 +711,7 @@ SESSIONS = {
         ("bad: unknown caps group", [],
          bad("caps 1 nosuch", r"^error: unknown group 'nosuch' \(basic pin proc proc2 proc3 exit exit2 entry misc ept "
              r"vmfunc cr0 cr4 enum machine\)$")),
+        ("caps diff", [], c_caps_diff),
         ("vmcs write read-only exit_reason", ["caps 1", "vmcs load 1"], c_vmcs_write_ro),
         ("vmcs store 1", ["vmcs load 1"], c_vmcs_store),
         ("vmx status current vmcs", ["vmcs load 1"], c_status_current),
@@ -718,6 +740,7 @@ SESSIONS = {
         ("boot", [], boot),
         ("vmx on all: no VT-x", [], q_vmx_on),
         ("fc: no VMX", [], q_fc),
+        ("caps diff: no VT-x", [], q_caps_diff),
         ("cpuid 0 all", [], q_cpuid),
         ("reboot", [], q_reboot),
         ("after reboot: cpus", ["reboot"], q_fresh),

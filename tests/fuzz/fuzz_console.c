@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kernel/console_cmd.h"
+#include "vmx/vmcs_parse.h"
 #include "kernel/console_line.h"
 #include "vmx/vmcs_fields.h"
 
@@ -25,12 +26,12 @@ static int h_none(void *ctx, int argc, char **argv)
 }
 
 static const struct console_cmd table[] = {
-	{ "help", NULL, 0, 1, "help [command]", "list the commands", h_none },
-	{ "vmx", "on", 1, 1, "vmx on <cpus>", "enter VMX operation", h_none },
-	{ "vmx", "off", 1, 1, "vmx off <cpus>", NULL, h_none },
-	{ "vmcs", NULL, 1, 1, "vmcs <cpus>", "dump", h_none },
-	{ "vmcs", "write", 3, 3, "vmcs write <cpus> <field> <value>", "VMWRITE", h_none },
-	{ "x", NULL, 0, 255, NULL, NULL, h_none },
+	{ "help", NULL, 0, 1, "help [command]", "list the commands", h_none, 0 },
+	{ "vmx", "on", 1, 1, "vmx on <cpus>", "enter VMX operation", h_none, 0 },
+	{ "vmx", "off", 1, 1, "vmx off <cpus>", NULL, h_none, 0 },
+	{ "vmcs", NULL, 1, 1, "vmcs <cpus>", "dump", h_none, 0 },
+	{ "vmcs", "write", 3, 3, "vmcs write <cpus> <field> <value>", "VMWRITE", h_none, 0 },
+	{ "x", NULL, 0, 255, NULL, NULL, h_none, 0 },
 };
 
 /* err must be a NUL-terminated string within its buffer. */

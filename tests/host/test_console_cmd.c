@@ -11,6 +11,7 @@
 #include "kernel/console_cmd.h"
 #include "kernel/cpuset.h"
 #include "kernel/lib.h"
+#include "vmx/vmcs_parse.h"
 #include "vmx/vmx_defs.h"
 
 static char err[CONSOLE_ERR_MAX];
@@ -405,13 +406,13 @@ static int h_any(void *ctx, int argc, char **argv)
 }
 
 static const struct console_cmd table[] = {
-	{ "help", NULL, 0, 1, "help [command]", "list the commands", h_any },
-	{ "vmx", "on", 1, 1, "vmx on <cpus>", "enter VMX operation", h_any },
-	{ "vmx", "off", 1, 1, "vmx off <cpus>", "leave VMX operation", h_any },
-	{ "vmcs", NULL, 1, 1, "vmcs <cpus>", "dump the current VMCS", h_any },
-	{ "vmcs", "read", 2, 2, "vmcs read <cpus> <field>", "VMREAD one field", h_any },
-	{ "vmcs", "write", 3, 3, "vmcs write <cpus> <field> <value>", "VMWRITE one field", h_any },
-	{ "cpus", NULL, 0, 0, NULL, NULL, h_any },
+	{ "help", NULL, 0, 1, "help [command]", "list the commands", h_any, 0 },
+	{ "vmx", "on", 1, 1, "vmx on <cpus>", "enter VMX operation", h_any, 0 },
+	{ "vmx", "off", 1, 1, "vmx off <cpus>", "leave VMX operation", h_any, 0 },
+	{ "vmcs", NULL, 1, 1, "vmcs <cpus>", "dump the current VMCS", h_any, 0 },
+	{ "vmcs", "read", 2, 2, "vmcs read <cpus> <field>", "VMREAD one field", h_any, 0 },
+	{ "vmcs", "write", 3, 3, "vmcs write <cpus> <field> <value>", "VMWRITE one field", h_any, 0 },
+	{ "cpus", NULL, 0, 0, NULL, NULL, h_any, 0 },
 };
 
 static const struct console_cmd *match_line(const char *text)
@@ -561,6 +562,81 @@ static void help_lists_usage_and_help_aligned(void **state)
 	assert_string_equal(help_lines[6], "cpus");
 }
 
+/* The order the kernel's linker collected the registered entries in
+ * (nm build/vmxboot.elf: each file's entries reversed, kernel/ before vmx/),
+ * with their real orders: console_sort must give help's order back. */
+static struct console_cmd linked[] = {
+	{ "poweroff", NULL, 0, 0, "poweroff", NULL, h_any, 140 },
+	{ "log", NULL, 0, 0, "log", NULL, h_any, 120 },
+	{ "bench", "smp", 0, 0, "bench smp", NULL, h_any, 111 },
+	{ "cpus", NULL, 0, 0, "cpus", NULL, h_any, 20 },
+	{ "help", NULL, 0, 0, "help", NULL, h_any, 10 },
+	{ "bench", "vmx", 0, 0, "bench vmx", NULL, h_any, 110 },
+	{ "vmx", "status", 0, 1, "vmx status [cpus]", NULL, h_any, 52 },
+	{ "vmx", "off", 1, 1, "vmx off <cpus>", NULL, h_any, 51 },
+	{ "vmx", "on", 1, 1, "vmx on <cpus>", NULL, h_any, 50 },
+	{ "caps", "diff", 0, 1, "caps diff [cpus]", NULL, h_any, 32 },
+	{ "caps", "raw", 0, 1, "caps raw [cpu]", NULL, h_any, 31 },
+	{ "caps", NULL, 0, 2, "caps [cpu] [group]", NULL, h_any, 30 },
+};
+
+static void sort_restores_help_order_from_link_order(void **state)
+{
+	(void)state;
+	static const char *const want[] = { "help", "cpus", "caps [cpu] [group]", "caps raw [cpu]",
+		"caps diff [cpus]", "vmx on <cpus>", "vmx off <cpus>", "vmx status [cpus]", "bench vmx",
+		"bench smp", "log", "poweroff" };
+	struct console_cmd t[ARRAY_SIZE(linked)];
+	memcpy(t, linked, sizeof t);
+	console_sort(t, ARRAY_SIZE(t));
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
+		assert_string_equal(t[i].usage, want[i]);
+	assert_int_equal(console_shadowed(t, ARRAY_SIZE(t)), ARRAY_SIZE(t));
+	/* the subcommand error names them in help's order */
+	char line[] = "vmx", *argv[] = { line };
+	assert_null(console_match(t, ARRAY_SIZE(t), 1, argv, err, sizeof err));
+	assert_string_equal(err, "vmx: missing subcommand (one of: on, off, status)");
+	char l2[] = "caps", l3[] = "diff", l4[] = "0-1", *argv2[] = { l2, l3, l4 };
+	assert_ptr_equal(console_match(t, ARRAY_SIZE(t), 3, argv2, err, sizeof err), &t[4]);
+}
+
+static void sort_breaks_ties_by_name_then_subcommand(void **state)
+{
+	(void)state;
+	struct console_cmd t[] = {
+		{ "vmx", "on", 1, 1, "b", NULL, h_any, 5 },
+		{ "vmx", NULL, 0, 0, "a", NULL, h_any, 5 },
+		{ "fc", NULL, 0, 0, "c", NULL, h_any, 7 },
+		{ "cpus", NULL, 0, 0, "d", NULL, h_any, 5 },
+		{ "vmx", "off", 1, 1, "e", NULL, h_any, 5 },
+	};
+	console_sort(t, ARRAY_SIZE(t));
+	const char *want = "daebc";
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
+		assert_int_equal(t[i].usage[0], want[i]);
+	console_sort(t, 0);   /* nothing registered: nothing happens */
+}
+
+static void shadowed_finds_a_second_registration(void **state)
+{
+	(void)state;
+	struct console_cmd t[ARRAY_SIZE(linked) + 1];
+	memcpy(t, linked, sizeof linked);
+	t[ARRAY_SIZE(linked)] = (struct console_cmd){ "vmx", "off", 0, 0, "vmx off (again)", NULL, h_any, 200 };
+	console_sort(t, ARRAY_SIZE(t));
+	size_t i = console_shadowed(t, ARRAY_SIZE(t));
+	assert_int_equal(i, ARRAY_SIZE(t) - 1);
+	assert_string_equal(t[i].usage, "vmx off (again)");
+	/* a second plain entry of one name is shadowed too; a plain one beside subcommands is not */
+	struct console_cmd u[] = {
+		{ "caps", NULL, 0, 2, "caps", NULL, h_any, 1 },
+		{ "caps", "raw", 0, 1, "caps raw", NULL, h_any, 2 },
+		{ "caps", NULL, 0, 0, "caps again", NULL, h_any, 3 },
+	};
+	assert_int_equal(console_shadowed(u, 2), 2);
+	assert_int_equal(console_shadowed(u, 3), 2);
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -600,6 +676,9 @@ int main(void)
 		T(match_error_is_cut_to_the_buffer),
 		T(matched_handler_parses_its_arguments),
 		T(help_lists_usage_and_help_aligned),
+		T(sort_restores_help_order_from_link_order),
+		T(sort_breaks_ties_by_name_then_subcommand),
+		T(shadowed_finds_a_second_registration),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
