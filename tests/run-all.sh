@@ -22,8 +22,11 @@ python3 tests/emu/suite.py ${EMU_ONLY:+--only "$EMU_ONLY"} || status=1
 echo "== console sessions (Bochs VT-x and QEMU TCG, COM1 on a 127.0.0.1 socket)"
 # console_test.py writes build/console.count ("passed failed 0"); no file means it crashed
 python3 tests/emu/console_test.py || status=1
+echo "== Secure Boot (QEMU q35 + OVMF_CODE_4M.secboot.fd: the signed ISO runs, unsigned or changed ones are refused)"
+# secboot_test.py writes build/secboot.count ("passed failed 0")
+python3 tests/emu/secboot_test.py || status=1
 pass=0 fail=0
-for f in build/host-tests.count build/fuzz.count build/ktapcheck.count build/emu.count build/console.count; do
+for f in build/host-tests.count build/fuzz.count build/ktapcheck.count build/emu.count build/console.count build/secboot.count; do
 	if [ -f "$f" ]; then
 		read -r p q _ < "$f"; pass=$((pass + p)); fail=$((fail + q))
 	else
