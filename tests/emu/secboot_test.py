@@ -10,6 +10,7 @@ signed ISO whose kernel was changed after signing. Then each case boots one of t
 
   signed_boots_secure_boot      signed ISO, Secure Boot on (snakeoil PK/KEK/db): the kernel runs
                                 (emu.py: isa-debug-exit PASS, ktapcheck, cpus_online=2)
+  signed_boots_usb_stick        the same image as a USB stick's whole disk (as `dd` writes it)
   signed_boots_bios             the same ISO under SeaBIOS (its BIOS half is mkiso.sh's)
   signed_boots_uefi_sb_off      the same ISO under OVMF without Secure Boot
   plain_refused_snakeoil        plain ISO, Secure Boot on: OVMF refuses GRUB ("Access Denied")
@@ -39,7 +40,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-from emu import kill_group, QEMU, QEMU_PASS, QEMU_FAIL  # noqa: E402
+from emu import kill_group, ktapcheck, QEMU, QEMU_PASS, QEMU_FAIL  # noqa: E402
 
 OUT = os.path.join(ROOT, "build", "emu", "secboot")
 CODE = "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
@@ -133,10 +134,35 @@ def emu_case(name, iso, emu, timeout, extra):
     return None if p.returncode == 0 else f"{last}\n" + "\n".join("  " + l for l in out.split("\n")[-40:])
 
 
-def qemu_cmd(iso, vars_path, serial):
-    return [QEMU, "-machine", MACHINE, "-m", "256M", "-smp", "1", "-cpu", "max", "-cdrom", iso, "-boot", "d",
+def qemu_cmd(iso, vars_path, serial, usb=False):
+    """Secure Boot QEMU with the ISO as a CD, or (usb=True) as the whole disk of a USB stick, as dd writes it."""
+    media = ["-cdrom", iso, "-boot", "d"] if not usb else \
+        ["-device", "qemu-xhci", "-drive", f"if=none,id=stick,format=raw,file={iso}", "-device", "usb-storage,drive=stick"]
+    return [QEMU, "-machine", MACHINE, "-m", "256M", "-smp", "1", "-cpu", "max"] + media + [
             "-display", "none", "-serial", serial, "-no-reboot", "-monitor", "none", "-nic", "none",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"] + secure_args(vars_path)
+
+
+def usb_case(name, iso, timeout):
+    """The signed image written to a USB stick boots under Secure Boot and the kernel's run passes."""
+    stick, log = os.path.join(OUT, f"{name}.img"), os.path.join(OUT, f"{name}.serial.log")
+    shutil.copyfile(iso, stick)    # QEMU writes to a raw drive: never hand it the ISO itself
+    with open(os.path.join(OUT, f"{name}.emu.out"), "wb") as out:
+        p = subprocess.Popen(qemu_cmd(stick, vars_copy(name, "snakeoil"), f"file:{log}", usb=True), cwd=ROOT,
+                             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        rc = p.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        rc = None
+    kill_group(p)
+    os.unlink(stick)
+    data = open(log, "rb").read() if os.path.exists(log) else b""
+    rep = ktapcheck.check(data, expect=[], expect_result="PASS", require=[], require_skip=[],
+                          expect_lines=[r'BdsDxe: starting Boot\d+ "UEFI QEMU QEMU USB HARDDRIVE'])
+    why = [] if rc == QEMU_PASS else [f"QEMU exit status {rc} (killed at the {timeout:g} s limit)" if rc is None
+                                      else f"QEMU exit status {rc}, expected {QEMU_PASS} (the kernel's PASS)"]
+    why += [pr.msg for pr in rep.problems]
+    return None if not why else "; ".join(why) + f"\n  serial log {os.path.relpath(log, ROOT)}:\n" + tail_text(data)
 
 
 def refused_case(name, iso, which, timeout, want, also=()):
@@ -261,6 +287,7 @@ def cases(timeout):
             "secboot-signed-snakeoil", i["signed"], "qemu", timeout,
             sb + ["--expect-line", "Welcome to GRUB",
                   "--qemu-arg", " ".join(secure_args(vars_copy("secboot-signed-snakeoil", "snakeoil")))])),
+        ("signed_boots_usb_stick", lambda i: usb_case("usb-stick", i["signed"], timeout)),
         ("signed_boots_bios", lambda i: emu_case("secboot-signed-bios", i["signed"], "qemu", timeout, [])),
         ("signed_boots_uefi_sb_off", lambda i: emu_case("secboot-signed-uefi", i["signed"], "qemu-uefi", timeout, [])),
         ("plain_refused_snakeoil", lambda i: refused_case("plain-snakeoil", i["plain"], "snakeoil", timeout, DENIED_RE)),
