@@ -45,6 +45,7 @@ grub-mkimage --help | grep -q -- --disable-shim-lock ||
 [ -r "$cert" ] || die "CERT $cert is not readable"
 openssl x509 -in "$cert" -noout 2>/dev/null || die "CERT $cert is not a PEM X.509 certificate"
 
+rm -f "$iso"   # a failed build leaves no ISO from an earlier one behind
 work=$(mktemp -d)
 export GNUPGHOME=$work/gnupg
 cleanup() {
@@ -106,7 +107,6 @@ mcopy -i "$tree/efi.img" "$work/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
 
 # 5. the ISO, laid out as grub-mkrescue does (BIOS El Torito + hybrid MBR, EFI El Torito + GPT)
 mkdir -p "$(dirname "$iso")"
-rm -f "$iso"
 if ! out=$(xorriso -as mkisofs -graft-points --modification-date="$mdate" -r \
 	-b boot/grub/i386-pc/eltorito.img -no-emul-boot -boot-load-size 4 -boot-info-table --grub2-boot-info \
 	--grub2-mbr /usr/lib/grub/i386-pc/boot_hybrid.img -apm-block-size 2048 \

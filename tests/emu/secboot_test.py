@@ -19,6 +19,7 @@ signed ISO whose kernel was changed after signing. Then each case boots one of t
   tampered_kernel_refused       kernel changed after signing: GRUB says "bad signature"
   prompt_cannot_unsign          at the GRUB prompt, `set check_signatures=no` still does not
                                 load the changed kernel (lockdown: "... nobody cares")
+  mismatched_key_cert_refused   `make iso-signed` with a KEY that is not CERT's fails and says so
 
 A refusal case passes when the refusal line is in the serial log, no kernel line follows
 within SETTLE_S seconds, and QEMU is then stopped (the firmware and GRUB wait for a key
@@ -280,6 +281,23 @@ def prompt_case(name, iso, timeout):
     return None
 
 
+def mismatch_case():
+    """A KEY that is not CERT's key: make iso-signed must fail, say so, and leave no ISO behind."""
+    iso = os.path.join(OUT, "mismatch.iso")
+    p = subprocess.run(["make", "-s", "iso-signed", f"KEY={os.path.join(OUT, 'otherkey', 'db.key')}",
+                        f"CERT={SNAKEOIL_PEM}", f"SIGNED_ISO={iso}"], cwd=ROOT, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = p.stdout.decode("utf-8", errors="replace")
+    why = []
+    if p.returncode == 0:
+        why.append("make iso-signed succeeded")
+    if "KEY does not match CERT" not in out:
+        why.append("no 'KEY does not match CERT' in its output")
+    if os.path.exists(iso):
+        why.append(f"{os.path.relpath(iso, ROOT)} was made")
+    return None if not why else "; ".join(why) + "\n" + "\n".join("  | " + l for l in out.split("\n")[-8:])
+
+
 def cases(timeout):
     sb = ["--machine", MACHINE, "--smp", "2", "--expect", "cpus_online=2"]
     return [
@@ -296,6 +314,7 @@ def cases(timeout):
         ("tampered_kernel_refused", lambda i: refused_case("tampered", i["tampered"], "snakeoil", timeout,
                                                            BAD_SIG_RE, also=(GRUB_RE,))),
         ("prompt_cannot_unsign", lambda i: prompt_case("prompt", i["menu-tampered"], timeout)),
+        ("mismatched_key_cert_refused", lambda i: mismatch_case()),
     ]
 
 
