@@ -30,6 +30,7 @@ if [ -z "$key" ] && [ -z "$cert" ]; then
 		openssl x509 -in "$cert" -outform DER -out "$keydir/db.cer"
 		chmod 600 "$key"
 		echo "mkiso-signed: no KEY/CERT given: made a new db key pair $key, $cert ($keydir/db.cer in DER form)"
+		echo "mkiso-signed: once you enrol it, move the pair out of build/ ('make clean' deletes it) and pass KEY= CERT="
 	fi
 	echo "mkiso-signed: signing with $key; the firmware boots the ISO only once $keydir/db.cer is enrolled in its db"
 elif [ -z "$key" ] || [ -z "$cert" ]; then
