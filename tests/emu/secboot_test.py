@@ -19,6 +19,8 @@ signed ISO whose kernel was changed after signing. Then each case boots one of t
   tampered_kernel_refused       kernel changed after signing: GRUB says "bad signature"
   prompt_cannot_unsign          at the GRUB prompt, `set check_signatures=no` still does not
                                 load the changed kernel (lockdown: "... nobody cares")
+  prompt_own_cmdline_runs       at the prompt of the unchanged signed ISO, the signed kernel with a
+                                command line of one's own (`mode=test cpus=1`) runs to PASS
   mismatched_key_cert_refused   `make iso-signed` with a KEY that is not CERT's fails and says so
 
 A refusal case passes when the refusal line is in the serial log, no kernel line follows
@@ -229,8 +231,14 @@ class Serial:
             time.sleep(0.12)
 
 
-def prompt_case(name, iso, timeout):
-    """At the GRUB prompt of a signed ISO whose kernel was changed: enforce, then try to switch it off."""
+UNSIGN_STEPS = [("multiboot2 /boot/vmxboot.elf mode=test", BAD_SIG_RE), ("set check_signatures=no", None),
+                ("multiboot2 /boot/vmxboot.elf mode=test", NOBODY_RE), ("boot", NO_KERNEL_RE)]
+CMDLINE_STEPS = [("multiboot2 /boot/vmxboot.elf mode=test cpus=1", None), ("boot", None)]
+
+
+def prompt_case(name, iso, timeout, steps, kernel_runs):
+    """Types steps (line, regex its reply must match) at the GRUB prompt ('c' at the menu) of a signed ISO.
+    kernel_runs: the last step boots the signed kernel, which must run to PASS; else the kernel must never run."""
     port = random.randint(20000, 45000)
     log = os.path.join(OUT, f"{name}.serial.log")
     cmd = qemu_cmd(iso, vars_copy(name, "snakeoil"), f"tcp:127.0.0.1:{port},server=on,wait=on")
@@ -251,22 +259,32 @@ def prompt_case(name, iso, timeout):
         at = con.until(rb"Press enter to boot")
         con.sock.sendall(b"c")
         at = con.until(rb"grub>", at)
-        for line, want in (("multiboot2 /boot/vmxboot.elf mode=test", BAD_SIG_RE),
-                           ("set check_signatures=no", None),
-                           ("multiboot2 /boot/vmxboot.elf mode=test", NOBODY_RE),
-                           ("boot", NO_KERNEL_RE)):
+        for n, (line, want) in enumerate(steps):
             con.type(line)
             if want is not None:
                 at = con.until(want, at)
-            at = con.until(rb"grub>", at)
-        time.sleep(SETTLE_S)
-        s.settimeout(0.5)
-        try:
-            con.buf += s.recv(65536)
-        except socket.timeout:
-            pass
-        if BANNER_RE.search(con.buf):
-            why = "the changed kernel ran"
+            if not (kernel_runs and n == len(steps) - 1):
+                at = con.until(rb"grub>", at)
+        if kernel_runs:
+            con.until(rb"vmxboot: summary result=PASS [^\r\n]*\r\n", at)
+            try:
+                rc = p.wait(timeout=max(1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                rc = None
+            want_line = rb'multiboot2: .*cmdline "' + re.escape(steps[0][0].split(None, 2)[2].encode()) + rb'"'
+            if not re.search(want_line, con.buf):
+                why = f"no line matching {want_line.decode()!r}"
+            elif rc != QEMU_PASS:
+                why = f"QEMU exit status {rc}, expected {QEMU_PASS} (the kernel's PASS)"
+        else:
+            time.sleep(SETTLE_S)
+            s.settimeout(0.5)
+            try:
+                con.buf += s.recv(65536)
+            except socket.timeout:
+                pass
+            if BANNER_RE.search(con.buf):
+                why = "the changed kernel ran"
     except (TimeoutError, OSError) as e:
         why = str(e)
     finally:
@@ -313,7 +331,8 @@ def cases(timeout):
         ("other_key_refused", lambda i: refused_case("otherkey", i["otherkey"], "snakeoil", timeout, DENIED_RE)),
         ("tampered_kernel_refused", lambda i: refused_case("tampered", i["tampered"], "snakeoil", timeout,
                                                            BAD_SIG_RE, also=(GRUB_RE,))),
-        ("prompt_cannot_unsign", lambda i: prompt_case("prompt", i["menu-tampered"], timeout)),
+        ("prompt_cannot_unsign", lambda i: prompt_case("prompt", i["menu-tampered"], timeout, UNSIGN_STEPS, False)),
+        ("prompt_own_cmdline_runs", lambda i: prompt_case("prompt-cmdline", i["menu"], timeout, CMDLINE_STEPS, True)),
         ("mismatched_key_cert_refused", lambda i: mismatch_case()),
     ]
 
