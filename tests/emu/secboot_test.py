@@ -22,6 +22,9 @@ signed ISO whose kernel was changed after signing. Then each case boots one of t
   prompt_own_cmdline_runs       at the prompt of the unchanged signed ISO, the signed kernel with a
                                 command line of one's own (`mode=test cpus=1`) runs to PASS
   mismatched_key_cert_refused   `make iso-signed` with a KEY that is not CERT's fails and says so
+  enrolled_own_key_boots        the README's steps: the db.cer that `make iso-signed` made (no KEY/CERT)
+                                is enrolled into db through OVMF's setup screens (keys typed with the
+                                monitor's sendkey); then the ISO signed with it boots to PASS
 
 A refusal case passes when the refusal line is in the serial log, no kernel line follows
 within SETTLE_S seconds, and QEMU is then stopped (the firmware and GRUB wait for a key
@@ -299,6 +302,119 @@ def prompt_case(name, iso, timeout, steps, kernel_runs):
     return None
 
 
+# OVMF 2022.11's setup screens (Debian 12), from "Press any key to enter the Boot Manager Menu":
+# front page -> Device Manager -> Secure Boot Configuration -> Secure Boot Mode <Custom Mode> ->
+# Custom Secure Boot Options -> DB Options -> Enroll Signature -> Enroll Signature Using File ->
+# the USB stick's volume -> db.cer -> Commit Changes and Exit.  Each step: the keys, then a text
+# the next screen shows on COM1 (OVMF draws its setup screens there too).
+ENROL_STEPS = [(["ret"], "Boot Maintenance Manager"), (["down", "ret"], "Secure Boot Configuration"),
+               (["down", "down", "ret"], "Attempt Secure Boot"), (["down", "down", "ret"], "Custom Mode"),
+               (["down", "ret"], "Custom Secure Boot Options"), (["down", "ret"], "PK Options"),
+               (["down", "down", "ret"], "Delete Signature"), (["ret"], "Enroll Signature Using File"),
+               (["ret"], "File Explorer"), (["ret"], "NEW FOLDER"),
+               (["down", "down", "down", "ret"], "Commit Changes and Exit"), (["down", "down", "ret"], "PK Options")]
+STEP_S = 30
+QUIET_S = 1.5        # a screen is drawn when COM1 has been quiet this long; keys sent earlier can get lost
+
+
+class Monitor:
+    """QEMU's monitor on a unix socket: one command at a time."""
+
+    def __init__(self, path):
+        self.m = socket.socket(socket.AF_UNIX)
+        self.m.connect(path)
+        self.m.settimeout(5)
+        self.m.recv(4096)                      # the banner and prompt
+
+    def __call__(self, command):
+        self.m.sendall(command.encode() + b"\n")
+        time.sleep(0.3)
+        try:
+            self.m.recv(4096)
+        except OSError:
+            if command != "quit":          # quit closes the socket
+                raise
+
+
+def wait_quiet(log, limit):
+    size, since = -1, time.monotonic()
+    while time.monotonic() < limit:
+        now = os.path.getsize(log)
+        if now != size:
+            size, since = now, time.monotonic()
+        elif time.monotonic() - since >= QUIET_S:
+            return
+        time.sleep(0.25)
+
+
+def setup_screens(mon, log, steps):
+    """Types each step's keys once the screen is drawn and waits for the next screen's text. The first key
+    (any key leaves "Press any key") is sent again every 10 s until the front page shows."""
+    for n, (keys, text) in enumerate(steps):
+        wait_quiet(log, time.monotonic() + STEP_S)
+        start = os.path.getsize(log)
+        end = time.monotonic() + STEP_S
+        sent = 0.0
+        while True:
+            if time.monotonic() - sent > (10 if n == 0 else STEP_S):
+                for k in keys:
+                    mon(f"sendkey {k}")
+                sent = time.monotonic()
+            with open(log, "rb") as f:
+                f.seek(start)
+                if text in clean(f.read()):
+                    break
+            if time.monotonic() > end:
+                raise TimeoutError(f"step {n + 1} ({' '.join(keys)}): no {text!r} on COM1 within {STEP_S} s")
+            time.sleep(0.5)
+
+
+def enrol_case(name, iso, cer, timeout):
+    """The user's steps: db.cer on a FAT stick, enrolled into db through OVMF's setup screens with Secure
+    Boot on; then the ISO signed with that key (make iso-signed without KEY/CERT) boots to PASS."""
+    stick, log, mon_path = (os.path.join(OUT, f"{name}{x}") for x in (".keys.img", ".setup.serial.log", ".mon"))
+    run(["dd", "if=/dev/zero", f"of={stick}", "bs=1M", "count=4", "status=none"])
+    run(["mformat", "-i", stick, "::"])
+    run(["mcopy", "-i", stick, cer, "::/db.cer"])
+    vars_path = vars_copy(name, "snakeoil")
+    cmd = [QEMU, "-machine", MACHINE, "-m", "256M", "-cpu", "max", "-display", "none", "-serial", f"file:{log}",
+           "-no-reboot", "-nic", "none", "-monitor", f"unix:{mon_path},server=on,wait=off",
+           "-device", "qemu-xhci", "-drive", f"if=none,id=keys,format=raw,file={stick}",
+           "-device", "usb-storage,drive=keys"] + secure_args(vars_path)
+    with open(os.path.join(OUT, f"{name}.setup.emu.out"), "wb") as out:
+        p = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                             start_new_session=True)
+    why = None
+    try:
+        t0, data = time.monotonic(), b""
+        while not re.search(rb"Press any key to enter the Boot Manager Menu", data):
+            if time.monotonic() - t0 > timeout or p.poll() is not None:
+                raise TimeoutError("OVMF never offered the Boot Manager Menu "
+                                   + (f"(QEMU exited with {p.returncode})" if p.poll() is not None else
+                                      f"within {timeout:g} s"))
+            time.sleep(0.5)
+            data = open(log, "rb").read() if os.path.exists(log) else b""
+        mon = Monitor(mon_path)
+        try:
+            setup_screens(mon, log, ENROL_STEPS)
+        finally:
+            mon(f"screendump {os.path.join(OUT, name + '.setup.ppm')}")
+            mon("quit")
+        p.wait(timeout=30)
+    except (TimeoutError, OSError, subprocess.TimeoutExpired) as e:
+        why = f"enrolment through the setup screens failed: {e}"
+    kill_group(p)
+    os.unlink(stick)
+    if why:
+        return why
+    with open(cer, "rb") as f, open(vars_path, "rb") as g:
+        if f.read() not in g.read():
+            return (f"after the setup key sequence {os.path.relpath(cer, ROOT)} is not in the variable store "
+                    f"(the last screen: {os.path.relpath(os.path.join(OUT, name + '.setup.ppm'), ROOT)})")
+    return emu_case(name, iso, "qemu", timeout, ["--machine", MACHINE, "--expect-line", "Welcome to GRUB",
+                                                 "--qemu-arg", " ".join(secure_args(vars_path))])
+
+
 def mismatch_case():
     """A KEY that is not CERT's key: make iso-signed must fail, say so, and leave no ISO behind."""
     iso = os.path.join(OUT, "mismatch.iso")
@@ -334,6 +450,8 @@ def cases(timeout):
         ("prompt_cannot_unsign", lambda i: prompt_case("prompt", i["menu-tampered"], timeout, UNSIGN_STEPS, False)),
         ("prompt_own_cmdline_runs", lambda i: prompt_case("prompt-cmdline", i["menu"], timeout, CMDLINE_STEPS, True)),
         ("mismatched_key_cert_refused", lambda i: mismatch_case()),
+        ("enrolled_own_key_boots", lambda i: enrol_case("enrolled", i["otherkey"],
+                                                        os.path.join(OUT, "otherkey", "db.cer"), timeout)),
     ]
 
 
