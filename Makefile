@@ -66,6 +66,12 @@ $(ELF): $(KOBJS) linker.ld
 iso: $(ELF)
 	@tools/mkiso.sh $(ELF) "$(ISO)" "$(CMDLINE)"
 
+# ---- ISO for UEFI Secure Boot: GRUB signed with your db key KEY/CERT (PEM; without them a key made in build/secboot/) ----
+SIGNED_ISO ?= $(BUILD)/vmxboot-signed.iso
+.PHONY: iso-signed
+iso-signed: $(ELF)
+	@tools/mkiso-signed.sh $(ELF) "$(SIGNED_ISO)" "$(KEY)" "$(CERT)" "$(CMDLINE)"
+
 # ---- host unit tests: each tests/host/*.mk adds NAME to HOST_TESTS and sets NAME_SRCS ----
 HOST_CC     ?= gcc
 HOST_CFLAGS := -std=gnu17 -g -O1 -Wall -Wextra -Werror -I. -DVMXBOOT_HOST \

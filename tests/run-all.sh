@@ -31,8 +31,11 @@ echo "== timers without the PIT (QEMU TCG: pit=off, pit=off,hpet=off against a n
 python3 tests/emu/timer_test.py || status=1
 echo "== screen tests (QEMU: the framebuffer and VGA text screen read back as text)"
 python3 tests/emu/screen_test.py || status=1
+echo "== Secure Boot (QEMU q35 + OVMF_CODE_4M.secboot.fd: the signed ISO runs, unsigned or changed ones are refused)"
+# secboot_test.py writes build/secboot.count ("passed failed 0")
+python3 tests/emu/secboot_test.py || status=1
 pass=0 fail=0
-for f in build/host-tests.count build/fuzz.count build/ktapcheck.count build/emu.count build/console.count build/kbd.count build/run.count build/timer.count build/screen.count; do
+for f in build/host-tests.count build/fuzz.count build/ktapcheck.count build/emu.count build/console.count build/kbd.count build/run.count build/timer.count build/screen.count build/secboot.count; do
 	if [ -f "$f" ]; then
 		read -r p q _ < "$f"; pass=$((pass + p)); fail=$((fail + q))
 	else

@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(make gcc binutils python3 grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
 	qemu-system-x86 ovmf bochs bochs-term bochsbios vgabios libcmocka-dev clang lld gdb socat iproute2
-	console-setup-linux)
+	console-setup-linux sbsigntool gnupg openssl)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
