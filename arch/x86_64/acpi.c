@@ -10,17 +10,23 @@
 #include "kernel/platform.h"
 #include "kernel/pmm.h"
 #include "kernel/lib.h"
+#include "arch/x86_64/paging.h"
 
 #define MAP_TOP (4ULL << 30)
 
 struct acpi_state acpi;
 
+/* Tables below 4 GiB are in the boot identity map; firmware may put them
+ * anywhere, so those above are mapped on demand (write-back: ACPI tables live
+ * in RAM the memory map calls ACPI reclaim or NVS). */
 static const void *map(u64 phys, size_t len, void *ctx)
 {
 	(void)ctx;
-	if (!phys || phys >= MAP_TOP || len > MAP_TOP - phys)
+	if (!phys || len > ~0ULL - phys)
 		return 0;
-	return (const void *)(uintptr_t)phys;
+	if (phys < MAP_TOP && len <= MAP_TOP - phys)
+		return (const void *)(uintptr_t)phys;
+	return paging_map_phys(phys, len, MEM_WB);
 }
 
 static void note(const struct acpi_problem *p, void *ctx)

@@ -18,7 +18,7 @@
 #define PIT_CH2 0x42
 #define PIT_CMD 0x43
 #define PORT_61 0x61
-#define MMIO_TOP (4ULL << 30)   /* identity-mapped; an HPET above waits for on-demand mapping */
+#define MMIO_TOP (4ULL << 30)   /* identity-mapped at boot; above it, mapped on demand */
 
 u64 tsc_khz = TSC_KHZ_GUESS;   /* a safe guess (1 GHz) until calibrated */
 static u64 tsc_base;
@@ -68,11 +68,8 @@ static void measure_hpet(const struct tsc_clock *tsc)
 	if (!acpi.hpet_ok)
 		return absent(TSC_SRC_HPET, acpi.rsdp_ok ? "no usable HPET table" : "no ACPI tables");
 	u64 base = acpi.hpet.base.address;
-	if (base >= MMIO_TOP || base + 0x100 > MMIO_TOP) {
-		ksnprintf(hpet_note, sizeof(hpet_note), "at 0x%lx, above 4 GiB: not mapped yet", base);
-		return absent(TSC_SRC_HPET, hpet_note);
-	}
-	if (!paging_map_uncached(base, 0x400)) {
+	bool low = base < MMIO_TOP && base + 0x400 <= MMIO_TOP;
+	if (low ? !paging_map_uncached(base, 0x400) : !paging_map_phys(base, 0x400, MEM_UC)) {
 		ksnprintf(hpet_note, sizeof(hpet_note), "at 0x%lx: could not map it", base);
 		return absent(TSC_SRC_HPET, hpet_note);
 	}
@@ -105,11 +102,12 @@ static void measure_pm_timer(const struct tsc_clock *tsc)
 	if (pt->space_id == ACPI_GAS_IO) {
 		c.read = port32;
 		c.ctx = (void *)(uintptr_t)pt->address;
-	} else if (pt->address < MMIO_TOP - 4 && paging_map_uncached(pt->address, 4)) {
+	} else if (pt->address < MMIO_TOP - 4 ? paging_map_uncached(pt->address, 4)
+					       : paging_map_phys(pt->address, 4, MEM_UC) != 0) {
 		c.read = mmio32;
 		c.ctx = (void *)(uintptr_t)pt->address;
 	} else {
-		return absent(TSC_SRC_PMTMR, "in memory above 4 GiB: not mapped yet");
+		return absent(TSC_SRC_PMTMR, "in memory that could not be mapped");
 	}
 	tsc_measure(&c, tsc, 0, &meas[TSC_SRC_PMTMR]);
 }

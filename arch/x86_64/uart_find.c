@@ -1,7 +1,6 @@
 /* Finding the firmware-described UARTs (see uart_find.h). The decisions are
  * the pure acpi_spcr.c and pci_uart.c; this file reads the hardware,
- * prints and attaches. MMIO above 4 GiB is not mapped yet: such a UART is
- * named and skipped. */
+ * prints and attaches. MMIO is mapped uncached, above 4 GiB on demand. */
 #include "arch/x86_64/uart_find.h"
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/acpi_spcr.h"
@@ -20,12 +19,8 @@
 static void attach(const struct serial_port_desc *d, const char *what)
 {
 	u64 span = 8ULL << d->reg_shift;
-	if (d->mmio && (d->address >= MAP_TOP || span > MAP_TOP - d->address)) {
-		kprintf("serial: %s: MMIO at 0x%lx is above 4 GiB, which is not mapped yet; not used\n",
-			what, d->address);
-		return;
-	}
-	if (d->mmio && !paging_map_uncached(d->address, span)) {
+	bool low = d->address < MAP_TOP && span <= MAP_TOP - d->address;
+	if (d->mmio && (low ? !paging_map_uncached(d->address, span) : !paging_map_phys(d->address, span, MEM_UC))) {
 		kprintf("serial: %s: could not map MMIO 0x%lx uncached; not used\n", what, d->address);
 		return;
 	}
