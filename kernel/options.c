@@ -46,6 +46,8 @@ static const struct cmdline_option table[] = {
 	  "test: break one VMCS field so VM entry fails and must be diagnosed" },
 	{ "test.end", CMDLINE_ENUM, &opt.test_end, 0, 0, test_ends,
 	  "how a mode=test run ends where no emulator exit device ends it: poweroff (ACPI S5, the default) or reboot" },
+	{ "vmx.virtualize", CMDLINE_BOOL, &opt.vmx_virtualize, 0, 0, 0,
+	  "every CPU virtualizes itself (EPT, VPID, its own VMM), runs the virt checks as a guest and comes back out" },
 };
 
 int options_parse(const char *line)

@@ -11,6 +11,7 @@
 #include "kernel/panic.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/irq.h"
+#include "vmx/virt.h"
 
 struct report_figures report = { REPORT_UNKNOWN, REPORT_UNKNOWN, REPORT_UNKNOWN, false };
 
@@ -34,10 +35,10 @@ static bool print_summary(void)
 	bool pass = c.failed == 0 && !report.unexpected && !ktap_overflowed();
 	char a[24], b[24], d[24];
 	kprintf_raw("vmxboot: summary result=%s cpus_found=%s cpus_online=%s vmx_ready=%s "
-		    "tests=%u passed=%u failed=%u skipped=%u xfail=%u nmis=%u unexpected_irqs=%u\n",
+		    "tests=%u passed=%u failed=%u skipped=%u xfail=%u nmis=%u unexpected_irqs=%u virt_ready=%u\n",
 		    pass ? "PASS" : "FAIL", fig(report.cpus_found, a, sizeof(a)),
 		    fig(report.cpus_online, b, sizeof(b)), fig(report.vmx_ready, d, sizeof(d)),
-		    c.tests, c.passed, c.failed, c.skipped, c.xfail, irq_nmi_total(), irq_unexpected_total());
+		    c.tests, c.passed, c.failed, c.skipped, c.xfail, irq_nmi_total(), irq_unexpected_total(), virt_ready_cpus);
 	return pass;
 }
 
