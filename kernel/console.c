@@ -23,6 +23,8 @@
 #include "arch/x86_64/irq.h"
 #include "vmx/vmx_console.h"
 #include "vmx/vmx_cmd.h"
+#include "vmx/virt.h"
+#include "vmx/virt_console.h"
 
 static char err[CONSOLE_ERR_MAX];
 static size_t boot_log_len;
@@ -213,6 +215,7 @@ static int cmd_log(void *ctx, int argc, char **argv)
 
 static int all_out_of_vmx(void)
 {
+	virt_off_all();                     /* every virtualized CPU brought out first */
 	vmx_cmd_all_off();
 	for (u32 i = 0; i < cpu_count; i++)
 		if (vmx_cmd_cpu_in_vmx(i))
@@ -261,6 +264,9 @@ static const struct console_cmd table[] = {
 	{ "vmcs", "read", 2, 2, "vmcs read <cpus> FIELD", "VMREAD (name or encoding)", cmd_vmcs },
 	{ "vmcs", "write", 3, 3, "vmcs write <cpus> FIELD VALUE", "VMWRITE", cmd_vmcs },
 	{ "vmcs", "free", 1, 2, "vmcs free <cpus> [id]", "VMCLEAR and free it", cmd_vmcs },
+	{ "virt", "on", 1, 1, "virt on <cpus>", "virtualize: each CPU a guest of vmxboot's VMM", cmd_virt_on },
+	{ "virt", "off", 1, 1, "virt off <cpus>", "devirtualize: back out of VMX operation", cmd_virt_off },
+	{ "virt", "status", 0, 1, "virt status [cpus]", "virtualized or not, VM exits by reason", cmd_virt_status },
 	{ "guest", "run", 1, 2, "guest run <cpus> [exits]", "launch the minimal guest", cmd_guest_run },
 	{ "test", 0, 0, 2, "test [conformance|lifecycle|smp|all] [cpus]", "run the suites, print KTAP", cmd_test },
 	{ "rdmsr", 0, 1, 2, "rdmsr ADDR [cpus]", "read an MSR (#GP caught)", cmd_rdmsr },

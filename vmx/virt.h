@@ -28,6 +28,7 @@ struct virt_regs {
  * the ones listed in vmm_pages[] and the EPT pool, none reachable by EPT). */
 struct virt_cpu {
 	volatile bool on;            /* in VMX non-root operation now */
+	volatile bool in_vmm;        /* the VMM is handling an exit (a panic there cannot VMCALL) */
 	bool tried, launched, dead, came_out;
 	u64 key;
 	u64 vmxon, vmcs, bitmap, stack, tss, ist, ept_pool;   /* physical pages */
@@ -59,6 +60,15 @@ bool virt_on_this_cpu(void);
 bool virt_off_this_cpu(void);
 /* The whole vmx.virtualize stage: every CPU in, the checks, every CPU out. */
 void virt_run_all(void);
+
+/* virt_cpus[] allocated once (the console's virt commands use it too) */
+bool virt_cpus_alloc(void);
+u64 virt_cpus_pages(void);
+bool virt_cpu_on(u32 cpu);
+void virt_print_exits(void (*pr)(const char *fmt, ...), u32 cpu);
+/* reboot, poweroff: every virtualized CPU brought out first; a panic: this one */
+void virt_off_all(void);
+void virt_panic_out(void);
 
 /* vmx/virt.S */
 u64 virt_launch(void);

@@ -165,16 +165,7 @@ static void print_cpu(u32 i)
 		"%lu table pages; WB %lu MiB, UC %lu MiB, other %lu MiB; VPID %s\n", i, e->leaves_1g, e->leaves_2m,
 		e->leaves_4k, e->holes, e->tables, e->bytes_wb >> 20, e->bytes_uc >> 20, e->bytes_other >> 20,
 		(v->proc2 & (1u << 5)) ? "on" : "off");
-	char s[400];
-	size_t n = 0;
-	for (u32 k = 0; k < VIRT_EXIT_SLOTS; k++)
-		if (v->exits[k])
-			n += (size_t)ksnprintf(s + n, n < sizeof(s) ? sizeof(s) - n : 0, "%s%s %lu", n ? ", " : "",
-					       vmx_exit_reason_name(k), v->exits[k]);
-	if (!n)
-		ksnprintf(s, sizeof(s), "none");
-	kprintf("virt: cpu%u: %lu VM exits while virtualized (%s)%s%s\n", i, v->total_exits, s,
-		v->failure[0] ? "; " : "", v->failure);
+	virt_print_exits(kprintf, i);
 	kprintf("virt: cpu%u: CPUID exit round trip inside the virtualized kernel over %u runs: min %lu median %lu "
 		"TSC cycles\n", i, BENCH_RUNS, v->cpuid_min, v->cpuid_med);
 }
@@ -186,6 +177,38 @@ static const char *skip_reason(char *buf, size_t n)
 			return ksnprintf(buf, n, "cpu%u did not complete the VT-x lifecycle", i), buf;
 	ksnprintf(buf, n, "VT-x not usable: %s", vmx_cpus[0].why[0] ? vmx_cpus[0].why : "see the vmx suite");
 	return buf;
+}
+
+u64 virt_cpus_pages(void)
+{
+	return ALIGN_UP((u64)cpu_count * sizeof(struct virt_cpu), PAGE_SIZE) / PAGE_SIZE;
+}
+
+bool virt_cpus_alloc(void)
+{
+	if (!virt_cpus)
+		virt_cpus = (struct virt_cpu *)(uintptr_t)page_alloc(virt_cpus_pages());
+	return virt_cpus != 0;
+}
+
+bool virt_cpu_on(u32 cpu)
+{
+	return virt_cpus && cpu < cpu_count && virt_cpus[cpu].on;
+}
+
+void virt_print_exits(void (*pr)(const char *fmt, ...), u32 i)
+{
+	const struct virt_cpu *v = &virt_cpus[i];
+	char s[400];
+	size_t n = 0;
+	for (u32 k = 0; k < VIRT_EXIT_SLOTS; k++)
+		if (v->exits[k])
+			n += (size_t)ksnprintf(s + n, n < sizeof(s) ? sizeof(s) - n : 0, "%s%s %lu", n ? ", " : "",
+					       vmx_exit_reason_name(k), v->exits[k]);
+	if (!n)
+		ksnprintf(s, sizeof(s), "none");
+	pr("virt: cpu%u: %lu VM exits while virtualized (%s)%s%s\n", i, v->total_exits, s,
+	   v->failure[0] ? "; " : "", v->failure);
 }
 
 void virt_run_all(void)
@@ -211,11 +234,10 @@ void virt_run_all(void)
 		return;
 	}
 	u64 free_before = kernel_pmm.free_pages;
-	u64 pages = ALIGN_UP((u64)cpu_count * sizeof(struct virt_cpu), PAGE_SIZE) / PAGE_SIZE;
+	u64 pages = virt_cpus ? 0 : virt_cpus_pages();
 	u64 rpages = ALIGN_UP((u64)cpu_count * sizeof(struct virt_result), PAGE_SIZE) / PAGE_SIZE;
-	virt_cpus = (struct virt_cpu *)(uintptr_t)page_alloc(pages);
 	results = (struct virt_result *)(uintptr_t)page_alloc(rpages);
-	if (!virt_cpus || !results) {
+	if (!virt_cpus_alloc() || !results) {
 		ktap_add(s, "setup", KTAP_FAIL, "out of memory for %lu pages", pages + rpages);
 		return;
 	}

@@ -187,7 +187,9 @@ u64 virt_exit(struct virt_regs *f)
 {
 	struct cpu *c = this_cpu();
 	u64 fv = c->fault_vector;
+	virt_cpus[c->index].in_vmm = true;
 	u64 r = handle(&virt_cpus[c->index], f);
+	virt_cpus[c->index].in_vmm = false;
 	c->fault_vector = fv;
 	return r;
 }

@@ -20,6 +20,8 @@
 #include "kernel/report.h"
 #include "kernel/lib.h"
 #include "arch/x86_64/smp.h"
+#include "vmx/virt.h"
+#include "vmx/virt_console.h"
 
 /* ok only when every selected CPU answered and did it (the CPU's own word is in the cpuN line) */
 static int each(const char *sel, struct vmx_cmd *tmpl)
@@ -37,6 +39,9 @@ static int each(const char *sel, struct vmx_cmd *tmpl)
 		*c = *tmpl;                         /* a fresh request per CPU */
 		if (cpus[i].state != CPU_ONLINE) {
 			con_printf("cpu%u: not online (APIC ID %u)\n", i, cpus[i].apic_id);
+			failed++;
+		} else if (tmpl->op != VCMD_STATUS && virt_cpu_on(i)) {
+			con_printf("cpu%u: refused: virtualized, VT-x belongs to vmxboot's VMM (virt off %u first)\n", i, i);
 			failed++;
 		} else if (!on_cpu(i, vmx_cmd_run, c, ON_CPU_TIMEOUT_US, 0)) {
 			con_printf("cpu%u: did not answer within %llu ms\n", i, ON_CPU_TIMEOUT_US / 1000);
@@ -212,6 +217,8 @@ int cmd_fc(void *ctx, int argc, char **argv)
 
 static int refuse_if_in_vmx(void)
 {
+	if (virt_refuse(0))
+		return -1;
 	for (u32 i = 0; i < cpu_count; i++)
 		if (vmx_cmd_cpu_in_vmx(i))
 			return con_error("cpu%u is in VMX operation from 'vmx on': run 'vmx off %u' first", i, i);

@@ -623,6 +623,45 @@ def c_poweroff_bochs(s):
     want(not others, f"Bochs panic lines: {others[:3]}")
 
 
+# -- self-virtualization (vmx/virt*.c): both CPUs guests of vmxboot's VMM, then back out
+
+def c_virt_on(s):
+    r = s.cmd("virt on all")
+    cpu_exact(r, {i: r"virtualized: now a guest of vmxboot's VMM \(EPT, MSR bitmap\)" for i in (0, 1)})
+    expect_ok(r)
+
+
+def c_virt_cpuid(s):
+    r = s.cmd("cpuid 0x40000000 all")
+    cpu_exact(r, {i: r"CPUID 0x40000000\.0: eax=0x40000000 ebx=0x42786d56 ecx=0x56746f6f edx=0x726f7369"
+                  for i in (0, 1)})      # "VmxBootVisor"
+    expect_ok(r)
+
+
+def c_virt_status(s):
+    r = s.cmd("virt status")
+    cpu_exact(r, {i: r"virtualized" for i in (0, 1)}, others=True)
+    for i in (0, 1):
+        want(any(re.match(rf"^virt: cpu{i}: \d+ VM exits while virtualized \(.*CPUID \d+", l) for l in r.out),
+             f"no exit counts for cpu{i}: {r.out}")
+    expect_ok(r)
+
+
+def c_virt_vmx_refused(s):
+    r = s.cmd("vmx on 0")
+    cpu_exact(r, {0: r"refused: virtualized, VT-x belongs to vmxboot's VMM \(virt off 0 first\)"})
+    expect_error(r, r"^error: 1 of 1 CPUs did not do it", no_output=False)
+
+
+def c_virt_off(s):
+    r = s.cmd("virt off all")
+    cpu_exact(r, {i: r"devirtualized: out of VMX operation" for i in (0, 1)})
+    expect_ok(r)
+    r = s.cmd("virt status")
+    cpu_exact(r, {i: r"not virtualized" for i in (0, 1)})
+    expect_ok(r)
+
+
 # -- QEMU TCG: no VT-x
 
 def q_vmx_on(s):
@@ -711,6 +750,11 @@ SESSIONS = {
         ("editor: control byte dropped", [], c_control_byte),
         ("editor: ctrl-c drops the line", [], c_ctrl_c),
         ("bad input changed nothing", ["vmx off all"], c_bad_input_no_action),
+        ("virt on all", ["vmx off all"], c_virt_on),
+        ("virt: cpuid 0x40000000 all", ["virt on all"], c_virt_cpuid),
+        ("virt status", ["virt on all"], c_virt_status),
+        ("virt: vmx on 0 refused", ["virt on all"], c_virt_vmx_refused),
+        ("virt off all", ["virt on all"], c_virt_off),
         ("vmx on 0", [], c_vmx_on_0),
         ("poweroff", ["vmx on 0"], c_poweroff_bochs),
     ],
