@@ -26,6 +26,7 @@ struct options {
 	bool bench_vmx;                  /* bench.vmx: print the VMX benchmark */
 	unsigned vmx_caps;               /* vmx.caps: 0 brief (raw), 1 full (every capability by name) */
 	unsigned test_end;               /* test.end: how a mode=test run ends on hardware */
+	unsigned virt_break;             /* virt.break: test a fatal exit (vmx/virt.c) */
 	bool vmx_virtualize;             /* vmx.virtualize: every CPU a guest of its own VMM (vmx/virt.c) */
 };
 extern struct options opt;

@@ -195,3 +195,15 @@ u64 ept_lookup(u64 pml4_pa, const struct ept_mem *m, u64 gpa, u64 *page_size)
 	}
 	return 0;
 }
+
+u64 *ept_pte_slot(u64 pml4_pa, const struct ept_mem *m, u64 gpa)
+{
+	u64 pa = pml4_pa;
+	for (unsigned level = 4; level > 1; level--) {
+		u64 e = m->table(pa, m->ctx)[(gpa >> (12 + 9 * (level - 1))) & 511];
+		if (!(e & EPT_RWX) || (e & EPT_LARGE))
+			return 0;
+		pa = e & EPT_ADDR_MASK;
+	}
+	return &m->table(pa, m->ctx)[(gpa >> 12) & 511];
+}

@@ -53,6 +53,9 @@ enum ept_status ept_build(const struct ept_params *p, const struct ept_mem *m, u
 u64 ept_free(u64 pml4_pa, const struct ept_mem *m);
 /* The leaf entry mapping gpa (0 when not present) and the page size. */
 u64 ept_lookup(u64 pml4_pa, const struct ept_mem *m, u64 gpa, u64 *page_size);
+/* The 4 KiB-level entry for gpa, or NULL when the walk ends earlier (a large
+ * page or nothing mapped above it). For a test that breaks one entry. */
+u64 *ept_pte_slot(u64 pml4_pa, const struct ept_mem *m, u64 gpa);
 /* The MTRR type of every byte in [base, base + size) (size a power of two,
  * base aligned to it), or EPT_NONUNIFORM. Overlaps the SDM leaves undefined
  * (MEMTYPE_MIXED) and reserved types give UC. */

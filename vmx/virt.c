@@ -14,6 +14,7 @@
 #include "kernel/pmm.h"
 #include "kernel/lib.h"
 #include "kernel/format.h"
+#include "kernel/options.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/paging.h"
@@ -68,7 +69,7 @@ static void note_page(struct virt_cpu *v, u64 pa, u64 n)
 
 static void free_pages(struct virt_cpu *v)
 {
-	u64 *one[] = { &v->vmxon, &v->vmcs, &v->bitmap, &v->tss };
+	u64 *one[] = { &v->vmxon, &v->vmcs, &v->bitmap, &v->tss, &v->probe };
 	for (size_t i = 0; i < ARRAY_SIZE(one); i++)
 		if (*one[i])
 			page_free(*one[i], 1), *one[i] = 0;
@@ -378,8 +379,17 @@ bool virt_on_this_cpu(void)
 	for (u32 k = 0; k < v->npt; k++)
 		note_page(v, v->pt[k], 1);
 	virt_msr_bitmap_fill((u8 *)(uintptr_t)v->bitmap);
+	if (opt.virt_break && (v->probe = page_alloc(1)))
+		note_page(v, v->probe, 1);   /* a 4 KiB hole first, so that one entry can be broken */
 	if (!build_ept(v, x))
 		goto fail;
+	if (v->probe) {
+		struct ept_mem m = { pool_alloc, pool_table, pool_free, v };
+		u64 *pte = ept_pte_slot(v->ept_root, &m, v->probe);
+		/* memory type 2 is reserved: an EPT misconfiguration (SDM 29.3.3.1) */
+		if (pte)
+			*pte = v->probe | EPT_RWX | (2ULL << EPT_MEMTYPE_SHIFT);
+	}
 	u32 rev = vmx_decode_basic(caps->basic).revision_id;
 	vmx_region_init(v->vmxon, rev);
 	vmx_region_init(v->vmcs, rev);

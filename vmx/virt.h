@@ -32,6 +32,7 @@ struct virt_cpu {
 	bool tried, launched, dead, came_out;
 	u64 key;
 	u64 vmxon, vmcs, bitmap, stack, tss, ist, ept_pool;   /* physical pages */
+	u64 probe;                   /* virt.break=ept_misconfig: the page with the broken EPT entry */
 	u64 pt[VIRT_PT_MAX];
 	u32 npt;
 	u64 vmm_pages[VIRT_VMM_PAGES + VIRT_EPT_POOL];

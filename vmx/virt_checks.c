@@ -97,6 +97,10 @@ static long job_checks(void *arg)
 	struct virt_result *r = &results[me];
 	if (!v->on)
 		return 0;
+	if (v->probe) {   /* virt.break=ept_misconfig: a fatal exit; cpu0 comes out, the others are parked */
+		u8 p = 0;
+		read_u8_safe((const volatile u8 *)(uintptr_t)v->probe, &p);
+	}
 	u64 rax = 0;
 	int vec = virt_vmcall_safe(VIRT_CALL_PING, v->key, &rax);
 	struct cpuid_regs h = cpuid(0x40000000), l1 = cpuid(1);

@@ -318,6 +318,14 @@ TESTS = [
     dict(name="bochs-icx-virt2", emu="bochs", smp=2, cpu="corei7_icelake_u", cmdline="mode=test vmx.virtualize",
          timeout=400, expect=smp_expect(2, 2) + ["vmx_ready=2", "virt_ready=2"],
          require=vmx_ok(2) + [f"virt/cpu{i}/{c}" for i in range(2) for c in VIRT_CHECKS]),
+    # a fatal exit caused on purpose (a reserved EPT memory type on a page the checks read first): the boot
+    # CPU is brought out, CPU 1 is parked as dead, both groups fail with the reason, and the run still ends
+    dict(name="bochs-skx-virt2-ept-misconfig", emu="bochs", smp=2, cpu="corei7_skylake_x",
+         cmdline="mode=test vmx.virtualize virt.break=ept_misconfig", timeout=400, expect_result="FAIL",
+         expect=smp_expect(2, 2) + ["vmx_ready=2", "virt_ready=0"],
+         expect_line=[r"virt: cpu0: 1 VM exits while virtualized \(EPT misconfiguration 1\); fatal exit 49 "
+                      r"\(EPT misconfiguration\) at guest RIP 0x[0-9a-f]+",
+                      r"# answered: CPU 1 did not finish its virt job in time: fatal exit 49 \(EPT misconfiguration\)"]),
     # no VT-x: the virt suite is one SKIP with the reason, and virt_ready=0
     dict(name="qemu-virt-skip", emu="qemu", smp=2, cpu="max", cmdline="mode=test vmx.virtualize", timeout=90,
          expect=smp_expect(2, 2) + ["vmx_ready=0", "virt_ready=0"], require_skip=["virt"],

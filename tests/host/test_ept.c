@@ -217,6 +217,11 @@ static void vmm_pages_left_not_present(void **state)
 		e = lookup(root, excl[i] - 0x1000, &size);
 		assert_int_equal(e & EPT_ADDR_MASK, excl[i] - 0x1000);
 	}
+	u64 *slot = ept_pte_slot(root, &mem, excl[0]);
+	assert_non_null(slot);
+	assert_int_equal(*slot, 0);
+	assert_ptr_equal(ept_pte_slot(root, &mem, excl[0] + 0x1000), slot + 1);
+	assert_null(ept_pte_slot(root, &mem, 0x40000000));   /* a 1 GiB page: no PT */
 	/* 0x145000 and 0x149000 share a 2 MiB region: one PT; 0x7654000 another */
 	assert_int_equal(st.tables, 3 + 1 + 2);
 	assert_int_equal(st.leaves_4k, 2 * 512 - 3);
