@@ -647,6 +647,25 @@ def c_virt_status(s):
     expect_ok(r)
 
 
+def c_virt_msrs(s):
+    # the guest's view: FEATURE_CONTROL locked with VMX off (Bochs: 0x5 on bare metal), a VMX MSR #GPs,
+    # an MSR outside the bitmap's ranges is executed by the VMM and its #GP injected; caps/fc keep boot's values
+    r = s.cmd("rdmsr 0x3a all")
+    cpu_exact(r, {i: r"MSR 0x3a = 0x1" for i in (0, 1)})
+    expect_ok(r)
+    r = s.cmd("rdmsr 0x480 1")
+    cpu_exact(r, {1: r"RDMSR 0x480: #GP \(vector 13\)"})
+    expect_ok(r)
+    r = s.cmd("rdmsr 0xdeadbeef 0")
+    cpu_exact(r, {0: r"RDMSR 0xdeadbeef: #GP \(vector 13\)"})
+    expect_ok(r)
+    r = s.cmd("cpuid 1 0")
+    m = cpu_exact(r, {0: r"CPUID 0x1\.0: eax=0x[0-9a-f]{8} ebx=0x[0-9a-f]{8} ecx=(0x[0-9a-f]{8}) edx=0x[0-9a-f]{8}"})
+    ecx = int(m[0].group(1), 16)
+    want(ecx & (1 << 31) and not ecx & (1 << 5), f"CPUID.1:ECX {ecx:#x}: want hypervisor set, VMX clear")
+    expect_ok(r)
+
+
 def c_virt_vmx_refused(s):
     r = s.cmd("vmx on 0")
     cpu_exact(r, {0: r"refused: virtualized, VT-x belongs to vmxboot's VMM \(virt off 0 first\)"})
@@ -753,6 +772,7 @@ SESSIONS = {
         ("virt on all", ["vmx off all"], c_virt_on),
         ("virt: cpuid 0x40000000 all", ["virt on all"], c_virt_cpuid),
         ("virt status", ["virt on all"], c_virt_status),
+        ("virt: rdmsr and cpuid as the guest sees them", ["virt on all"], c_virt_msrs),
         ("virt: vmx on 0 refused", ["virt on all"], c_virt_vmx_refused),
         ("virt off all", ["virt on all"], c_virt_off),
         ("vmx on 0", [], c_vmx_on_0),
