@@ -6,6 +6,7 @@
 #include "vmx/virt.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_errors.h"
+#include "vmx/guest.h"
 #include "kernel/ktap.h"
 #include "kernel/kprintf.h"
 #include "kernel/format.h"
@@ -172,6 +173,11 @@ static void print_cpu(u32 i)
 	virt_print_exits(kprintf, i);
 	kprintf("virt: cpu%u: CPUID exit round trip inside the virtualized kernel over %u runs: min %lu median %lu "
 		"TSC cycles\n", i, BENCH_RUNS, v->cpuid_min, v->cpuid_med);
+	if (opt.bench_vmx && guest_cpus && guest_cpus[i].bench_n)   /* next to the minimal guest's figure */
+		kprintf("bench: vmx: cpu%u: CPUID exit round trip min/median: %lu/%lu in the virtualized kernel, "
+			"%lu/%lu in the minimal guest, native CPUID %lu/%lu (TSC cycles)\n", i, v->cpuid_min,
+			v->cpuid_med, guest_cpus[i].cpuid_min, guest_cpus[i].cpuid_med, guest_cpus[i].native_min,
+			guest_cpus[i].native_med);
 }
 
 static const char *skip_reason(char *buf, size_t n)
