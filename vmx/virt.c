@@ -63,8 +63,11 @@ static void pool_free(u64 pa, void *ctx)
 
 static void note_page(struct virt_cpu *v, u64 pa, u64 n)
 {
-	for (u64 i = 0; i < n && v->nvmm < ARRAY_SIZE(v->vmm_pages); i++)
-		v->vmm_pages[v->nvmm++] = pa + i * PAGE_SIZE;
+	for (u64 i = 0; i < n; i++)
+		if (v->nvmm < ARRAY_SIZE(v->vmm_pages))
+			v->vmm_pages[v->nvmm++] = pa + i * PAGE_SIZE;
+		else
+			v->vmm_pages_overflow = true;   /* a VMM page the EPT would map */
 }
 
 static void free_pages(struct virt_cpu *v)
@@ -381,6 +384,11 @@ bool virt_on_this_cpu(void)
 	virt_msr_bitmap_fill((u8 *)(uintptr_t)v->bitmap);
 	if (opt.virt_break && (v->probe = page_alloc(1)))
 		note_page(v, v->probe, 1);   /* a 4 KiB hole first, so that one entry can be broken */
+	if (v->vmm_pages_overflow) {
+		ksnprintf(v->failure, sizeof(v->failure), "more VMM pages than the exclusion list holds (%zu)",
+			  ARRAY_SIZE(v->vmm_pages));
+		goto fail;
+	}
 	if (!build_ept(v, x))
 		goto fail;
 	if (v->probe) {

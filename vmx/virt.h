@@ -22,7 +22,8 @@ struct virt_regs {
 #define VIRT_EPT_POOL 96      /* EPT table pages per CPU */
 #define VIRT_STACK_PAGES 4
 #define VIRT_PT_MAX 16        /* VMM page-table pages */
-#define VIRT_VMM_PAGES (3 + VIRT_STACK_PAGES + 4 + VIRT_PT_MAX)
+/* VMXON, VMCS, MSR bitmap, TSS, the break probe; stack; 3 IST stacks; page tables */
+#define VIRT_VMM_PAGES (5 + VIRT_STACK_PAGES + 3 + VIRT_PT_MAX)
 
 /* Per CPU, in kernel memory the guest can read (the VMM's own pages are
  * the ones listed in vmm_pages[] and the EPT pool, none reachable by EPT). */
@@ -37,6 +38,7 @@ struct virt_cpu {
 	u32 npt;
 	u64 vmm_pages[VIRT_VMM_PAGES + VIRT_EPT_POOL];
 	u32 nvmm;
+	bool vmm_pages_overflow;     /* more VMM pages than vmm_pages[] holds: refuse to launch */
 	u64 ept_root, ept_used;
 	struct ept_stats ept;
 	u16 vpid;
