@@ -666,6 +666,13 @@ def c_virt_msrs(s):
     expect_ok(r)
 
 
+def c_virt_on_1(s):
+    # left virtualized on purpose: the poweroff that follows must bring it out first and still end the run
+    r = s.cmd("virt on 1")
+    cpu_exact(r, {1: r"virtualized: now a guest of vmxboot's VMM \(EPT, MSR bitmap\)"})
+    expect_ok(r)
+
+
 def c_virt_vmx_refused(s):
     r = s.cmd("vmx on 0")
     cpu_exact(r, {0: r"refused: virtualized, VT-x belongs to vmxboot's VMM \(virt off 0 first\)"})
@@ -776,6 +783,7 @@ SESSIONS = {
         ("virt: vmx on 0 refused", ["virt on all"], c_virt_vmx_refused),
         ("virt off all", ["virt on all"], c_virt_off),
         ("vmx on 0", [], c_vmx_on_0),
+        ("virt on 1, then poweroff", ["vmx on 0"], c_virt_on_1),
         ("poweroff", ["vmx on 0"], c_poweroff_bochs),
     ],
     "qemu": [
