@@ -19,7 +19,7 @@ static const char *const apics[] = { "auto", "xapic", "x2apic", 0 };
 
 static const char *const caps_forms[] = { "brief", "full", 0 };
 static const char *const test_ends[] = { "poweroff", "reboot", 0 };
-static const char *const virt_breaks[] = { "none", "ept_misconfig", 0 };
+static const char *const virt_breaks[] = { "none", "ept_misconfig", "panic", 0 };
 static const char *const breaks[] = { "none", "guest_cr0", "guest_rip", "host_rip", "control", "link_pointer", 0 };
 
 static const struct cmdline_option table[] = {
@@ -48,7 +48,8 @@ static const struct cmdline_option table[] = {
 	{ "test.end", CMDLINE_ENUM, &opt.test_end, 0, 0, test_ends,
 	  "how a mode=test run ends where no emulator exit device ends it: poweroff (ACPI S5, the default) or reboot" },
 	{ "virt.break", CMDLINE_ENUM, &opt.virt_break, 0, 0, virt_breaks,
-	  "test: ept_misconfig: a page the virt checks read first gets a reserved EPT memory type, a fatal exit" },
+	  "test: ept_misconfig: a page the virt checks read first gets a reserved EPT memory type, a fatal exit; "
+	  "panic: the boot CPU executes ud2 while virtualized (it must come out before the panic report)" },
 	{ "vmx.virtualize", CMDLINE_BOOL, &opt.vmx_virtualize, 0, 0, 0,
 	  "every CPU virtualizes itself (EPT, VPID, its own VMM), runs the virt checks as a guest and comes back out" },
 };

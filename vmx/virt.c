@@ -382,7 +382,7 @@ bool virt_on_this_cpu(void)
 	for (u32 k = 0; k < v->npt; k++)
 		note_page(v, v->pt[k], 1);
 	virt_msr_bitmap_fill((u8 *)(uintptr_t)v->bitmap);
-	if (opt.virt_break && (v->probe = page_alloc(1)))
+	if (opt.virt_break == 1 && (v->probe = page_alloc(1)))
 		note_page(v, v->probe, 1);   /* a 4 KiB hole first, so that one entry can be broken */
 	if (v->vmm_pages_overflow) {
 		ksnprintf(v->failure, sizeof(v->failure), "more VMM pages than the exclusion list holds (%zu)",

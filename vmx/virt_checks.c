@@ -98,6 +98,8 @@ static long job_checks(void *arg)
 	struct virt_result *r = &results[me];
 	if (!v->on)
 		return 0;
+	if (opt.virt_break == 2 && me == 0)
+		ud2();        /* virt.break=panic: the panic report must come from outside VMX */
 	if (v->probe) {   /* virt.break=ept_misconfig: a fatal exit; cpu0 comes out, the others are parked */
 		u8 p = 0;
 		read_u8_safe((const volatile u8 *)(uintptr_t)v->probe, &p);

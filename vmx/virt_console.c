@@ -9,6 +9,8 @@
 #include "vmx/vmx.h"
 #include "kernel/console.h"
 #include "kernel/format.h"
+#include "kernel/kprintf.h"
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/percpu.h"
 
@@ -115,6 +117,13 @@ void virt_off_all(void)
 void virt_panic_out(void)
 {
 	u32 me = this_cpu()->index;
-	if (virt_cpu_on(me) && !virt_cpus[me].in_vmm)
-		virt_off_this_cpu();
+	if (!virt_cpu_on(me))
+		return;
+	if (virt_cpus[me].in_vmm) {
+		kprintf_panic("virt: cpu%u panicked inside its VMM: left in VMX operation\n", me);
+		return;
+	}
+	bool out = virt_off_this_cpu();
+	kprintf_panic("virt: cpu%u was virtualized: %s before the report (CR4 0x%lx)\n", me,
+		      out ? "brought out of VMX operation" : "could NOT be brought out of VMX operation", read_cr4());
 }

@@ -326,6 +326,13 @@ TESTS = [
          expect_line=[r"virt: cpu0: 1 VM exits while virtualized \(EPT misconfiguration 1\); fatal exit 49 "
                       r"\(EPT misconfiguration\) at guest RIP 0x[0-9a-f]+",
                       r"# answered: CPU 1 did not finish its virt job in time: fatal exit 49 \(EPT misconfiguration\)"]),
+    # a panic on a virtualized CPU (ud2 in the boot CPU's virt checks): it leaves VMX before the report
+    dict(name="bochs-skx-virt2-panic", emu="bochs", smp=2, cpu="corei7_skylake_x",
+         cmdline="mode=test vmx.virtualize virt.break=panic", timeout=400, expect_result="FAIL",
+         expect=smp_expect(2, 2) + ["virt_ready=0"],
+         expect_line=[r"PANIC: unexpected exception #UD invalid opcode \(vector 6\)",
+                      r"virt: cpu0 was virtualized: brought out of VMX operation before the report \(CR4 0x[0-9a-f]+\)$",
+                      r"^not ok \d+ panic"]),
     # no VT-x: the virt suite is one SKIP with the reason, and virt_ready=0
     dict(name="qemu-virt-skip", emu="qemu", smp=2, cpu="max", cmdline="mode=test vmx.virtualize", timeout=90,
          expect=smp_expect(2, 2) + ["vmx_ready=0", "virt_ready=0"], require_skip=["virt"],
