@@ -113,7 +113,8 @@ static int cmd_cpus(void *ctx, int argc, char **argv)
 	for (u32 i = 0; i < cpu_count; i++)
 		con_printf("cpu%u: APIC ID %u, %s, %s\n", i, cpus[i].apic_id,
 			   cpus[i].state == CPU_ONLINE ? "online" : "not online",
-			   vmx_cmd_cpu_in_vmx(i) ? "in VMX operation" : "not in VMX operation");
+			   virt_cpu_on(i) ? "virtualized (VMX non-root, a guest of vmxboot's VMM)"
+			   : vmx_cmd_cpu_in_vmx(i) ? "in VMX operation" : "not in VMX operation");
 	return 0;
 }
 

@@ -180,11 +180,20 @@ struct fc_arg {
 	u64 val;
 	int vec;
 	bool vmx;
+	bool at_boot;   /* the CPU is virtualized: the host's value, read at boot */
 };
 
 static long read_fc(void *arg)
 {
 	struct fc_arg *f = arg;
+	u32 me = this_cpu()->index;
+	f->at_boot = virt_cpu_on(me);
+	if (f->at_boot) {   /* the guest would see the VMM's answer: show the host's instead */
+		f->vmx = vmx_cpus[me].in.cpuid1_ecx & CPUID1_ECX_VMX;
+		f->vec = vmx_cpus[me].in.feature_control_read ? 0 : VEC_GP;
+		f->val = vmx_cpus[me].in.feature_control;
+		return 0;
+	}
 	f->vmx = cpuid(1).ecx & CPUID1_ECX_VMX;
 	f->vec = f->vmx ? rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &f->val) : 0;
 	return 0;
@@ -199,9 +208,9 @@ static void show_fc(u32 cpu, void *arg, void *ctx)
 	else if (f->vec)
 		con_printf("cpu%u: RDMSR IA32_FEATURE_CONTROL gave vector %d\n", cpu, f->vec);
 	else
-		con_printf("cpu%u: IA32_FEATURE_CONTROL 0x%lx: lock %s, VMXON inside SMX %s, VMXON outside SMX %s\n",
+		con_printf("cpu%u: IA32_FEATURE_CONTROL 0x%lx: lock %s, VMXON inside SMX %s, VMXON outside SMX %s%s\n",
 			   cpu, f->val, f->val & 1 ? "set" : "clear", f->val & 2 ? "enabled" : "disabled",
-			   f->val & 4 ? "enabled" : "disabled");
+			   f->val & 4 ? "enabled" : "disabled", f->at_boot ? " (read at boot: virtualized now)" : "");
 }
 
 int cmd_fc(void *ctx, int argc, char **argv)

@@ -653,6 +653,10 @@ def c_virt_msrs(s):
     r = s.cmd("rdmsr 0x3a all")
     cpu_exact(r, {i: r"MSR 0x3a = 0x1" for i in (0, 1)})
     expect_ok(r)
+    r = s.cmd("fc")
+    cpu_exact(r, {i: r"IA32_FEATURE_CONTROL 0x5: lock set, VMXON inside SMX disabled, VMXON outside SMX enabled "
+                  r"\(read at boot: virtualized now\)" for i in (0, 1)})
+    expect_ok(r)
     r = s.cmd("rdmsr 0x480 1")
     cpu_exact(r, {1: r"RDMSR 0x480: #GP \(vector 13\)"})
     expect_ok(r)
