@@ -30,6 +30,7 @@
 #include "vmx/vmx.h"
 #include "vmx/guest.h"
 #include "vmx/conformance.h"
+#include "vmx/virt.h"
 
 #define VMXBOOT_VERSION "0.1"
 #define MEM_TOP (4ULL << 30)   /* the allocator hands out identity-mapped RAM below 4 GiB */
@@ -147,6 +148,7 @@ void kmain(u32 magic, u64 mbi)
 	vmx_conformance_run();              /* every VMX failure path, checked against the SDM */
 	if (opt.bench_vmx)
 		vmx_bench();                    /* bench.vmx: figures only */
+	virt_run_all();                     /* vmx.virtualize: every CPU a guest of its own VMM, and back */
 	inject_fault(opt.inject);           /* inject=...: must end in a panic report */
 	finish();                           /* KTAP, summary line, end of a test run */
 }

@@ -21,6 +21,7 @@ static const char *const apics[] = { "auto", "xapic", "x2apic", 0 };
 static const char *const caps_forms[] = { "brief", "full", 0 };
 static const char *const test_ends[] = { "poweroff", "reboot", 0 };
 static const char *const reports[] = { "auto", "full", "brief", 0 };
+static const char *const virt_breaks[] = { "none", "ept_misconfig", "panic", 0 };
 static const char *const breaks[] = { "none", "guest_cr0", "guest_rip", "host_rip", "control", "link_pointer", 0 };
 
 static const struct cmdline_option table[] = {
@@ -53,6 +54,11 @@ static const struct cmdline_option table[] = {
 	{ "fb", CMDLINE_BOOL, &opt.fb, 0, 0, 0, "off: do not draw the log on the framebuffer" },
 	{ "hold", CMDLINE_U64, &opt.hold_s, 0, 86400, 0,
 	  "seconds a test run with no serial port keeps its verdict on screen (0: none; default: until a key)" },
+	{ "virt.break", CMDLINE_ENUM, &opt.virt_break, 0, 0, virt_breaks,
+	  "test: ept_misconfig: a page the virt checks read first gets a reserved EPT memory type, a fatal exit; "
+	  "panic: the boot CPU executes ud2 while virtualized (it must come out before the panic report)" },
+	{ "vmx.virtualize", CMDLINE_BOOL, &opt.vmx_virtualize, 0, 0, 0,
+	  "every CPU virtualizes itself (EPT, VPID, its own VMM), runs the virt checks as a guest and comes back out" },
 };
 
 int options_parse(const char *line)

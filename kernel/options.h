@@ -30,6 +30,8 @@ struct options {
 	unsigned report;                 /* report=auto|full|brief (kernel/ktap_brief.h) */
 	bool fb;                         /* draw the log on the framebuffer (fb=off: not) */
 	u64 hold_s;                      /* hold=SECONDS after a test run with no serial port */
+	unsigned virt_break;             /* virt.break: test a fatal exit (vmx/virt.c) */
+	bool vmx_virtualize;             /* vmx.virtualize: every CPU a guest of its own VMM (vmx/virt.c) */
 };
 extern struct options opt;
 

@@ -12,6 +12,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/traps.h"
+#include "vmx/virt.h"
 
 /* With a host gcc and -mstack-protector-guard=global the canary lives here. */
 u64 __stack_chk_guard = 0x595e9fbd94fda766ULL;
@@ -44,6 +45,7 @@ static void print_regs(const struct trap_frame *f)
 
 static void __attribute__((noreturn)) finish(void)
 {
+	virt_panic_out();                   /* a virtualized CPU reports from outside VMX */
 	this_cpu()->state = CPU_DEAD;
 	/* one CPU ends the run; a second panicking CPU only halts */
 	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_ACQ_REL) == 0)

@@ -14,6 +14,7 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/irq.h"
 #include "arch/x86_64/smp.h"
+#include "vmx/virt.h"
 
 struct report_figures report = { REPORT_UNKNOWN, REPORT_UNKNOWN, REPORT_UNKNOWN, false };
 
@@ -52,11 +53,11 @@ static bool print_summary(bool brief)
 	bool pass = c.failed == 0 && !report.unexpected && !ktap_overflowed();
 	char a[24], b[24], d[24];
 	kprintf_raw("vmxboot: summary result=%s cpus_found=%s cpus_online=%s vmx_ready=%s "
-		    "tests=%u passed=%u failed=%u skipped=%u xfail=%u nmis=%u unexpected_irqs=%u%s\n",
+		    "tests=%u passed=%u failed=%u skipped=%u xfail=%u nmis=%u unexpected_irqs=%u virt_ready=%u%s\n",
 		    pass ? "PASS" : "FAIL", fig(report.cpus_found, a, sizeof(a)),
 		    fig(report.cpus_online, b, sizeof(b)), fig(report.vmx_ready, d, sizeof(d)),
 		    c.tests, c.passed, c.failed, c.skipped, c.xfail, irq_nmi_total(), irq_unexpected_total(),
-		    brief ? " report=brief" : "");
+		    virt_ready_cpus, brief ? " report=brief" : "");
 	return pass;
 }
 

@@ -6,7 +6,7 @@ set -u
 cd "$(dirname "$0")/.."
 run() {
 	local name=$1; shift
-	if python3 tests/emu/emu.py --name "$name" --cmdline 'mode=test bench.vmx vmx.exits=1000' "$@" >/dev/null 2>&1 ||
+	if python3 tests/emu/emu.py --name "$name" --cmdline 'mode=test bench.vmx vmx.exits=1000 vmx.virtualize' "$@" >/dev/null 2>&1 ||
 	   [ -s "build/emu/$name.serial.log" ]; then
 		echo "== $name"
 		grep -a -E 'bench: vmx|round trip|lifecycle round' "build/emu/$name.serial.log" | sed 's/^\r*cpu0: //'

@@ -24,6 +24,8 @@
 #include "kernel/lib.h"
 #include "kernel/pmm.h"
 #include "arch/x86_64/smp.h"
+#include "vmx/virt.h"
+#include "vmx/virt_console.h"
 
 /* ok only when every selected CPU answered and did it (the CPU's own word is in the cpuN line) */
 static int each(const char *sel, struct vmx_cmd *tmpl)
@@ -41,6 +43,9 @@ static int each(const char *sel, struct vmx_cmd *tmpl)
 		*c = *tmpl;                         /* a fresh request per CPU */
 		if (cpus[i].state != CPU_ONLINE) {
 			con_printf("cpu%u: not online (APIC ID %u)\n", i, cpus[i].apic_id);
+			failed++;
+		} else if (tmpl->op != VCMD_STATUS && virt_cpu_on(i)) {
+			con_printf("cpu%u: refused: virtualized, VT-x belongs to vmxboot's VMM (virt off %u first)\n", i, i);
 			failed++;
 		} else if (!on_cpu(i, vmx_cmd_run, c, ON_CPU_TIMEOUT_US, 0)) {
 			con_printf("cpu%u: did not answer within %llu ms\n", i, ON_CPU_TIMEOUT_US / 1000);
@@ -208,11 +213,20 @@ struct fc_arg {
 	u64 val;
 	int vec;
 	bool vmx;
+	bool at_boot;   /* the CPU is virtualized: the host's value, read at boot */
 };
 
 static long read_fc(void *arg)
 {
 	struct fc_arg *f = arg;
+	u32 me = this_cpu()->index;
+	f->at_boot = virt_cpu_on(me);
+	if (f->at_boot) {   /* the guest would see the VMM's answer: show the host's instead */
+		f->vmx = vmx_cpus[me].in.cpuid1_ecx & CPUID1_ECX_VMX;
+		f->vec = vmx_cpus[me].in.feature_control_read ? 0 : VEC_GP;
+		f->val = vmx_cpus[me].in.feature_control;
+		return 0;
+	}
 	f->vmx = cpuid(1).ecx & CPUID1_ECX_VMX;
 	f->vec = f->vmx ? rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &f->val) : 0;
 	return 0;
@@ -227,9 +241,9 @@ static void show_fc(u32 cpu, void *arg, void *ctx)
 	else if (f->vec)
 		con_printf("cpu%u: RDMSR IA32_FEATURE_CONTROL gave vector %d\n", cpu, f->vec);
 	else
-		con_printf("cpu%u: IA32_FEATURE_CONTROL 0x%lx: lock %s, VMXON inside SMX %s, VMXON outside SMX %s\n",
+		con_printf("cpu%u: IA32_FEATURE_CONTROL 0x%lx: lock %s, VMXON inside SMX %s, VMXON outside SMX %s%s\n",
 			   cpu, f->val, f->val & 1 ? "set" : "clear", f->val & 2 ? "enabled" : "disabled",
-			   f->val & 4 ? "enabled" : "disabled");
+			   f->val & 4 ? "enabled" : "disabled", f->at_boot ? " (read at boot: virtualized now)" : "");
 }
 
 static int cmd_fc(void *ctx, int argc, char **argv)
@@ -245,6 +259,8 @@ static int cmd_fc(void *ctx, int argc, char **argv)
 
 static int refuse_if_in_vmx(void)
 {
+	if (virt_refuse(0))
+		return -1;
 	for (u32 i = 0; i < cpu_count; i++)
 		if (vmx_cmd_cpu_in_vmx(i))
 			return con_error("cpu%u is in VMX operation from 'vmx on': run 'vmx off %u' first", i, i);
@@ -342,6 +358,7 @@ static int cmd_bench_vmx(void *ctx, int argc, char **argv)
 /* Before reboot/poweroff: INIT is blocked in VMX root operation, so every CPU leaves it first */
 static int vmx_before_power_off(void)
 {
+	virt_off_all();                     /* every virtualized CPU brought out first */
 	vmx_cmd_all_off();
 	for (u32 i = 0; i < cpu_count; i++)
 		if (vmx_cmd_cpu_in_vmx(i))
@@ -352,7 +369,8 @@ CONSOLE_BEFORE_POWER_OFF(vmx_off, vmx_before_power_off, "every CPU is out of VMX
 
 static const char *vmx_cpu_note(u32 cpu)
 {
-	return vmx_cmd_cpu_in_vmx(cpu) ? "in VMX operation" : "not in VMX operation";
+	return virt_cpu_on(cpu) ? "virtualized (VMX non-root, a guest of vmxboot's VMM)"
+	       : vmx_cmd_cpu_in_vmx(cpu) ? "in VMX operation" : "not in VMX operation";
 }
 CONSOLE_CPU_NOTE(vmx, vmx_cpu_note);
 
@@ -376,6 +394,12 @@ CONSOLE_COMMAND(vmcs_read, 64, "vmcs", "read", 2, 2, "vmcs read <cpus> FIELD", "
 		cmd_vmcs);
 CONSOLE_COMMAND(vmcs_write, 65, "vmcs", "write", 3, 3, "vmcs write <cpus> FIELD VALUE", "VMWRITE", cmd_vmcs);
 CONSOLE_COMMAND(vmcs_free, 66, "vmcs", "free", 1, 2, "vmcs free <cpus> [id]", "VMCLEAR and free it", cmd_vmcs);
+CONSOLE_COMMAND(virt_on, 67, "virt", "on", 1, 1, "virt on <cpus>", "virtualize: each CPU a guest of vmxboot's VMM",
+		cmd_virt_on);
+CONSOLE_COMMAND(virt_off, 68, "virt", "off", 1, 1, "virt off <cpus>", "devirtualize: back out of VMX operation",
+		cmd_virt_off);
+CONSOLE_COMMAND(virt_status, 69, "virt", "status", 0, 1, "virt status [cpus]",
+		"virtualized or not, VM exits by reason", cmd_virt_status);
 CONSOLE_COMMAND(guest_run, 70, "guest", "run", 1, 2, "guest run <cpus> [exits]", "launch the minimal guest",
 		cmd_guest_run);
 CONSOLE_COMMAND(test, 80, "test", 0, 0, 2, "test [conformance|lifecycle|smp|all] [cpus]",

@@ -85,6 +85,17 @@ static inline struct vmx_result vmcall_root_safe(void)
 		     : [flags] "=r"(f) :: "rax", "cc", "memory");
 	return vmx_decode_flags(f, safe_fault_vector());
 }
+/* VMCALL from the self-virtualized kernel to vmxboot's own VMM (vmx/virt.c):
+ * RAX the call, RBX the key; RAX holds the answer. Returns the vector when
+ * nobody answers (#UD, as outside VMX). Every register may come back as the
+ * VMM left it (a devirtualize call restores them all): memory clobbered. */
+static inline int virt_vmcall_safe(u64 call, u64 key, u64 *rax)
+{
+	u64 a = call;
+	asm volatile(SAFE_BEGIN "vmcall" SAFE_END : "+a"(a) : "b"(key) : "cc", "memory");
+	*rax = a;
+	return safe_fault_vector();
+}
 /* VMLAUNCH/VMRESUME return here only when the VM entry fails (otherwise the
  * guest runs and a VM exit lands at the VMCS host RIP). */
 VMX_INSN_NOARG(vmlaunch_fail, "vmlaunch")

@@ -196,4 +196,12 @@ static inline u64 read_rip(void) { u64 v; asm volatile("leaq (%%rip), %0" : "=r"
 
 static inline void wbinvd(void) { asm volatile("wbinvd" ::: "memory"); }
 
+/* XSETBV for a guest (vmx/virt.c): #GP for a bad XCR or value, #UD without CR4.OSXSAVE */
+static inline int xsetbv_safe(u32 xcr, u64 val)
+{
+	asm volatile(SAFE_BEGIN "xsetbv" SAFE_END
+		     :: "c"(xcr), "a"((u32)val), "d"((u32)(val >> 32)) : "memory");
+	return safe_fault_vector();
+}
+
 #endif

@@ -63,6 +63,7 @@ struct cpu {
 	u32 lint_lvt[2];             /* ... and as read back */
 	u8 lint_why[2];              /* enum lint_why */
 	bool mce_enabled;            /* CR4.MCE set */
+	volatile u32 wakeups;        /* VEC_WAKEUP interrupts taken (vmx/virt_checks.c counts on it) */
 };
 
 _Static_assert(__builtin_offsetof(struct cpu, fault_vector) == CPU_FAULT_VECTOR_OFFSET,

@@ -85,6 +85,7 @@ static const struct ex_entry *find_fixup(u64 rip)
 void trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector == VEC_WAKEUP) {
+		this_cpu()->wakeups++;
 		lapic_eoi();
 		return;
 	}

@@ -636,6 +636,75 @@ def c_poweroff_bochs(s):
     want(not others, f"Bochs panic lines: {others[:3]}")
 
 
+# -- self-virtualization (vmx/virt*.c): both CPUs guests of vmxboot's VMM, then back out
+
+def c_virt_on(s):
+    r = s.cmd("virt on all")
+    cpu_exact(r, {i: r"virtualized: now a guest of vmxboot's VMM \(EPT, MSR bitmap\)" for i in (0, 1)})
+    expect_ok(r)
+
+
+def c_virt_cpuid(s):
+    r = s.cmd("cpuid 0x40000000 all")
+    cpu_exact(r, {i: r"CPUID 0x40000000\.0: eax=0x40000000 ebx=0x42786d56 ecx=0x56746f6f edx=0x726f7369"
+                  for i in (0, 1)})      # "VmxBootVisor"
+    expect_ok(r)
+
+
+def c_virt_status(s):
+    r = s.cmd("virt status")
+    cpu_exact(r, {i: r"virtualized" for i in (0, 1)}, others=True)
+    for i in (0, 1):
+        want(any(re.match(rf"^virt: cpu{i}: \d+ VM exits while virtualized \(.*CPUID \d+", l) for l in r.out),
+             f"no exit counts for cpu{i}: {r.out}")
+    expect_ok(r)
+
+
+def c_virt_msrs(s):
+    # the guest's view: FEATURE_CONTROL locked with VMX off (Bochs: 0x5 on bare metal), a VMX MSR #GPs,
+    # an MSR outside the bitmap's ranges is executed by the VMM and its #GP injected; caps/fc keep boot's values
+    r = s.cmd("rdmsr 0x3a all")
+    cpu_exact(r, {i: r"MSR 0x3a = 0x1" for i in (0, 1)})
+    expect_ok(r)
+    r = s.cmd("fc")
+    cpu_exact(r, {i: r"IA32_FEATURE_CONTROL 0x5: lock set, VMXON inside SMX disabled, VMXON outside SMX enabled "
+                  r"\(read at boot: virtualized now\)" for i in (0, 1)})
+    expect_ok(r)
+    r = s.cmd("rdmsr 0x480 1")
+    cpu_exact(r, {1: r"RDMSR 0x480: #GP \(vector 13\)"})
+    expect_ok(r)
+    r = s.cmd("rdmsr 0xdeadbeef 0")
+    cpu_exact(r, {0: r"RDMSR 0xdeadbeef: #GP \(vector 13\)"})
+    expect_ok(r)
+    r = s.cmd("cpuid 1 0")
+    m = cpu_exact(r, {0: r"CPUID 0x1\.0: eax=0x[0-9a-f]{8} ebx=0x[0-9a-f]{8} ecx=(0x[0-9a-f]{8}) edx=0x[0-9a-f]{8}"})
+    ecx = int(m[0].group(1), 16)
+    want(ecx & (1 << 31) and not ecx & (1 << 5), f"CPUID.1:ECX {ecx:#x}: want hypervisor set, VMX clear")
+    expect_ok(r)
+
+
+def c_virt_on_1(s):
+    # left virtualized on purpose: the poweroff that follows must bring it out first and still end the run
+    r = s.cmd("virt on 1")
+    cpu_exact(r, {1: r"virtualized: now a guest of vmxboot's VMM \(EPT, MSR bitmap\)"})
+    expect_ok(r)
+
+
+def c_virt_vmx_refused(s):
+    r = s.cmd("vmx on 0")
+    cpu_exact(r, {0: r"refused: virtualized, VT-x belongs to vmxboot's VMM \(virt off 0 first\)"})
+    expect_error(r, r"^error: 1 of 1 CPUs did not do it", no_output=False)
+
+
+def c_virt_off(s):
+    r = s.cmd("virt off all")
+    cpu_exact(r, {i: r"devirtualized: out of VMX operation" for i in (0, 1)})
+    expect_ok(r)
+    r = s.cmd("virt status")
+    cpu_exact(r, {i: r"not virtualized" for i in (0, 1)})
+    expect_ok(r)
+
+
 # -- QEMU TCG: no VT-x
 
 def q_vmx_on(s):
@@ -733,7 +802,14 @@ SESSIONS = {
         ("editor: control byte dropped", [], c_control_byte),
         ("editor: ctrl-c drops the line", [], c_ctrl_c),
         ("bad input changed nothing", ["vmx off all"], c_bad_input_no_action),
+        ("virt on all", ["vmx off all"], c_virt_on),
+        ("virt: cpuid 0x40000000 all", ["virt on all"], c_virt_cpuid),
+        ("virt status", ["virt on all"], c_virt_status),
+        ("virt: rdmsr and cpuid as the guest sees them", ["virt on all"], c_virt_msrs),
+        ("virt: vmx on 0 refused", ["virt on all"], c_virt_vmx_refused),
+        ("virt off all", ["virt on all"], c_virt_off),
         ("vmx on 0", [], c_vmx_on_0),
+        ("virt on 1, then poweroff", ["vmx on 0"], c_virt_on_1),
         ("poweroff", ["vmx on 0"], c_poweroff_bochs),
     ],
     "qemu": [

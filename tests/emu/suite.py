@@ -78,6 +78,11 @@ def no_vmx(n, reason):
                          for c in ("vmxon_with_cr4_vmxe_clear_ud", "vmptrld_outside_vmx_ud", "vmread_outside_vmx_ud")])
 
 
+VIRT_CHECKS = ["virtualized", "cpuid_signature", "cpuid_vmx_hidden", "vmx_instruction_in_guest_ud",
+               "feature_control_shows_vmx_locked_off", "vmx_msr_read_gp", "ept_violation_on_vmm_page_gp",
+               "interrupts_still_delivered", "exits_counted", "devirtualized"]
+
+
 def smp_expect(found, online):
     return [f"cpus_found={found}", f"cpus_online={online}"]
 
@@ -351,6 +356,39 @@ TESTS = [
                       r"write-combining \(PAT\); 160x50 text cells"]),
     dict(name="qemu-bios-5g-ega-text", emu="qemu", smp=1, qemu_args=["-m 5G"], timeout=120,
          require=["boot/map_phys_above_4g_2m_wb", "boot/map_phys_above_4g_4k_wc"]),
+    # -- self-virtualization (vmx.virtualize): every CPU a guest of vmxboot's own VMM, checked, brought out --
+    dict(name="bochs-skx-virt1", emu="bochs", smp=1, cpu="corei7_skylake_x", cmdline="mode=test vmx.virtualize",
+         timeout=300, expect=smp_expect(1, 1) + ["vmx_ready=1", "virt_ready=1"],
+         require=vmx_ok(1) + [f"virt/cpu0/{c}" for c in VIRT_CHECKS] + ["virt/no_pages_leaked"],
+         expect_line=[r"virt: cpu0: CPUID exit round trip inside the virtualized kernel over 100 runs: min \d+ median \d+"]),
+    dict(name="bochs-skx-virt4", emu="bochs", smp=4, cpu="corei7_skylake_x", cmdline="mode=test vmx.virtualize",
+         timeout=400, expect=smp_expect(4, 4) + ["vmx_ready=4", "virt_ready=4"],
+         require=vmx_ok(4) + [f"virt/cpu{i}/{c}" for i in range(4) for c in VIRT_CHECKS],
+         expect_line=[r"virt: 4 CPU\(s\) virtualized in parallel"]),
+    dict(name="bochs-icx-virt2", emu="bochs", smp=2, cpu="corei7_icelake_u", cmdline="mode=test vmx.virtualize",
+         timeout=400, expect=smp_expect(2, 2) + ["vmx_ready=2", "virt_ready=2"],
+         require=vmx_ok(2) + [f"virt/cpu{i}/{c}" for i in range(2) for c in VIRT_CHECKS]),
+    # a fatal exit caused on purpose (a reserved EPT memory type on a page the checks read first): the boot
+    # CPU is brought out, CPU 1 is parked as dead, both groups fail with the reason, and the run still ends
+    dict(name="bochs-skx-virt2-ept-misconfig", emu="bochs", smp=2, cpu="corei7_skylake_x",
+         cmdline="mode=test vmx.virtualize virt.break=ept_misconfig", timeout=400, expect_result="FAIL",
+         expect=smp_expect(2, 2) + ["vmx_ready=2", "virt_ready=0"],
+         expect_line=[r"virt: cpu0: 1 VM exits while virtualized \(EPT misconfiguration 1\); fatal exit 49 "
+                      r"\(EPT misconfiguration\) at guest RIP 0x[0-9a-f]+",
+                      r"# answered: CPU 1 did not finish its virt job in time: fatal exit 49 \(EPT misconfiguration\)"]),
+    # a panic on a virtualized CPU (ud2 in the boot CPU's virt checks): it leaves VMX before the report
+    dict(name="bochs-skx-virt2-panic", emu="bochs", smp=2, cpu="corei7_skylake_x",
+         cmdline="mode=test vmx.virtualize virt.break=panic", timeout=400, expect_result="FAIL",
+         expect=smp_expect(2, 2) + ["virt_ready=0"],
+         expect_line=[r"PANIC: unexpected exception #UD invalid opcode \(vector 6\)",
+                      r"virt: cpu0 was virtualized: brought out of VMX operation before the report \(CR4 0x[0-9a-f]+\)$",
+                      r"^not ok \d+ panic"]),
+    # no VT-x: the virt suite is one SKIP with the reason, and virt_ready=0
+    dict(name="qemu-virt-skip", emu="qemu", smp=2, cpu="max", cmdline="mode=test vmx.virtualize", timeout=90,
+         expect=smp_expect(2, 2) + ["vmx_ready=0", "virt_ready=0"], require_skip=["virt"],
+         expect_line=[r"^ok \d+ virt # SKIP VT-x not usable: AMD CPU"]),
+    dict(name="bochs-ryzen-virt-skip", emu="bochs", smp=1, cpu="ryzen", cmdline="mode=test vmx.virtualize",
+         timeout=300, expect=smp_expect(1, 1) + ["vmx_ready=0", "virt_ready=0"], require_skip=["virt"]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",

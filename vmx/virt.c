@@ -1,0 +1,468 @@
+/*
+ * vmxboot's own VMM: a CPU virtualizes itself on its current state and
+ * keeps running the kernel as a guest (SDM vol. 3C 25-28), with an EPT
+ * identity map (vmx/ept.c), VPID when the CPU has it, and the exits
+ * vmx/virt_policy.c decides. Host state per CPU: a VMM stack, a VMM TSS
+ * with its own IST stacks, VMM page tables; none of them (nor the VMXON
+ * region, VMCS, MSR bitmap and EPT tables) is mapped by the EPT.
+ * The VMM never prints: the guest may hold the console lock.
+ */
+#include "vmx/virt.h"
+#include "vmx/vmx.h"
+#include "vmx/vmx_defs.h"
+#include "vmx/vmx_errors.h"
+#include "kernel/pmm.h"
+#include "kernel/lib.h"
+#include "kernel/format.h"
+#include "kernel/options.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/percpu.h"
+
+struct virt_cpu *virt_cpus;
+u32 virt_ready_cpus;
+
+#define MSR_IA32_DEBUGCTL 0x1d9
+#define RFLAGS_IF (1ULL << 9)
+#define INTR_INFO_VALID (1u << 31)
+#define INTR_TYPE_HW_EXCEPTION (3u << 8)
+#define INTR_DELIVER_ERROR_CODE (1u << 11)
+
+static struct virt_cpu *me(void)
+{
+	return &virt_cpus[this_cpu()->index];
+}
+
+static void w(u32 field, u64 v)
+{
+	vmwrite_safe(field, v);
+}
+
+/* ---- pages ---- */
+
+static u64 pool_alloc(void *ctx)
+{
+	struct virt_cpu *v = ctx;
+	if (v->ept_used >= VIRT_EPT_POOL)
+		return 0;
+	u64 pa = v->ept_pool + PAGE_SIZE * v->ept_used++;
+	memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
+	return pa;
+}
+static u64 *pool_table(u64 pa, void *ctx)
+{
+	(void)ctx;
+	return (u64 *)(uintptr_t)pa;
+}
+static void pool_free(u64 pa, void *ctx)
+{
+	(void)pa;
+	(void)ctx;   /* the pool goes back whole */
+}
+
+static void note_page(struct virt_cpu *v, u64 pa, u64 n)
+{
+	for (u64 i = 0; i < n; i++)
+		if (v->nvmm < ARRAY_SIZE(v->vmm_pages))
+			v->vmm_pages[v->nvmm++] = pa + i * PAGE_SIZE;
+		else
+			v->vmm_pages_overflow = true;   /* a VMM page the EPT would map */
+}
+
+static void free_pages(struct virt_cpu *v)
+{
+	u64 *one[] = { &v->vmxon, &v->vmcs, &v->bitmap, &v->tss, &v->probe };
+	for (size_t i = 0; i < ARRAY_SIZE(one); i++)
+		if (*one[i])
+			page_free(*one[i], 1), *one[i] = 0;
+	if (v->stack)
+		page_free(v->stack, VIRT_STACK_PAGES), v->stack = 0;
+	if (v->ist)
+		page_free(v->ist, 3), v->ist = 0;
+	if (v->ept_pool)
+		page_free(v->ept_pool, VIRT_EPT_POOL), v->ept_pool = 0;
+	for (u32 i = 0; i < v->npt; i++)
+		page_free(v->pt[i], 1);
+	v->npt = 0;
+	v->nvmm = 0;
+	v->ept_root = v->ept_used = 0;
+}
+
+/* The VMM's CR3: a copy of the kernel's tables for the low 4 GiB (every
+ * level, so no table the guest can write is walked by the VMM). */
+static u64 copy_table(struct virt_cpu *v, u64 src)
+{
+	if (v->npt >= VIRT_PT_MAX)
+		return 0;
+	u64 pa = page_alloc(1);
+	if (!pa)
+		return 0;
+	v->pt[v->npt++] = pa;
+	memcpy((void *)(uintptr_t)pa, (void *)(uintptr_t)src, PAGE_SIZE);
+	return pa;
+}
+
+static u64 vmm_cr3(struct virt_cpu *v)
+{
+	u64 *k4 = (u64 *)(uintptr_t)(read_cr3() & PTE_ADDR_MASK);
+	u64 root = copy_table(v, (u64)(uintptr_t)k4);
+	if (!root)
+		return 0;
+	u64 *r4 = (u64 *)(uintptr_t)root;
+	u64 pdpt = copy_table(v, r4[0] & PTE_ADDR_MASK);
+	if (!pdpt)
+		return 0;
+	r4[0] = pdpt | (r4[0] & ~PTE_ADDR_MASK);
+	u64 *p3 = (u64 *)(uintptr_t)pdpt;
+	for (int g = 0; g < 4; g++) {
+		if (!(p3[g] & PTE_P) || (p3[g] & PTE_PS))
+			continue;
+		u64 pd = copy_table(v, p3[g] & PTE_ADDR_MASK);
+		if (!pd)
+			return 0;
+		p3[g] = pd | (p3[g] & ~PTE_ADDR_MASK);
+		u64 *p2 = (u64 *)(uintptr_t)pd;
+		for (int i = 0; i < 512; i++) {
+			if (!(p2[i] & PTE_P) || (p2[i] & PTE_PS))
+				continue;
+			u64 pt = copy_table(v, p2[i] & PTE_ADDR_MASK);
+			if (!pt)
+				return 0;
+			p2[i] = pt | (p2[i] & ~PTE_ADDR_MASK);
+		}
+	}
+	return root;
+}
+
+static bool alloc_pages(struct virt_cpu *v)
+{
+	v->vmxon = page_alloc(1);
+	v->vmcs = page_alloc(1);
+	v->bitmap = page_alloc(1);
+	v->tss = page_alloc(1);
+	v->stack = page_alloc(VIRT_STACK_PAGES);
+	v->ist = page_alloc(3);
+	v->ept_pool = page_alloc(VIRT_EPT_POOL);
+	if (!v->vmxon || !v->vmcs || !v->bitmap || !v->tss || !v->stack || !v->ist || !v->ept_pool)
+		return false;
+	note_page(v, v->vmxon, 1);
+	note_page(v, v->vmcs, 1);
+	note_page(v, v->bitmap, 1);
+	note_page(v, v->tss, 1);
+	note_page(v, v->stack, VIRT_STACK_PAGES);
+	note_page(v, v->ist, 3);
+	note_page(v, v->ept_pool, VIRT_EPT_POOL);
+	return true;
+}
+
+/* ---- the VMCS ---- */
+
+static bool adjust(const struct vmx_caps *c, enum vmx_ctl_kind k, u32 wanted, u32 *out, struct virt_cpu *v,
+		   const char *what)
+{
+	struct vmx_adjust a;
+	if (vmx_adjust_controls(wanted, vmx_caps_ctl_msr(c, k), &a) != VMX_ADJUST_OK) {
+		ksnprintf(v->failure, sizeof(v->failure), "%s controls: bits 0x%x not allowed by MSR 0x%x", what,
+			  a.refused, vmx_caps_ctl_msr_number(c, k));
+		return false;
+	}
+	*out = a.value;
+	return true;
+}
+
+static bool controls(const struct vmx_caps *c, struct virt_cpu *v)
+{
+	u32 allowed2 = vmx_decode_ctls(c->procbased2).allowed1;
+	struct vmx_ept_vpid ev = vmx_decode_ept_vpid(c->ept_vpid_cap);
+	if (!(allowed2 & CPU2_ENABLE_EPT) || !ev.walk_4 || !ev.memtype_wb) {
+		ksnprintf(v->failure, sizeof(v->failure), "no EPT with a 4-level walk and write-back tables "
+			  "(PROCBASED2 0x%lx, EPT_VPID_CAP 0x%lx)", c->procbased2, c->ept_vpid_cap);
+		return false;
+	}
+	/* instructions the kernel may use must not #UD in the guest: enable them where the CPU can */
+	u32 want2 = CPU2_ENABLE_EPT | (allowed2 & (CPU2_ENABLE_RDTSCP | CPU2_ENABLE_INVPCID |
+						    CPU2_ENABLE_XSAVES_XRSTORS));
+	if ((allowed2 & CPU2_ENABLE_VPID) && ev.invvpid && ev.invvpid_single)
+		want2 |= CPU2_ENABLE_VPID;
+	u32 pin, exit, entry;
+	if (!adjust(c, VMX_CTL_PINBASED, 0, &pin, v, "pin-based") ||
+	    !adjust(c, VMX_CTL_PROCBASED, CPU_USE_MSR_BITMAPS | CPU_ACTIVATE_SECONDARY_CONTROLS, &v->proc, v,
+		    "primary proc-based") ||
+	    !adjust(c, VMX_CTL_PROCBASED2, want2, &v->proc2, v, "secondary proc-based") ||
+	    !adjust(c, VMX_CTL_EXIT, EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER |
+		    EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT | EXIT_SAVE_DEBUG_CONTROLS, &exit, v, "VM-exit") ||
+	    !adjust(c, VMX_CTL_ENTRY, ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_IA32_EFER | ENTRY_LOAD_IA32_PAT |
+		    ENTRY_LOAD_DEBUG_CONTROLS, &entry, v, "VM-entry"))
+		return false;
+	w(VMCS_PIN_BASED_CONTROLS, pin);
+	w(VMCS_PRIMARY_PROC_BASED_CONTROLS, v->proc);
+	w(VMCS_SECONDARY_PROC_BASED_CONTROLS, v->proc2);
+	w(VMCS_VM_EXIT_CONTROLS, exit);
+	w(VMCS_VM_ENTRY_CONTROLS, entry);
+	w(VMCS_EXCEPTION_BITMAP, 0);            /* the guest's exceptions are its own */
+	w(VMCS_PAGE_FAULT_ERROR_CODE_MASK, 0);
+	w(VMCS_PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	w(VMCS_CR3_TARGET_COUNT, 0);
+	w(VMCS_MSR_BITMAPS_ADDR, v->bitmap);
+	w(VMCS_VM_EXIT_MSR_STORE_COUNT, 0);
+	w(VMCS_VM_EXIT_MSR_LOAD_COUNT, 0);
+	w(VMCS_VM_ENTRY_MSR_LOAD_COUNT, 0);
+	w(VMCS_VM_ENTRY_INTERRUPTION_INFO, 0);
+	w(VMCS_TSC_OFFSET, 0);
+	w(VMCS_EPT_POINTER, ept_pointer(v->ept_root));
+	if (v->proc2 & CPU2_ENABLE_VPID)
+		w(VMCS_VIRTUAL_PROCESSOR_ID, v->vpid);
+	return true;
+}
+
+static u64 gdt_entry(const struct desc_ptr *g, u16 sel, unsigned slot)
+{
+	u32 off = (sel & ~7u) + 8 * slot;
+	return off + 7 <= g->limit ? ((const u64 *)(uintptr_t)g->base)[off / 8] : 0;
+}
+
+static void guest_seg(const struct desc_ptr *g, u16 sel, u32 sel_f, u32 base_f, u32 lim_f, u32 ar_f, u64 base)
+{
+	u64 d = gdt_entry(g, sel, 0);
+	u32 ar = virt_seg_access_rights(sel, d);
+	if (!(ar & (1u << 16)))
+		ar |= 1;   /* accessed: the CPU set it when it loaded the selector */
+	w(sel_f, sel);
+	w(base_f, base);
+	w(lim_f, (ar & (1u << 16)) ? 0 : virt_seg_limit(d));
+	w(ar_f, ar);
+}
+
+/* the guest is this CPU as it is now; RSP and RIP are written by virt_launch */
+static void guest_state(const struct vmx_caps *c, struct virt_cpu *v, u64 rflags)
+{
+	struct desc_ptr g, i;
+	sgdt(&g);
+	sidt(&i);
+	u64 cr0 = read_cr0(), cr4 = read_cr4();
+	w(VMCS_GUEST_CR0, cr0);
+	w(VMCS_GUEST_CR3, read_cr3());
+	w(VMCS_GUEST_CR4, cr4);
+	/* the bits VMX operation fixes are the host's: the guest sees its own values */
+	w(VMCS_CR0_GUEST_HOST_MASK, c->cr0_fixed0 & 0xffffffff);
+	w(VMCS_CR4_GUEST_HOST_MASK, c->cr4_fixed0 | CR4_VMXE);
+	w(VMCS_CR0_READ_SHADOW, v->cr0);
+	w(VMCS_CR4_READ_SHADOW, v->cr4);
+	w(VMCS_GUEST_DR7, 0x400);   /* the kernel sets no debug registers: DR7 at its reset value */
+	guest_seg(&g, read_cs(), VMCS_GUEST_CS_SELECTOR, VMCS_GUEST_CS_BASE, VMCS_GUEST_CS_LIMIT,
+		  VMCS_GUEST_CS_ACCESS_RIGHTS, 0);
+	guest_seg(&g, read_ss(), VMCS_GUEST_SS_SELECTOR, VMCS_GUEST_SS_BASE, VMCS_GUEST_SS_LIMIT,
+		  VMCS_GUEST_SS_ACCESS_RIGHTS, 0);
+	guest_seg(&g, read_ds(), VMCS_GUEST_DS_SELECTOR, VMCS_GUEST_DS_BASE, VMCS_GUEST_DS_LIMIT,
+		  VMCS_GUEST_DS_ACCESS_RIGHTS, 0);
+	guest_seg(&g, read_es(), VMCS_GUEST_ES_SELECTOR, VMCS_GUEST_ES_BASE, VMCS_GUEST_ES_LIMIT,
+		  VMCS_GUEST_ES_ACCESS_RIGHTS, 0);
+	guest_seg(&g, read_fs(), VMCS_GUEST_FS_SELECTOR, VMCS_GUEST_FS_BASE, VMCS_GUEST_FS_LIMIT,
+		  VMCS_GUEST_FS_ACCESS_RIGHTS, rdmsr(MSR_FS_BASE));
+	guest_seg(&g, read_gs(), VMCS_GUEST_GS_SELECTOR, VMCS_GUEST_GS_BASE, VMCS_GUEST_GS_LIMIT,
+		  VMCS_GUEST_GS_ACCESS_RIGHTS, rdmsr(MSR_GS_BASE));
+	w(VMCS_GUEST_LDTR_SELECTOR, 0);   /* the kernel never loads an LDT */
+	w(VMCS_GUEST_LDTR_BASE, 0);
+	w(VMCS_GUEST_LDTR_LIMIT, 0);
+	w(VMCS_GUEST_LDTR_ACCESS_RIGHTS, 1u << 16);
+	u16 tr = store_tr();
+	u64 lo = gdt_entry(&g, tr, 0), hi = gdt_entry(&g, tr, 1);
+	w(VMCS_GUEST_TR_SELECTOR, tr);
+	w(VMCS_GUEST_TR_BASE, virt_seg_base(lo, hi, true));
+	w(VMCS_GUEST_TR_LIMIT, virt_seg_limit(lo));
+	w(VMCS_GUEST_TR_ACCESS_RIGHTS, virt_seg_access_rights(tr, lo) | 2);   /* busy: it is loaded */
+	v->tr_sel = tr;
+	v->tr_base = virt_seg_base(lo, hi, true);
+	w(VMCS_GUEST_GDTR_BASE, g.base);
+	w(VMCS_GUEST_GDTR_LIMIT, g.limit);
+	w(VMCS_GUEST_IDTR_BASE, i.base);
+	w(VMCS_GUEST_IDTR_LIMIT, i.limit);
+	u64 dbg = 0, pat = 0;
+	rdmsr_safe(MSR_IA32_DEBUGCTL, &dbg);
+	rdmsr_safe(MSR_IA32_PAT, &pat);
+	w(VMCS_GUEST_IA32_DEBUGCTL, dbg);
+	w(VMCS_GUEST_IA32_PAT, pat);
+	w(VMCS_GUEST_IA32_EFER, rdmsr(MSR_EFER));
+	w(VMCS_GUEST_IA32_SYSENTER_CS, rdmsr(MSR_IA32_SYSENTER_CS));
+	w(VMCS_GUEST_IA32_SYSENTER_ESP, rdmsr(MSR_IA32_SYSENTER_ESP));
+	w(VMCS_GUEST_IA32_SYSENTER_EIP, rdmsr(MSR_IA32_SYSENTER_EIP));
+	w(VMCS_GUEST_RFLAGS, rflags);
+	w(VMCS_GUEST_ACTIVITY_STATE, 0);
+	w(VMCS_GUEST_INTERRUPTIBILITY_STATE, 0);
+	w(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS, 0);
+	w(VMCS_LINK_POINTER, ~0ULL);
+}
+
+static void host_state(struct virt_cpu *v, u64 cr3)
+{
+	struct cpu *c = this_cpu();
+	struct desc_ptr g, i;
+	sgdt(&g);
+	sidt(&i);
+	/* the VMM's TSS: its own IST stacks for #DF, NMI and #MC */
+	struct tss64 *t = (struct tss64 *)(uintptr_t)v->tss;
+	for (int k = 0; k < 3; k++)
+		t->ist[k] = v->ist + (u64)(k + 1) * PAGE_SIZE;
+	t->rsp[0] = v->stack + VIRT_STACK_PAGES * PAGE_SIZE;
+	t->iomap_base = sizeof(*t);
+	w(VMCS_HOST_CR0, read_cr0());
+	w(VMCS_HOST_CR3, cr3);
+	w(VMCS_HOST_CR4, read_cr4());
+	w(VMCS_HOST_CS_SELECTOR, KERNEL_CS);
+	w(VMCS_HOST_SS_SELECTOR, KERNEL_DS);
+	w(VMCS_HOST_DS_SELECTOR, KERNEL_DS);
+	w(VMCS_HOST_ES_SELECTOR, KERNEL_DS);
+	w(VMCS_HOST_FS_SELECTOR, 0);
+	w(VMCS_HOST_GS_SELECTOR, 0);
+	w(VMCS_HOST_TR_SELECTOR, KERNEL_TSS);   /* the selector; the base below is the VMM's TSS */
+	w(VMCS_HOST_FS_BASE, 0);
+	w(VMCS_HOST_GS_BASE, (u64)(uintptr_t)c);
+	w(VMCS_HOST_TR_BASE, v->tss);
+	w(VMCS_HOST_GDTR_BASE, g.base);
+	w(VMCS_HOST_IDTR_BASE, i.base);
+	w(VMCS_HOST_IA32_SYSENTER_CS, rdmsr(MSR_IA32_SYSENTER_CS));
+	w(VMCS_HOST_IA32_SYSENTER_ESP, rdmsr(MSR_IA32_SYSENTER_ESP));
+	w(VMCS_HOST_IA32_SYSENTER_EIP, rdmsr(MSR_IA32_SYSENTER_EIP));
+	w(VMCS_HOST_IA32_EFER, rdmsr(MSR_EFER));
+	u64 pat = 0;
+	rdmsr_safe(MSR_IA32_PAT, &pat);
+	w(VMCS_HOST_IA32_PAT, pat);
+	w(VMCS_HOST_RSP, v->stack + VIRT_STACK_PAGES * PAGE_SIZE);
+	w(VMCS_HOST_RIP, (u64)(uintptr_t)virt_exit_entry);
+}
+
+static bool build_ept(struct virt_cpu *v, const struct vmx_cpu *x)
+{
+	struct vmx_ept_vpid ev = vmx_decode_ept_vpid(x->caps.ept_vpid_cap);
+	unsigned phys = x->mach.l80000008_eax & 0xff;
+	struct ept_params p = { &x->mach, phys ? phys : 36, ev.pages_2m, ev.pages_1g, v->vmm_pages, v->nvmm,
+				VIRT_EPT_POOL };
+	struct ept_mem m = { pool_alloc, pool_table, pool_free, v };
+	enum ept_status s = ept_build(&p, &m, &v->ept_root, &v->ept);
+	if (s != EPT_OK)
+		ksnprintf(v->failure, sizeof(v->failure), "EPT identity map of %u bits: %s (%lu tables)", p.phys_bits,
+			  ept_status_name(s), v->ept_used);
+	return s == EPT_OK;
+}
+
+/* ---- in and out ---- */
+
+static void leave_vmx(struct virt_cpu *v)
+{
+	vmclear_safe(v->vmcs);
+	vmxoff_safe();
+	write_cr4_safe(v->cr4);
+	write_cr0_safe(v->cr0);
+}
+
+bool virt_on_this_cpu(void)
+{
+	struct cpu *c = this_cpu();
+	struct vmx_cpu *x = &vmx_cpus[c->index];
+	struct virt_cpu *v = me();
+	memset(v, 0, sizeof(*v));
+	v->tried = true;
+	v->key = rdtsc() * 0x9e3779b97f4a7c15ULL ^ (u64)(uintptr_t)v;
+	v->vpid = (u16)(c->index + 1);
+	v->cr0 = read_cr0();
+	v->cr4 = read_cr4();
+	v->cr3 = read_cr3();
+	v->gs_base = rdmsr(MSR_GS_BASE);
+	struct desc_ptr i;
+	sidt(&i);
+	v->idtr_base = i.base;
+	v->idtr_limit = i.limit;
+	const struct vmx_caps *caps = &x->caps;
+	u64 cr3 = 0;
+	if (!alloc_pages(v) || !(cr3 = vmm_cr3(v))) {
+		ksnprintf(v->failure, sizeof(v->failure), "out of memory for the VMM's pages");
+		goto fail;
+	}
+	for (u32 k = 0; k < v->npt; k++)
+		note_page(v, v->pt[k], 1);
+	virt_msr_bitmap_fill((u8 *)(uintptr_t)v->bitmap);
+	if (opt.virt_break == 1 && (v->probe = page_alloc(1)))
+		note_page(v, v->probe, 1);   /* a 4 KiB hole first, so that one entry can be broken */
+	if (v->vmm_pages_overflow) {
+		ksnprintf(v->failure, sizeof(v->failure), "more VMM pages than the exclusion list holds (%zu)",
+			  ARRAY_SIZE(v->vmm_pages));
+		goto fail;
+	}
+	if (!build_ept(v, x))
+		goto fail;
+	if (v->probe) {
+		struct ept_mem m = { pool_alloc, pool_table, pool_free, v };
+		u64 *pte = ept_pte_slot(v->ept_root, &m, v->probe);
+		/* memory type 2 is reserved: an EPT misconfiguration (SDM 29.3.3.1) */
+		if (pte)
+			*pte = v->probe | EPT_RWX | (2ULL << EPT_MEMTYPE_SHIFT);
+	}
+	u32 rev = vmx_decode_basic(caps->basic).revision_id;
+	vmx_region_init(v->vmxon, rev);
+	vmx_region_init(v->vmcs, rev);
+	if (write_cr0_safe(vmx_fixed_apply(v->cr0, caps->cr0_fixed0, caps->cr0_fixed1).value) ||
+	    write_cr4_safe(vmx_fixed_apply(v->cr4 | CR4_VMXE, caps->cr4_fixed0, caps->cr4_fixed1).value)) {
+		ksnprintf(v->failure, sizeof(v->failure), "CR0/CR4 fixed bits could not be applied");
+		goto fail_cr;
+	}
+	char b[80];
+	struct vmx_result r = vmxon_safe(v->vmxon);
+	if (!vmx_ok(r)) {
+		vmx_result_str(r, b, sizeof(b));
+		ksnprintf(v->failure, sizeof(v->failure), "VMXON: %s", b);
+		goto fail_cr;
+	}
+	if (!vmx_ok(vmclear_safe(v->vmcs)) || !vmx_ok(vmptrld_safe(v->vmcs))) {
+		ksnprintf(v->failure, sizeof(v->failure), "VMCLEAR/VMPTRLD of the VMCS failed");
+		goto fail_vmx;
+	}
+	if (!controls(caps, v))
+		goto fail_vmx;
+	struct invept_desc ed = { ept_pointer(v->ept_root), 0 };
+	invept_safe(1, &ed);   /* single context: nothing cached for this EPTP */
+	if (v->proc2 & CPU2_ENABLE_VPID) {
+		struct invvpid_desc vd = { v->vpid, 0 };
+		invvpid_safe(1, &vd);
+	}
+	u64 flags = read_rflags();
+	cli();
+	host_state(v, cr3);
+	guest_state(caps, v, flags);
+	u64 f = virt_launch();
+	if (f) {
+		r = vmx_decode_flags(f, 0);
+		vmx_result_str(r, b, sizeof(b));
+		ksnprintf(v->failure, sizeof(v->failure), "VMLAUNCH: %s", b);
+		if (flags & RFLAGS_IF)
+			sti();
+		goto fail_vmx;
+	}
+	/* from here on: VMX non-root operation, this very stack */
+	v->launched = true;
+	v->on = true;
+	return true;
+fail_vmx:
+	leave_vmx(v);
+	free_pages(v);
+	return false;
+fail_cr:
+	write_cr4_safe(v->cr4);
+	write_cr0_safe(v->cr0);
+fail:
+	free_pages(v);
+	return false;
+}
+
+bool virt_off_this_cpu(void)
+{
+	struct virt_cpu *v = me();
+	if (!v->on)
+		return false;
+	u64 rax = 0;
+	int vec = virt_vmcall_safe(VIRT_CALL_DEVIRT, v->key, &rax);
+	if (v->on)
+		return false;   /* still a guest: the VMM's pages are in use */
+	free_pages(v);
+	return vec == 0;
+}
