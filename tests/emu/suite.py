@@ -96,7 +96,9 @@ TESTS = [
     # -- SMP bring-up: QEMU TCG (SeaBIOS, xAPIC) --
     dict(name="qemu-smp2", emu="qemu", smp=2, timeout=60, expect=smp_expect(2, 2), require=cpu_jobs(2)),
     dict(name="qemu-smp4", emu="qemu", smp=4, timeout=60, expect=smp_expect(4, 4), require=cpu_jobs(4),
-         expect_line=[r"apic: xAPIC mode", r"smp: bring-up \d+ us from the first INIT"]),
+         expect_line=[r"apic: xAPIC mode", r"smp: bring-up \d+ us from the first INIT",
+                      r"smp: bring-up \d+ us .*second SIPIs\), \d+ us per AP$",
+                      r"smp: start-up waits: INIT 0 us, SIPI 10 us \(AuthenticAMD family 0xf: no INIT wait"]),
     dict(name="qemu-smp8-2sockets", emu="qemu", qemu_smp="8,sockets=2,cores=4", timeout=60,
          expect=smp_expect(8, 8), require=cpu_jobs(8)),
     # two sockets of 3 cores: the second socket starts at APIC ID 4, so the IDs are 0-2 and 4-6
@@ -108,7 +110,8 @@ TESTS = [
          require=cpu_jobs(4)),
     # -- SMP in Bochs: x2APIC on Intel models, and up to 15 CPUs (count=16 crashes Bochs 2.7) --
     dict(name="bochs-skx-smp4-x2apic", emu="bochs", smp=4, cpu="corei7_skylake_x", timeout=180,
-         expect=smp_expect(4, 4), require=cpu_jobs(4), expect_line=[r"apic: x2APIC mode"]),
+         expect=smp_expect(4, 4), require=cpu_jobs(4), expect_line=[r"apic: x2APIC mode",
+         r"smp: start-up waits: INIT 0 us, SIPI 10 us \(GenuineIntel family 0x6: no INIT wait"]),
     dict(name="bochs-skx-smp4-xapic", emu="bochs", smp=4, cpu="corei7_skylake_x", cmdline="mode=test apic=xapic",
          timeout=180, expect=smp_expect(4, 4), require=cpu_jobs(4), expect_line=[r"apic: xAPIC mode"]),
     dict(name="bochs-skx-smp15", emu="bochs", smp=15, cpu="corei7_skylake_x", timeout=240,
@@ -301,6 +304,14 @@ TESTS = [
          iso_drive="virtio-mmio", qemu_args=["-bios /usr/share/seabios/bios-microvm.bin"], no_debug_exit=True,
          cmdline="mode=test test.end=reboot", expect_exit=[0], timeout=120, expect=smp_expect(1, 1),
          expect_line=[r"platform: reset: RESET_REG <- RESET_VALUE \(0xfea00202 = 0x42\)$"]),
+    # -- performance (issue 15): the start-up IPI waits by Linux's vendor/family rule, and their overrides --
+    dict(name="qemu-smp4-legacy-delays", emu="qemu", smp=4,
+         cmdline="mode=test smp.init_delay_us=10000 smp.sipi_delay_us=200", timeout=90,
+         expect=smp_expect(4, 4), require=cpu_jobs(4),
+         expect_line=[r"smp: trampoline at 0x[0-9a-f]+ \(SIPI vector 0x[0-9a-f]+\); INIT, 10000 us, SIPI, 200 us, SIPI",
+                      r"smp: start-up waits: INIT 10000 us, SIPI 200 us \(AuthenticAMD family 0xf: .*; "
+                      r"overridden: smp.init_delay_us smp.sipi_delay_us\)",
+                      r"smp: bring-up \d{5,} us from the first INIT .*INIT wait 10000 us, SIPI wait 200 us"]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
