@@ -48,6 +48,8 @@ static const struct cmdline_option table[] = {
 	  "brief: raw capability MSRs at boot (default); full: every VMX capability by SDM name too" },
 	{ "bench.vmx", CMDLINE_BOOL, &opt.bench_vmx, 0, 0, 0,
 	  "print VMX instruction cycles and the exit round trip (figures, not tests)" },
+	{ "bench.boot", CMDLINE_BOOL, &opt.bench_boot, 0, 0, 0,
+	  "print the time of each boot phase (TSC microseconds) after the summary line (figures, not tests)" },
 	{ "vmx.break", CMDLINE_ENUM, &opt.vmx_break, 0, 0, breaks,
 	  "test: break one VMCS field so VM entry fails and must be diagnosed" },
 	{ "test.end", CMDLINE_ENUM, &opt.test_end, 0, 0, test_ends,

@@ -26,6 +26,7 @@ struct options {
 	u64 vmx_exits;                   /* CPUID/VMCALL exits timed per CPU */
 	unsigned vmx_break;              /* test: break one VMCS field (vmx/guest.h) */
 	bool bench_vmx;                  /* bench.vmx: print the VMX benchmark */
+	bool bench_boot;                 /* bench.boot: print the boot phase table */
 	unsigned vmx_caps;               /* vmx.caps: 0 brief (raw), 1 full (every capability by name) */
 	unsigned test_end;               /* test.end: how a mode=test run ends on hardware */
 };
