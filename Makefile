@@ -132,6 +132,7 @@ $(FLOOR_ELF): tools/floor/floor.S tools/floor/floor.ld
 	@mkdir -p $(dir $@)
 	$(KCC) -m32 -c -o $(BUILD)/floor/floor.o tools/floor/floor.S
 	$(KLD) -m elf_i386 -nostdlib -z noexecstack -T tools/floor/floor.ld -o $@ $(BUILD)/floor/floor.o
+.PHONY: floor
 floor: $(FLOOR_ELF)
 bench-boot: deps all floor
 	@python3 tools/bench-boot.py
