@@ -135,8 +135,19 @@ debug: deps all iso
 	gdb -q -x tools/gdbinit $(ELF); kill %1 2>/dev/null || true
 
 # ---- benchmarks: they print figures; nothing here passes or fails on timing ----
-.PHONY: bench-vmx bench-smp
+.PHONY: bench-vmx bench-smp bench-boot
 bench-vmx: deps all
 	@tools/bench-vmx.sh
 bench-smp: deps all
 	@python3 tools/bench-smp.py
+# the floor of bench-boot: firmware + GRUB + a multiboot2 kernel that ends the emulator at once
+FLOOR_ELF := $(BUILD)/floor/floor.elf
+$(FLOOR_ELF): tools/floor/floor.S tools/floor/floor.ld
+	@mkdir -p $(dir $@)
+	$(KCC) -m32 -c -o $(BUILD)/floor/floor.o tools/floor/floor.S
+	$(KLD) -m elf_i386 -nostdlib -z noexecstack -T tools/floor/floor.ld -o $@ $(BUILD)/floor/floor.o
+.PHONY: floor
+floor: $(FLOOR_ELF)
+bench-boot: deps all floor
+	@python3 tools/bench-boot.py
+

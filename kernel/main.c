@@ -22,6 +22,7 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/acpi.h"
+#include "kernel/bench_boot.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/timer.h"
 #include "arch/x86_64/uart_find.h"
@@ -108,6 +109,8 @@ static void console_outputs(void)
 static void __attribute__((noreturn)) finish(void)
 {
 	bool pass = report_print();
+	bench_boot_mark(PHASE_REPORT);
+	bench_boot_print();                 /* bench.boot: the phase table, after the summary line */
 	if (opt.mode == MODE_TEST)
 		platform_exit(pass);
 	console_mark_boot_log();
@@ -116,6 +119,7 @@ static void __attribute__((noreturn)) finish(void)
 
 void kmain(u32 magic, u64 mbi)
 {
+	bench_boot_start();
 	serial_init_legacy();               /* COM1-COM4 that answer the loopback test, else VGA only */
 	percpu_init_boot();                 /* struct cpu, GDT/TSS/IDT of the boot CPU */
 	kprintf_set_prefix(true);
@@ -129,26 +133,37 @@ void kmain(u32 magic, u64 mbi)
 	memory_init(mbi);                   /* page allocator, hardened page tables */
 	report_init();                      /* the KTAP tree grows from the page allocator */
 	fbcon_start(&mb);                   /* the log on the framebuffer too (UEFI, no VGA text) */
+	bench_boot_mark(PHASE_BOOT);
 	acpi_init(&mb);                     /* RSDP, MADT, FADT, \_S5 */
 	problems += options_check_cpus(acpi.madt_ok ? acpi.madt.cpus_stored : 1);   /* cpus=, vmx.cpus= vs the MADT */
 	platform_detect(acpi.rsdp_ok ? acpi.rsdp.oem_id : rsdp_oem());   /* how a run ends */
 	kprintf("platform: %s%s%s\n", platform_name(), platform.hv_vendor[0] ? ", hypervisor " : "",
 		platform.hv_vendor);
+	bench_boot_mark(PHASE_ACPI);
 	timer_init();                       /* TSC calibrated against the HPET, PM timer or PIT */
+	bench_boot_mark(PHASE_TIMER);
 	uart_find_described();              /* SPCR and PCI UARTs join, after a replay of the log so far */
 	console_outputs();                  /* console: every output and input in use */
 	report.cpus_found = 1;
 	report.cpus_online = 1;
 	boot_tests(mb_st, problems);        /* KTAP suite "boot" */
+	bench_boot_mark(PHASE_CONSOLE);
 	smp_init(&mb, mbi, mbi + (mb.total_size ? mb.total_size : 8));                      /* INIT-SIPI-SIPI every listed CPU, in parallel */
 	smp_report();                       /* per-CPU table, KTAP suite "smp" */
+	bench_boot_mark(PHASE_SMP);
 	irq_boot_checks();                  /* LINT0/1 from the MADT, CR4.MCE, NMI and unexpected-vector self-tests */
+	bench_boot_mark(PHASE_IRQ);
 	vmx_run_all();                      /* VT-x on every CPU: detect, VMXON, VMCS lifecycle, VMXOFF */
+	bench_boot_mark(PHASE_VMX);
 	vmx_guest_report();                 /* VMLAUNCH a tiny guest on every core, exits, VMRESUME */
+	bench_boot_mark(PHASE_GUEST);
 	vmx_conformance_run();              /* every VMX failure path, checked against the SDM */
+	bench_boot_mark(PHASE_CONFORMANCE);
 	if (opt.bench_vmx)
 		vmx_bench();                    /* bench.vmx: figures only */
+	bench_boot_mark(PHASE_BENCH_VMX);
 	virt_run_all();                     /* vmx.virtualize: every CPU a guest of its own VMM, and back */
+	bench_boot_mark(PHASE_VIRT);
 	inject_fault(opt.inject);           /* inject=...: must end in a panic report */
 	finish();                           /* KTAP, summary line, end of a test run */
 }

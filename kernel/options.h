@@ -17,6 +17,8 @@ struct options {
 	u64 cpus;                        /* 0: all listed CPUs */
 	unsigned apic;
 	u64 nosipi_apic_id;              /* test: never SIPI this APIC ID (~0: none) */
+	u64 smp_init_delay_us;           /* smp.init_delay_us= (~0: the CPU's rule, smp_timing.h) */
+	u64 smp_sipi_delay_us;           /* smp.sipi_delay_us= (~0: the rule) */
 	bool vmx;
 	u64 vmx_rounds;
 	struct cpu_list vmx_cpus_list;   /* vmx.cpus as given, resolved by options_check_cpus() */
@@ -25,6 +27,7 @@ struct options {
 	u64 vmx_exits;                   /* CPUID/VMCALL exits timed per CPU */
 	unsigned vmx_break;              /* test: break one VMCS field (vmx/guest.h) */
 	bool bench_vmx;                  /* bench.vmx: print the VMX benchmark */
+	bool bench_boot;                 /* bench.boot: print the boot phase table */
 	unsigned vmx_caps;               /* vmx.caps: 0 brief (raw), 1 full (every capability by name) */
 	unsigned test_end;               /* test.end: how a mode=test run ends on hardware */
 	unsigned report;                 /* report=auto|full|brief (kernel/ktap_brief.h) */

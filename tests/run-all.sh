@@ -18,7 +18,8 @@ kt_fail=$(printf '%s\n' "$out" | sed -n 's/^FAILED (\(failures\|errors\)=\([0-9]
 kt_fail=${kt_fail:-$kt_f}
 echo "$(( ${kt_n:-0} - kt_fail )) $kt_fail 0" > build/ktapcheck.count
 echo "== emulator boots (QEMU TCG, OVMF, Bochs)"
-python3 tests/emu/suite.py ${EMU_ONLY:+--only "$EMU_ONLY"} || status=1
+# two boots at a time: both cores of the development machine (each test has its own files, no fixed port)
+python3 tests/emu/suite.py -j "${EMU_JOBS:-2}" ${EMU_ONLY:+--only "$EMU_ONLY"} || status=1
 echo "== console sessions (Bochs VT-x and QEMU TCG, COM1 on a 127.0.0.1 socket)"
 # console_test.py writes build/console.count ("passed failed 0"); no file means it crashed
 python3 tests/emu/console_test.py || status=1

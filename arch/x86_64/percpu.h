@@ -38,6 +38,7 @@ struct cpu {
 	/* bring-up evidence (arch/x86_64/smp.c) */
 	u64 sipi_tsc;                /* when the boot CPU sent its first SIPI */
 	u64 arrive_tsc;              /* when it reached C */
+	u64 parked_tsc;              /* when it was online and about to wait for work */
 	bool inject_no_sipi;         /* test: never send this CPU a SIPI */
 
 	/* work handed to it (on_cpu / on_each_cpu) */

@@ -12,6 +12,7 @@
 #include "arch/x86_64/timer.h"
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/irq.h"
+#include "arch/x86_64/smp_timing.h"
 #include "kernel/multiboot2.h"
 #include "kernel/kprintf.h"
 #include "kernel/options.h"
@@ -21,8 +22,6 @@
 
 #define AP_STACK_PAGES 4            /* 16 KiB, plus a guard page below */
 #define AP_IST_PAGES 3
-#define INIT_DELAY_US 10000ULL         /* MP spec: 10 ms after INIT */
-#define SIPI_DELAY_US 200ULL           /* MP spec: 200 us between SIPIs */
 #define ARRIVAL_TIMEOUT_US 1000000ULL  /* then the AP is reported as not started */
 
 struct ap_slot {
@@ -180,10 +179,18 @@ static void check_esr(u32 esr, const char *what, const struct cpu *c)
 	}
 }
 
-static void start_aps(u8 vector)
+/* the waits between the start-up IPIs, by Linux's vendor/family rule (smp_timing.c) */
+static void decide_timing(struct smp_timing *t)
 {
-	smp_fig.init_delay_us = INIT_DELAY_US;
-	smp_fig.sipi_delay_us = SIPI_DELAY_US;
+	struct cpuid_regs v = cpuid(0), f = cpuid(1);
+	smp_timing_decide(v.ebx, v.edx, v.ecx, f.eax, opt.smp_init_delay_us, opt.smp_sipi_delay_us, t);
+	smp_fig.init_delay_us = t->init_delay_us;
+	smp_fig.sipi_delay_us = t->sipi_delay_us;
+	memcpy(smp_fig.delay_why, t->why, sizeof(smp_fig.delay_why));
+}
+
+static void start_aps(u8 vector, const struct smp_timing *t)
+{
 	smp_fig.timeout_us = ARRIVAL_TIMEOUT_US;
 	smp_fig.first_init_tsc = rdtsc();
 	for (u32 i = 1; i < cpu_count; i++) {
@@ -192,7 +199,7 @@ static void start_aps(u8 vector)
 		check_esr(lapic_send_init(c->apic_id, true), "INIT", c);
 		lapic_send_init(c->apic_id, false);    /* deassert: needed by old parts only */
 	}
-	udelay(INIT_DELAY_US);
+	udelay(smp_timing_first_sipi_wait(t));
 	for (u32 i = 1; i < cpu_count; i++) {
 		struct cpu *c = &cpus[i];
 		if (c->inject_no_sipi) {
@@ -203,7 +210,7 @@ static void start_aps(u8 vector)
 		check_esr(lapic_send_sipi(c->apic_id, vector), "SIPI", c);
 	}
 	smp_fig.last_sipi_tsc = rdtsc();
-	udelay(SIPI_DELAY_US);
+	udelay(t->sipi_delay_us);
 	for (u32 i = 1; i < cpu_count; i++) {
 		struct cpu *c = &cpus[i];
 		if (c->state == CPU_STARTING && !c->inject_no_sipi) {
@@ -229,6 +236,8 @@ static void start_aps(u8 vector)
 				smp_fig.first_arrival_tsc = c->arrive_tsc;
 			if (c->arrive_tsc > smp_fig.last_arrival_tsc)
 				smp_fig.last_arrival_tsc = c->arrive_tsc;
+			if (c->parked_tsc > smp_fig.last_parked_tsc)
+				smp_fig.last_parked_tsc = c->parked_tsc;
 		}
 	}
 	smp_fig.strays = ap_strays;
@@ -257,9 +266,12 @@ void smp_init(const struct mb2_info *mb, u64 mbi_start, u64 mbi_end)
 		smp_fig.failed = cpu_count - 1;
 		return;
 	}
-	kprintf("smp: trampoline at 0x%lx (SIPI vector 0x%lx); INIT, %llu us, SIPI, %llu us, SIPI to %u APs in parallel\n",
-		page, page >> 12, INIT_DELAY_US, SIPI_DELAY_US, cpu_count - 1);
-	start_aps((u8)(page >> 12));
+	struct smp_timing t;
+	decide_timing(&t);
+	kprintf("smp: trampoline at 0x%lx (SIPI vector 0x%lx); INIT, %lu us, SIPI, %lu us, SIPI to %u APs in parallel\n",
+		page, page >> 12, smp_timing_first_sipi_wait(&t), t.sipi_delay_us, cpu_count - 1);
+	kprintf("smp: start-up waits: INIT %lu us, SIPI %lu us (%s)\n", t.init_delay_us, t.sipi_delay_us, t.why);
+	start_aps((u8)(page >> 12), &t);
 }
 
 /* ---- the AP side ---- */
@@ -283,6 +295,7 @@ void __attribute__((noreturn)) ap_main(struct cpu *c)
 	paging_pat_init();                 /* the boot CPU's IA32_PAT, before this CPU prints */
 	lapic_init_cpu();
 	irq_init_cpu(c);   /* INIT left its LVTs masked: LINT1 NMI from the MADT */
+	c->parked_tsc = rdtsc();   /* before it shows online: the boot CPU reads it then */
 	enum cpu_state starting = CPU_STARTING;
 	if (!__atomic_compare_exchange_n(&c->state, &starting, CPU_ONLINE, false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_ACQUIRE))

@@ -80,10 +80,12 @@ void smp_print_table(void (*pr)(const char *fmt, ...))
 			tsc_to_us(smp_fig.last_arrival_tsc - t0),
 			before ? "every SIPI was sent before the first AP checked in (parallel bring-up)"
 			       : "an AP checked in before the last SIPI went out (it started within the SIPI loop)");
+		u64 up = tsc_to_us(smp_fig.last_parked_tsc - t0);
 		pr("smp: bring-up %lu us from the first INIT to the last AP online (%u APs, INIT wait %lu us, "
-			"SIPI wait %lu us, %u second SIPIs)\n",
-			tsc_to_us(smp_fig.last_arrival_tsc - t0), smp_fig.started, smp_fig.init_delay_us,
-			smp_fig.sipi_delay_us, smp_fig.second_sipis);
+			"SIPI wait %lu us, %u second SIPIs), %lu us per AP\n",
+			up, smp_fig.started, smp_fig.init_delay_us, smp_fig.sipi_delay_us, smp_fig.second_sipis,
+			up / smp_fig.started);
+		pr("smp: start-up waits chosen by: %s\n", smp_fig.delay_why);
 	}
 	if (smp_fig.strays)
 		pr("smp: %u CPU(s) arrived that are not in our list; they are parked\n", smp_fig.strays);

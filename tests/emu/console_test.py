@@ -396,6 +396,16 @@ def c_cpus(s):
     want(all(l.startswith("smp: ") for l in rest), f"lines besides smp:/cpuN: {rest}")
 
 
+def c_bench_smp(s):
+    r = s.cmd("bench smp")
+    expect_ok(r)
+    want(any(re.match(r"^smp: bring-up \d+ us from the first INIT to the last AP online \(1 APs, INIT wait 0 us, "
+                      r"SIPI wait 10 us, \d+ second SIPIs\), \d+ us per AP$", l) for l in r.out),
+         f"no bring-up line with the waits used and the time per AP: {r.out}")
+    want("smp: start-up waits chosen by: GenuineIntel family 0x6: no INIT wait, as Linux on Intel family >= 0x6"
+         in r.out, f"no line saying why those waits (vendor/family): {r.out}")
+
+
 def c_vmx_on_all(s):
     r = s.cmd("vmx on all")
     ms = cpu_exact(r, {i: rf"VMXON ok \(region ({HEX})\)" for i in (0, 1)})
@@ -767,6 +777,7 @@ SESSIONS = {
         ("boot", [], boot),
         ("help", [], c_help),
         ("cpus", [], c_cpus),
+        ("bench smp", [], c_bench_smp),
         ("vmx on all", [], c_vmx_on_all),
         ("vmx status", ["vmx on all"], c_vmx_status),
         ("vmx on 1 again", ["vmx on all"], c_vmx_on_again),

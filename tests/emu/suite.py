@@ -3,6 +3,9 @@
 
     python3 tests/emu/suite.py [--list] [--only REGEX] [-j 1|2] [--keep]
 
+make test (tests/run-all.sh) runs two boots at a time (-j 2, EMU_JOBS= to change) and the
+runner prints the ten slowest tests at the end.
+
 Each entry of TESTS is one boot of the real ISO through tests/emu/emu.py.  Keys:
   name           unique; files are build/emu/NAME.*
   emu            qemu (SeaBIOS), qemu-uefi (OVMF) or bochs (the only one with VT-x here)
@@ -103,7 +106,9 @@ TESTS = [
     # -- SMP bring-up: QEMU TCG (SeaBIOS, xAPIC) --
     dict(name="qemu-smp2", emu="qemu", smp=2, timeout=60, expect=smp_expect(2, 2), require=cpu_jobs(2)),
     dict(name="qemu-smp4", emu="qemu", smp=4, timeout=60, expect=smp_expect(4, 4), require=cpu_jobs(4),
-         expect_line=[r"apic: xAPIC mode", r"smp: bring-up \d+ us from the first INIT"]),
+         expect_line=[r"apic: xAPIC mode", r"smp: bring-up \d+ us from the first INIT",
+                      r"smp: bring-up \d+ us .*second SIPIs\), \d+ us per AP$",
+                      r"smp: start-up waits: INIT 0 us, SIPI 10 us \(AuthenticAMD family 0xf: no INIT wait"]),
     dict(name="qemu-smp8-2sockets", emu="qemu", qemu_smp="8,sockets=2,cores=4", timeout=60,
          expect=smp_expect(8, 8), require=cpu_jobs(8)),
     # two sockets of 3 cores: the second socket starts at APIC ID 4, so the IDs are 0-2 and 4-6
@@ -115,7 +120,8 @@ TESTS = [
          require=cpu_jobs(4)),
     # -- SMP in Bochs: x2APIC on Intel models, and up to 15 CPUs (count=16 crashes Bochs 2.7) --
     dict(name="bochs-skx-smp4-x2apic", emu="bochs", smp=4, cpu="corei7_skylake_x", timeout=180,
-         expect=smp_expect(4, 4), require=cpu_jobs(4), expect_line=[r"apic: x2APIC mode"]),
+         expect=smp_expect(4, 4), require=cpu_jobs(4), expect_line=[r"apic: x2APIC mode",
+         r"smp: start-up waits: INIT 0 us, SIPI 10 us \(GenuineIntel family 0x6: no INIT wait"]),
     dict(name="bochs-skx-smp4-xapic", emu="bochs", smp=4, cpu="corei7_skylake_x", cmdline="mode=test apic=xapic",
          timeout=180, expect=smp_expect(4, 4), require=cpu_jobs(4), expect_line=[r"apic: xAPIC mode"]),
     dict(name="bochs-skx-smp15", emu="bochs", smp=15, cpu="corei7_skylake_x", timeout=240,
@@ -389,6 +395,22 @@ TESTS = [
          expect_line=[r"^ok \d+ virt # SKIP VT-x not usable: AMD CPU"]),
     dict(name="bochs-ryzen-virt-skip", emu="bochs", smp=1, cpu="ryzen", cmdline="mode=test vmx.virtualize",
          timeout=300, expect=smp_expect(1, 1) + ["vmx_ready=0", "virt_ready=0"], require_skip=["virt"]),
+    # -- performance (issue 15): the start-up IPI waits by Linux's vendor/family rule, and their overrides --
+    dict(name="qemu-smp4-legacy-delays", emu="qemu", smp=4,
+         cmdline="mode=test smp.init_delay_us=10000 smp.sipi_delay_us=200", timeout=90,
+         expect=smp_expect(4, 4), require=cpu_jobs(4),
+         expect_line=[r"smp: trampoline at 0x[0-9a-f]+ \(SIPI vector 0x[0-9a-f]+\); INIT, 10000 us, SIPI, 200 us, SIPI",
+                      r"smp: start-up waits: INIT 10000 us, SIPI 200 us \(AuthenticAMD family 0xf: .*; "
+                      r"overridden: smp.init_delay_us smp.sipi_delay_us\)",
+                      r"smp: bring-up \d{5,} us from the first INIT .*INIT wait 10000 us, SIPI wait 200 us"]),
+    # bench.boot: the phase table after the summary line (figures only: any value passes)
+    dict(name="qemu-smp4-bench-boot", emu="qemu", smp=4, cmdline="mode=test bench.boot", timeout=90,
+         expect=smp_expect(4, 4),
+         expect_line=[rf"^cpu0: bench: boot: {p:<13} +\d+ us +\d+\.\d%$" for p in
+                      ("boot", "acpi", "timer", "console", "smp", "irq", "vmx_lifecycle", "guest", "conformance",
+                       "bench_vmx", "virt", "report")]
+                     + [r"^cpu0: bench: boot: phase +us on the boot CPU's TSC \(\d+ kHz\)$",
+                        r"^cpu0: bench: boot: total +\d+ us \(kmain to the end of the report"]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
@@ -476,7 +498,8 @@ def main(argv=None):
     ap.add_argument("--list", action="store_true", help="list the tests and their emu.py command lines")
     ap.add_argument("--only", metavar="REGEX", help="run only the tests whose name matches REGEX (re.search)")
     ap.add_argument("-j", "--jobs", type=int, default=1, choices=[1, 2],
-                    help="tests run at once (default 1: wall times are figures we report)")
+                    help="tests run at once (default 1; make test uses 2: each test has its own files and no "
+                         "fixed port, and no assertion depends on wall time)")
     ap.add_argument("--keep", action="store_true", help="pass --keep to emu.py (keep ISOs and outputs)")
     a = ap.parse_args(argv)
     validate(TESTS)
@@ -494,15 +517,23 @@ def main(argv=None):
         print(f"emu-tests: 0 passed, {len(tests)} failed")
         write_count(0, len(tests))
         return 1
-    passed, failed = [], []
+    passed, failed, took = [], [], []
     t0 = time.monotonic()
     with ThreadPoolExecutor(max_workers=a.jobs) as pool:
-        for t, rc, out, secs in pool.map(lambda t: run_one(t, a.keep), tests):
+        # with two at a time the long boots (largest timeout: Bochs) start first, so that one of
+        # them does not run alone at the end; output still comes in the list's order
+        order = sorted(tests, key=lambda t: -t.get("timeout", 90)) if a.jobs > 1 else tests
+        futures = {id(t): pool.submit(run_one, t, a.keep) for t in order}
+        for t in tests:
+            t, rc, out, secs = futures[id(t)].result()
             print(f"==== {t['name']} ({secs:.1f} s)")
             print(out.rstrip(), flush=True)
             (passed if rc == 0 else failed).append(t["name"])
-    print(f"suite: {len(tests)} tests in {time.monotonic() - t0:.1f} s"
+            took.append((secs, t["name"]))
+    print(f"suite: {len(tests)} tests in {time.monotonic() - t0:.1f} s, {a.jobs} at a time"
           + (f"; failed: {' '.join(failed)}" if failed else ""))
+    slowest = sorted(took, reverse=True)[:10]
+    print("suite: slowest: " + ", ".join(f"{n} {s:.1f} s" for s, n in slowest))
     print(f"emu-tests: {len(passed)} passed, {len(failed)} failed")
     write_count(len(passed), len(failed))
     return 1 if failed else 0
