@@ -112,9 +112,10 @@ u64 conf_case_value(const struct conf_case *k, const struct vmx_caps *caps, cons
 
 /* An outcome as one number, for the known-deviation table:
  * expect << 56 | num << 32 | qual (num 16 bits: error or basic exit reason). */
+#define CONF_OUTCOME(kind, num, qual) ((u64)(kind) << 56 | (u64)((num) & 0xffff) << 32 | (u32)(qual))
 static inline u64 conf_outcome_code(enum conf_expect kind, u32 num, u32 qual)
 {
-	return (u64)kind << 56 | (u64)(num & 0xffff) << 32 | qual;
+	return CONF_OUTCOME(kind, num, qual);
 }
 /* "VMfailValid 7", "VM-entry failure exit 33 qualification 0x4", "entered the guest: exit 18 ..." */
 int conf_outcome_str(u64 code, char *buf, size_t n);

@@ -13,6 +13,8 @@
 #include "vmx/vmx_errors.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/deviations.h"
+#include "vmx/conf_entry.h"
+#include "arch/x86_64/timer.h"
 #include "kernel/format.h"
 #include "kernel/kprintf.h"
 #include "kernel/ktap.h"
@@ -25,9 +27,10 @@
 /* the state a case runs in (README.md, "conformance cases") */
 enum state { OUTSIDE, VMXE_ONLY, ROOT, ROOT_VMCS };
 
-#define MAX_CASES 64
+/* the hand-written cases here, plus those of the case table (conf_entry.c) */
+#define MAX_OWN_CASES 64
 struct case_result {
-	const char *name;
+	char name[64];
 	enum ktap_result r;
 	char detail[256];
 };
@@ -41,12 +44,14 @@ struct ctx {
 	u64 on, a, b, bitmap, stack;
 	bool in_vmx;
 	struct case_result *res;   /* this CPU's slot in conf[] */
-	u32 n;
+	u32 n, cap;
 };
 
 struct conf_cpu {
-	struct case_result res[MAX_CASES];
-	u32 n;
+	struct case_result *res;   /* cap entries, page_alloc'd: sized from the case table */
+	u32 n, cap;
+	u64 entry_cycles;          /* the time the case table took */
+	u64 res_pages;
 	bool clean;
 	char clean_detail[120];
 };
@@ -58,10 +63,10 @@ static void record(struct ctx *x, const char *name, enum ktap_result r, const ch
 	__attribute__((format(printf, 4, 5)));
 static void record(struct ctx *x, const char *name, enum ktap_result r, const char *fmt, ...)
 {
-	if (x->n >= MAX_CASES)
+	if (x->n >= x->cap)
 		return;
 	struct case_result *cr = &x->res[x->n++];
-	cr->name = name;
+	ksnprintf(cr->name, sizeof(cr->name), "%s", name);
 	cr->r = r;
 	cr->detail[0] = 0;
 	if (fmt) {
@@ -429,6 +434,22 @@ static void launch_cases(struct ctx *x)
 	}
 }
 
+static void record_cb(void *ctx, const char *name, enum ktap_result r, const char *detail)
+{
+	record(ctx, name, r, detail ? "%s" : 0, detail);
+}
+
+/* the case table: entry_ctl_, entry_host_, entry_guest_, entry_msr_ */
+static u64 table_cases(struct ctx *x)
+{
+	if (!enter(x, ROOT_VMCS)) {
+		record(x, "entry_cases_setup", KTAP_FAIL, "VMXON/VMPTRLD failed");
+		return 0;
+	}
+	struct conf_entry_env e = { x->c, x->a, x->b, x->bitmap, x->stack, record_cb, x };
+	return conf_entry_run(&e);
+}
+
 static void caps_cases(struct ctx *x)
 {
 	const struct vmx_caps *c = x->c;
@@ -473,6 +494,7 @@ static long conformance_job(void *arg)
 	x->cr0 = read_cr0();
 	x->cr4 = read_cr4();
 	x->res = out->res;
+	x->cap = out->cap;
 	x->on = page_alloc(1);
 	x->a = page_alloc(1);
 	x->b = page_alloc(1);
@@ -489,6 +511,7 @@ static long conformance_job(void *arg)
 		root_cases(x);
 		enum_cases(x);
 		launch_cases(x);
+		out->entry_cycles = table_cases(x);
 		caps_cases(x);
 	}
 	restore(x);
@@ -518,6 +541,16 @@ void vmx_conformance_run(void)
 		ktap_add(s, "setup", KTAP_FAIL, "out of memory");
 		return;
 	}
+	u32 cap = MAX_OWN_CASES + (u32)conf_entry_max_results();
+	u64 res_pages = ALIGN_UP((u64)cap * sizeof(struct case_result), PAGE_SIZE) / PAGE_SIZE;
+	for (u32 i = 0; i < cpu_count; i++) {
+		conf[i] = (struct conf_cpu){ 0 };
+		if (!con_sel_online(i))
+			continue;
+		conf[i].res = (struct case_result *)(uintptr_t)page_alloc(res_pages);
+		conf[i].cap = conf[i].res ? cap : 0;
+		conf[i].res_pages = conf[i].res ? res_pages : 0;
+	}
 	u64 free_before = kernel_pmm.free_pages;
 	on_each_cpu(conformance_job, 0, opt.vmx_cpus, true, ON_CPU_TIMEOUT_US * 4, 0, done);
 	u32 pass = 0, fail = 0, skip = 0, xfail = 0;
@@ -542,6 +575,9 @@ void vmx_conformance_run(void)
 				kprintf("conformance: cpu%u: %s: %s\n", i, cr->name, cr->detail);
 		}
 		ktap_check(g, "left_out_of_vmx_with_cr0_cr4_restored", conf[i].clean, "%s", conf[i].clean_detail);
+		if (conf[i].entry_cycles)
+			kprintf("conformance: cpu%u: the VM-entry case table took %lu us (%lu TSC cycles)\n", i,
+				tsc_to_us(conf[i].entry_cycles), conf[i].entry_cycles);
 	}
 	ktap_check(s, "no_pages_leaked", kernel_pmm.free_pages == free_before, "free pages %lu before, %lu after",
 		   free_before, kernel_pmm.free_pages);
@@ -549,8 +585,12 @@ void vmx_conformance_run(void)
 	for (u32 i = 0; i < cpu_count; i++)
 		if (con_sel_online(i) && !done[i])
 			all_done = false;
-	if (all_done)   /* a stuck CPU may still write its results: then keep the pages */
+	if (all_done) {   /* a stuck CPU may still write its results: then keep the pages */
+		for (u32 i = 0; i < cpu_count; i++)
+			if (conf[i].res)
+				page_free((u64)(uintptr_t)conf[i].res, conf[i].res_pages);
 		page_free((u64)(uintptr_t)conf, pages);
+	}
 	kprintf("conformance: %u passed, %u failed, %u skipped, %u expected failures (all CPUs)\n", pass, fail, skip,
 		xfail);
 }
