@@ -164,6 +164,11 @@ bool ktap_overflowed(void)
 	return overflow;
 }
 
+u32 ktap_nodes_free(void)
+{
+	return KTAP_POOL - used;
+}
+
 struct ktap_node *ktap_find(struct ktap_node *parent, const char *name)
 {
 	for (struct ktap_node *k = (parent ? parent : &root)->first; k; k = k->next)

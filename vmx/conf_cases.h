@@ -120,6 +120,13 @@ static inline u64 conf_outcome_code(enum conf_expect kind, u32 num, u32 qual)
 /* "VMfailValid 7", "VM-entry failure exit 33 qualification 0x4", "entered the guest: exit 18 ..." */
 int conf_outcome_str(u64 code, char *buf, size_t n);
 
+/* How many cases the table holds on caps (generated slots that are cases). */
+u32 conf_case_count(const struct vmx_caps *caps);
+/* On how many of cpus CPUs the table may run when the KTAP pool has free
+ * nodes left, each CPU needs base nodes without the table and table more
+ * with it, and reserve nodes must stay free for the rest of the run. */
+u32 conf_table_cpu_budget(u32 free, u32 cpus, u32 base, u32 table, u32 reserve);
+
 /* The hand-written rows (conf_cases.c). */
 extern const struct conf_case conf_rows[];
 extern const size_t conf_rows_n;

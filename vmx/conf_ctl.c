@@ -193,3 +193,22 @@ void conf_good_vmcs_extras(const struct vmx_caps *caps, const struct conf_env_va
 	w(VMCS_HOST_IA32_PAT, e->pat, ctx);
 	w(VMCS_GUEST_IA32_PAT, e->pat, ctx);
 }
+
+u32 conf_case_count(const struct vmx_caps *caps)
+{
+	u32 n = 0;
+	struct conf_case k;
+	char name[64];
+	for (size_t i = 0; i < conf_case_slots(); i++)
+		n += conf_case_get(i, caps, &k, name);
+	return n;
+}
+
+u32 conf_table_cpu_budget(u32 free, u32 cpus, u32 base, u32 table, u32 reserve)
+{
+	u64 need = (u64)cpus * base + reserve;
+	if (need >= free || !table)
+		return 0;
+	u64 k = (free - need) / table;
+	return k < cpus ? (u32)k : cpus;
+}

@@ -278,6 +278,25 @@ static void outcome_strings(void **state)
 	assert_string_equal(b, "entered the guest, exit 0 qualification 0x0");
 }
 
+/* The fixed 4096-node KTAP pool: how many CPUs may run the table */
+static void table_budget(void **state)
+{
+	(void)state;
+	struct vmx_caps c = skylake_x();
+	u32 table = conf_case_count(&c) + 3;
+	assert_int_equal(table, 243);
+	/* 4 CPUs fit with room to spare */
+	assert_int_equal(conf_table_cpu_budget(3900, 4, 52, table, 16), 4);
+	/* 15 Bochs CPUs: some run without it */
+	u32 k = conf_table_cpu_budget(3600, 15, 52, table, 16);
+	assert_true(k > 0 && k < 15);
+	assert_true(15u * 52 + 16 + k * table <= 3600);
+	assert_true(15u * 52 + 16 + (k + 1) * table > 3600);
+	/* no room at all, or nothing to run */
+	assert_int_equal(conf_table_cpu_budget(100, 4, 52, table, 16), 0);
+	assert_int_equal(conf_table_cpu_budget(3900, 4, 52, 0, 16), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +306,7 @@ int main(void)
 		cmocka_unit_test(no_secondary_controls_skips),
 		cmocka_unit_test(names_are_unique_ktap_names),
 		cmocka_unit_test(outcome_strings),
+		cmocka_unit_test(table_budget),
 	};
 	return cmocka_run_group_tests(tests, 0, 0);
 }
