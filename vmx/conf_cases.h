@@ -120,6 +120,15 @@ static inline u64 conf_outcome_code(enum conf_expect kind, u32 num, u32 qual)
 /* "VMfailValid 7", "VM-entry failure exit 33 qualification 0x4", "entered the guest: exit 18 ..." */
 int conf_outcome_str(u64 code, char *buf, size_t n);
 
+/* The verdict on one case: PASS when the CPU's outcome (got) is the row's and
+ * the model's first finding (n findings, first0) is the row's; a model that
+ * disagrees is a FAIL; a CPU that deviates is an XFAIL only when the
+ * known-deviation table lists (platform, name, got), else a FAIL. The reason
+ * goes into buf (empty for a PASS). Pure: host-tested. */
+struct entry_finding;
+int conf_case_verdict(const struct conf_case *k, u64 got, const struct entry_finding *first0, size_t n,
+		      int platform, char *buf, size_t len);
+
 /* How many cases the table holds on caps (generated slots that are cases). */
 u32 conf_case_count(const struct vmx_caps *caps);
 /* On how many of cpus CPUs the table may run when the KTAP pool has free

@@ -3,6 +3,11 @@
 #include "vmx/conf_cases.h"
 #include "vmx/vmx_defs.h"
 #include "kernel/format.h"
+#include "kernel/ktap.h"
+#include "kernel/lib.h"
+#include "vmx/deviations.h"
+#include "vmx/entry_check.h"
+#include "vmx/vmcs_fields.h"
 
 #define CTL_SLOTS (VMX_CTL_NR * 32 * 2)
 
@@ -211,4 +216,41 @@ u32 conf_table_cpu_budget(u32 free, u32 cpus, u32 base, u32 table, u32 reserve)
 		return 0;
 	u64 k = (free - need) / table;
 	return k < cpus ? (u32)k : cpus;
+}
+
+static const char *field_name(u32 enc)
+{
+	const struct vmcs_field *f = vmcs_field_by_encoding(enc);
+	return f ? f->name : "unknown_field";
+}
+
+int conf_case_verdict(const struct conf_case *k, u64 got, const struct entry_finding *f, size_t n, int platform,
+		      char *buf, size_t len)
+{
+	char g[80], want[80];
+	u64 w = conf_outcome_code(k->expect, k->num, k->qual);
+	conf_outcome_str(got, g, sizeof(g));
+	conf_outcome_str(w, want, sizeof(want));
+	bool model_ok = k->model_none ? n == 0
+				      : n && f && f->field == k->model_field && !strcmp(f->sdm, k->model_sdm);
+	const struct vmx_deviation *dev;
+	buf[0] = 0;
+	if (!model_ok) {
+		char m[100];
+		if (k->model_none)
+			ksnprintf(m, sizeof(m), "no finding");
+		else
+			ksnprintf(m, sizeof(m), "%s (SDM %s)", field_name(k->model_field), k->model_sdm);
+		ksnprintf(buf, len, "the model finds %s%s%s, the row wants %s; the CPU gave %s",
+			  n && f ? f->field_name : "nothing", n && f ? " SDM " : "", n && f ? f->sdm : "", m, g);
+		return KTAP_FAIL;
+	}
+	if (got == w)
+		return KTAP_PASS;
+	if ((dev = vmx_deviation_find((enum platform_kind)platform, k->name, got))) {
+		ksnprintf(buf, len, "SDM %s: %s: expected %s, got %s", dev->sdm, dev->what, want, g);
+		return KTAP_XFAIL;
+	}
+	ksnprintf(buf, len, "SDM %s: expected %s, got %s (the model agrees with the row)", k->sdm, want, g);
+	return KTAP_FAIL;
 }

@@ -88,39 +88,11 @@ static u64 launch(bool *exited)
 				 (u32)reason & EXIT_REASON_BASIC_MASK, (u32)qual);
 }
 
-static const char *field_name(u32 enc)
-{
-	const struct vmcs_field *f = vmcs_field_by_encoding(enc);
-	return f ? f->name : "unknown_field";
-}
-
 static void verdict(struct run *r, const struct conf_case *k, u64 got, const struct entry_finding *f, size_t n)
 {
-	char g[80], want[80], d[256];
-	conf_outcome_str(got, g, sizeof(g));
-	conf_outcome_str(conf_outcome_code(k->expect, k->num, k->qual), want, sizeof(want));
-	bool cpu_ok = got == conf_outcome_code(k->expect, k->num, k->qual);
-	bool model_ok = k->model_none ? n == 0
-				      : n && f[0].field == k->model_field && !strcmp(f[0].sdm, k->model_sdm);
-	const struct vmx_deviation *dev = 0;
-	if (!model_ok) {
-		char m[100];
-		if (k->model_none)
-			ksnprintf(m, sizeof(m), "no finding");
-		else
-			ksnprintf(m, sizeof(m), "%s (SDM %s)", field_name(k->model_field), k->model_sdm);
-		ksnprintf(d, sizeof(d), "the model finds %s%s%s, the row wants %s; the CPU gave %s", n ? f[0].field_name : "nothing",
-			  n ? " SDM " : "", n ? f[0].sdm : "", m, g);
-		r->e->rec(r->e->rec_ctx, k->name, KTAP_FAIL, d);
-	} else if (cpu_ok) {
-		r->e->rec(r->e->rec_ctx, k->name, KTAP_PASS, 0);
-	} else if ((dev = vmx_deviation_find(platform.kind, k->name, got))) {
-		ksnprintf(d, sizeof(d), "SDM %s: %s: expected %s, got %s", dev->sdm, dev->what, want, g);
-		r->e->rec(r->e->rec_ctx, k->name, KTAP_XFAIL, d);
-	} else {
-		ksnprintf(d, sizeof(d), "SDM %s: expected %s, got %s (the model agrees with the row)", k->sdm, want, g);
-		r->e->rec(r->e->rec_ctx, k->name, KTAP_FAIL, d);
-	}
+	char d[256];
+	int v = conf_case_verdict(k, got, n ? f : 0, n, platform.kind, d, sizeof(d));
+	r->e->rec(r->e->rec_ctx, k->name, (enum ktap_result)v, d[0] ? d : 0);
 }
 
 static void fill_msr_area(const struct run *r, const struct conf_case *k)
@@ -149,7 +121,8 @@ static void one_case(struct run *r, const struct conf_case *k)
 	struct vmx_result rd = vmread_safe(k->field, &old);
 	struct vmx_result wr = vmwrite_safe(k->field, conf_case_value(k, c, &r->vals, old));
 	if (!vmx_ok(rd) || !vmx_ok(wr)) {
-		ksnprintf(why, sizeof(why), "field %s (0x%x) cannot be %s on this CPU", field_name(k->field), k->field,
+		const struct vmcs_field *fl = vmcs_field_by_encoding(k->field);
+		ksnprintf(why, sizeof(why), "field %s (0x%x) cannot be %s on this CPU", fl ? fl->name : "?", k->field,
 			  vmx_ok(rd) ? "written" : "read");
 		r->e->rec(r->e->rec_ctx, k->name, KTAP_FAIL, why);
 		if (k->pre_field)

@@ -2,4 +2,4 @@
 HOST_TESTS += conf_cases
 conf_cases_SRCS := tests/host/test_conf_cases.c vmx/conf_cases.c vmx/conf_ctl.c vmx/entry_check.c \
 	vmx/entry_check_host.c vmx/entry_check_guest.c vmx/vmx_caps.c vmx/vmcs_fields.c kernel/format.c \
-	kernel/lib.c kernel/ktap.c
+	kernel/lib.c kernel/ktap.c vmx/deviations.c

@@ -16,6 +16,7 @@
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_defs.h"
 #include "kernel/ktap.h"
+#include "kernel/platform.h"
 
 #include "tests/host/bochs_caps.h"
 
@@ -297,6 +298,53 @@ static void table_budget(void **state)
 	assert_int_equal(conf_table_cpu_budget(3900, 4, 52, 0, 16), 0);
 }
 
+static const struct conf_case *row(const char *name)
+{
+	for (size_t i = 0; i < conf_rows_n; i++)
+		if (!strcmp(conf_rows[i].name, name))
+			return &conf_rows[i];
+	fail_msg("no row %s", name);
+	return 0;
+}
+
+/* Each verdict caused for real: pass, a model disagreement, a listed and an
+ * unlisted CPU deviation, a VMCS the CPU wrongly accepts */
+static void verdicts(void **state)
+{
+	(void)state;
+	const struct conf_case *k = row("entry_host_rip_noncanonical_error_8");
+	struct entry_finding right = { .field = VMCS_HOST_RIP, .field_name = "host_rip", .sdm = "27.2.4" };
+	struct entry_finding wrong = { .field = VMCS_HOST_CR0, .field_name = "host_cr0", .sdm = "27.2.2" };
+	char b[256];
+	u64 err8 = conf_outcome_code(EXP_FAIL_VALID, 8, 0);
+	assert_int_equal(conf_case_verdict(k, err8, &right, 1, PLATFORM_BOCHS, b, sizeof(b)), KTAP_PASS);
+	assert_string_equal(b, "");
+	assert_int_equal(conf_case_verdict(k, err8, &wrong, 1, PLATFORM_BOCHS, b, sizeof(b)), KTAP_FAIL);
+	assert_non_null(strstr(b, "the model finds host_cr0 SDM 27.2.2, the row wants host_rip (SDM 27.2.4)"));
+	assert_int_equal(conf_case_verdict(k, err8, 0, 0, PLATFORM_BOCHS, b, sizeof(b)), KTAP_FAIL);
+	assert_non_null(strstr(b, "the model finds nothing"));
+	/* the CPU enters the guest: not listed anywhere, a FAIL with both outcomes */
+	u64 entered = conf_outcome_code(EXP_ENTERED, 18, 0);
+	assert_int_equal(conf_case_verdict(k, entered, &right, 1, PLATFORM_BOCHS, b, sizeof(b)), KTAP_FAIL);
+	assert_string_equal(b, "SDM 27.2.4: expected VMfailValid 8, got entered the guest, exit 18 qualification 0x0 "
+			       "(the model agrees with the row)");
+	/* Bochs's guest-RIP deviation: XFAIL on Bochs only, and only with that outcome */
+	k = row("entry_guest_rip_noncanonical_exit_33");
+	struct entry_finding rip = { .field = VMCS_GUEST_RIP, .field_name = "guest_rip", .sdm = "27.3.1.4" };
+	u64 gp = conf_outcome_code(EXP_ENTERED, 0, 0);
+	assert_int_equal(conf_case_verdict(k, gp, &rip, 1, PLATFORM_BOCHS, b, sizeof(b)), KTAP_XFAIL);
+	assert_non_null(strstr(b, "SDM 27.3.1.4: Bochs 2.7"));
+	assert_non_null(strstr(b, "got entered the guest, exit 0"));
+	assert_int_equal(conf_case_verdict(k, gp, &rip, 1, PLATFORM_QEMU, b, sizeof(b)), KTAP_FAIL);
+	assert_int_equal(conf_case_verdict(k, entered, &rip, 1, PLATFORM_BOCHS, b, sizeof(b)), KTAP_FAIL);
+	/* an accepted VMCS: the model must find nothing */
+	k = row("entry_guest_link_ptr_other_vmcs_accepted");
+	assert_int_equal(conf_case_verdict(k, entered, 0, 0, PLATFORM_BOCHS, b, sizeof(b)), KTAP_PASS);
+	struct entry_finding link = { .field = VMCS_LINK_POINTER, .field_name = "vmcs_link_pointer", .sdm = "27.3.1.5" };
+	assert_int_equal(conf_case_verdict(k, entered, &link, 1, PLATFORM_BOCHS, b, sizeof(b)), KTAP_FAIL);
+	assert_non_null(strstr(b, "the row wants no finding"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +355,7 @@ int main(void)
 		cmocka_unit_test(names_are_unique_ktap_names),
 		cmocka_unit_test(outcome_strings),
 		cmocka_unit_test(table_budget),
+		cmocka_unit_test(verdicts),
 	};
 	return cmocka_run_group_tests(tests, 0, 0);
 }
