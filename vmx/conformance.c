@@ -15,6 +15,7 @@
 #include "vmx/deviations.h"
 #include "vmx/conf_entry.h"
 #include "vmx/conf_cases.h"
+#include "vmx/conf_inv.h"
 #include "arch/x86_64/timer.h"
 #include "kernel/format.h"
 #include "kernel/kprintf.h"
@@ -453,6 +454,31 @@ static u64 table_cases(struct ctx *x)
 	return conf_entry_run(&e);
 }
 
+/* INVEPT / INVVPID (vmx/conf_inv.c): error numbers need a current VMCS */
+static void inv_cases(struct ctx *x)
+{
+	for (size_t i = 0; i < conf_inv_rows_n; i++) {
+		const struct conf_inv_case *k = &conf_inv_rows[i];
+		char why[160];
+		if (conf_inv_skip_reason(k, x->c, why, sizeof(why))) {
+			record(x, k->name, KTAP_SKIP, "%s", why);
+			continue;
+		}
+		if (!enter(x, k->state == INV_OUTSIDE ? OUTSIDE : ROOT_VMCS)) {
+			record(x, k->name, KTAP_FAIL, "could not reach the case's VMX state");
+			continue;
+		}
+		struct invept_desc ed = { conf_inv_eptp(k, x->c, x->bitmap), 0 };
+		struct invvpid_desc vd = { k->vpid, k->gva };
+		/* a non-canonical memory operand: #GP(0) before anything else (SDM 31.3) */
+		volatile uintptr_t bad = (uintptr_t)VMX_NONCANONICAL;
+		const void *op = k->state == INV_BAD_OPERAND ? (const void *)bad
+			       : k->insn == INSN_INVEPT ? (const void *)&ed : (const void *)&vd;
+		struct vmx_result r = k->insn == INSN_INVEPT ? invept_safe(k->type, op) : invvpid_safe(k->type, op);
+		expect(x, k->name, r, k->st, k->num);
+	}
+}
+
 static void caps_cases(struct ctx *x)
 {
 	const struct vmx_caps *c = x->c;
@@ -514,6 +540,7 @@ static long conformance_job(void *arg)
 		root_cases(x);
 		enum_cases(x);
 		launch_cases(x);
+		inv_cases(x);
 		if (out->run_table)
 			out->entry_cycles = table_cases(x);
 		else
@@ -535,7 +562,7 @@ static long conformance_job(void *arg)
 
 /* Which CPUs run the case table: as many as the KTAP pool can hold (the pool
  * is fixed here; conf_table_cpu_budget decides, host-tested). */
-#define OWN_NODES_PER_CPU 52   /* this file's cases, the group and its last check */
+#define OWN_NODES_PER_CPU 76   /* this file's cases (INVEPT/INVVPID included), the group, its last check */
 #define NODES_RESERVED 16      /* no_pages_leaked, a panic leaf, ... */
 static void plan_table(u32 cap)
 {
