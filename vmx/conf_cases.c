@@ -41,6 +41,13 @@
 	  .expect = EXP_ENTRY_FAIL, .num = 34, .qual = Q_, .msr = { E0, E1_ }, .msr_count = N_, \
 	  .model_none = true }
 
+/* a core VM-exit behaviour: the guest starts at G_ and exits with reason R_ and qualification Q_ */
+#define EXIT_(NM, SEC, G_, ND, NB, PF, PO, F_, OP_, V_, X_, R_, Q_) \
+	{ .name = NM, .sdm = SEC, .guest = G_, .need = ND, .need_bit = NB, .pre_field = PF, .pre_or = PO, \
+	  .field = F_, .op = OP_, .val = V_, .value = X_, .expect = EXP_ENTERED, .num = R_, .qual = Q_, \
+	  .model_none = true }
+#define EXITROW(...) EXIT_(__VA_ARGS__)
+
 #define NOPRE 0, 0
 #define PROC2(b) NEED_PROC2_1, b, VMCS_SECONDARY_PROC_BASED_CONTROLS, b
 
@@ -298,6 +305,32 @@ const struct conf_case conf_rows[] = {
 	{ .name = "entry_msr_load_sysenter_cs_accepted", .sdm = "27.4", .field = VMCS_VM_ENTRY_MSR_LOAD_COUNT,
 	  .op = OP_SET, .val = V_PAGE_MSR, .expect = EXP_ENTERED, .num = 18,
 	  .msr = { { 0x174, 0, 0 } }, .msr_count = 1, .model_none = true },
+
+	/* ---- core VM-exit behaviours (SDM 26.1-26.2, 28.2.1): the VMCS is valid, the guest's first
+	 * instruction exits; the field changed is the control that causes it ---- */
+	EXITROW("exit_cpuid_unconditional_10", "26.1.2", GUEST_CPUID, NEED_NONE, 0, NOPRE, VMCS_EXCEPTION_BITMAP,
+		OP_SET, V_CONST, 0xffffffff, 10, 0),
+	EXITROW("exit_hlt_exiting_12", "26.1.3", GUEST_HLT, NEED_NONE, 0, NOPRE, VMCS_EXCEPTION_BITMAP, OP_SET,
+		V_CONST, 0xffffffff, 12, 0),
+	EXITROW("exit_ud2_through_exception_bitmap_0", "26.2", GUEST_UD2, NEED_NONE, 0, NOPRE, VMCS_EXCEPTION_BITMAP,
+		OP_SET, V_CONST, 0xffffffff, 0, 0),
+	EXITROW("exit_rdtsc_exiting_16", "26.1.3", GUEST_RDTSC, NEED_PROC1, CPU_RDTSC_EXITING, NOPRE,
+		VMCS_PRIMARY_PROC_BASED_CONTROLS, OP_OR, V_CONST, CPU_RDTSC_EXITING, 16, 0),
+	EXITROW("exit_rdmsr_without_msr_bitmaps_31", "26.1.3", GUEST_RDMSR, NEED_NONE, 0, NOPRE,
+		VMCS_PRIMARY_PROC_BASED_CONTROLS, OP_ANDNOT, V_CONST, CPU_USE_MSR_BITMAPS, 31, 0),
+	/* qualification: port 0x80 in bits 31:16, immediate operand (bit 6), 1 byte, OUT */
+	EXITROW("exit_unconditional_io_out_80_30", "28.2.1", GUEST_OUT_80, NEED_PROC1, CPU_UNCONDITIONAL_IO_EXITING,
+		NOPRE, VMCS_PRIMARY_PROC_BASED_CONTROLS, OP_OR, V_CONST, CPU_UNCONDITIONAL_IO_EXITING, 30, 0x800040),
+	/* qualification 3: CR3, MOV to CR, from RAX */
+	EXITROW("exit_cr3_load_exiting_28_qual_3", "26.1.3", GUEST_MOV_TO_CR3, NEED_PROC1, CPU_CR3_LOAD_EXITING, NOPRE,
+		VMCS_PRIMARY_PROC_BASED_CONTROLS, OP_OR, V_CONST, CPU_CR3_LOAD_EXITING, 28, 3),
+	/* CR3-target value 0 is this CR3 (conf_good_vmcs_extras): with a count of 1, loading it does not
+	 * exit and the guest reaches its VMCALL */
+	EXITROW("exit_cr3_target_match_no_exit", "26.1.3", GUEST_MOV_TO_CR3, NEED_PROC1, CPU_CR3_LOAD_EXITING,
+		VMCS_PRIMARY_PROC_BASED_CONTROLS, CPU_CR3_LOAD_EXITING, VMCS_CR3_TARGET_COUNT, OP_SET, V_CONST, 1, 18, 0),
+	EXITROW("exit_preemption_timer_0_before_first_insn_52", "26.7.4", GUEST_VMCALL, NEED_PIN1,
+		PIN_ACTIVATE_PREEMPTION_TIMER, VMCS_PIN_BASED_CONTROLS, PIN_ACTIVATE_PREEMPTION_TIMER,
+		VMCS_GUEST_VMX_PREEMPTION_TIMER_VALUE, OP_SET, V_CONST, 0, 52, 0),
 };
 
 const size_t conf_rows_n = sizeof(conf_rows) / sizeof(conf_rows[0]);

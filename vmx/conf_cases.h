@@ -32,6 +32,19 @@ enum conf_val {
 	V_PAGE_CURRENT,	/* the current VMCS */
 	V_PAGE_ZERO,	/* a page of zeros: no revision id */
 	V_PAGE_MSR,	/* the MSR-load area (row value: its entries, see below) */
+	V_CR3,		/* this CPU's CR3 (the guest's too) */
+};
+
+/* where the guest starts (vmx/conf_guest.S); an exit_ row picks one */
+enum conf_guest {
+	GUEST_VMCALL = 0,	/* vmcall: every entry_ case */
+	GUEST_UD2,		/* ud2: #UD through the exception bitmap */
+	GUEST_HLT,		/* hlt ("HLT exiting" is on) */
+	GUEST_CPUID,		/* cpuid: exits unconditionally */
+	GUEST_MOV_TO_CR3,	/* mov conf_guest_cr3, %rax; mov %rax, %cr3; vmcall */
+	GUEST_RDTSC,		/* rdtsc */
+	GUEST_RDMSR,		/* rdmsr with ECX 0 */
+	GUEST_OUT_80,		/* out %al, $0x80 */
 };
 
 /* capability a row needs; else SKIP naming it */
@@ -75,6 +88,7 @@ struct conf_case {
 				 * rule lies in memory the model does not read (MSR areas) */
 	u32 model_field;	/* else the field the model's first finding names */
 	const char *model_sdm;	/* that finding's section */
+	enum conf_guest guest;	/* the guest's first instruction (exit_ rows) */
 	struct conf_msr_entry msr[2];	/* V_PAGE_MSR rows: the area's entries */
 	u32 msr_count;
 };
@@ -83,6 +97,7 @@ struct conf_case {
 struct conf_env_vals {
 	u64 page_other, page_current, page_zero, page_msr;
 	u64 pat;		/* the host's IA32_PAT, for the host and guest PAT fields */
+	u64 cr3;		/* the host's CR3 (V_CR3) */
 };
 
 typedef void (*conf_write_fn)(u32 field, u64 value, void *ctx);

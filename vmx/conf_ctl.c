@@ -139,6 +139,9 @@ u64 conf_case_value(const struct conf_case *k, const struct vmx_caps *caps, cons
 	case V_PAGE_MSR:
 		v = k->msr_count;
 		break;
+	case V_CR3:
+		v = e->cr3;
+		break;
 	}
 	switch (k->op) {
 	case OP_OR: return old | v;
@@ -195,6 +198,7 @@ void conf_good_vmcs_extras(const struct vmx_caps *caps, const struct conf_env_va
 	w(VMCS_VM_ENTRY_EXCEPTION_ERROR_CODE, 0, ctx);
 	w(VMCS_VM_ENTRY_INSTRUCTION_LENGTH, 0, ctx);
 	w(VMCS_EXCEPTION_BITMAP, 0xffffffff, ctx);   /* any guest exception exits */
+	w(VMCS_CR3_TARGET_VALUE0, e->cr3, ctx);   /* counts only with a CR3-target count */
 	w(VMCS_HOST_IA32_PAT, e->pat, ctx);
 	w(VMCS_GUEST_IA32_PAT, e->pat, ctx);
 }

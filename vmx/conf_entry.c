@@ -22,7 +22,15 @@
 #include "kernel/platform.h"
 #include "kernel/pmm.h"
 
-void conf_guest_vmcall(void);
+void conf_guest_vmcall(void), conf_guest_ud2(void), conf_guest_hlt(void), conf_guest_cpuid(void);
+void conf_guest_mov_to_cr3(void), conf_guest_rdtsc(void), conf_guest_rdmsr(void), conf_guest_out_80(void);
+extern u64 conf_guest_cr3;
+
+static void (*const guest_entry[])(void) = {
+	[GUEST_VMCALL] = conf_guest_vmcall, [GUEST_UD2] = conf_guest_ud2, [GUEST_HLT] = conf_guest_hlt,
+	[GUEST_CPUID] = conf_guest_cpuid, [GUEST_MOV_TO_CR3] = conf_guest_mov_to_cr3, [GUEST_RDTSC] = conf_guest_rdtsc,
+	[GUEST_RDMSR] = conf_guest_rdmsr, [GUEST_OUT_80] = conf_guest_out_80,
+};
 
 struct run {
 	const struct conf_entry_env *e;
@@ -129,12 +137,16 @@ static void one_case(struct run *r, const struct conf_case *k)
 			vmwrite_safe(k->pre_field, pre_old);
 		return;
 	}
+	if (k->guest && k->guest < ARRAY_SIZE(guest_entry))
+		vmwrite_safe(VMCS_GUEST_RIP, (u64)(uintptr_t)guest_entry[k->guest]);
 	struct entry_finding f[4];
 	struct vmcs_view view = { read_field, 0, read_phys32, r->e->vmcs };
 	size_t n = entry_check_all(&view, c, f, ARRAY_SIZE(f));
 	bool exited;
 	u64 got = launch(&exited);
 	verdict(r, k, got, f, n);
+	if (k->guest)
+		vmwrite_safe(VMCS_GUEST_RIP, (u64)(uintptr_t)conf_guest_vmcall);
 	vmwrite_safe(k->field, old);
 	if (k->pre_field)
 		vmwrite_safe(k->pre_field, pre_old);
@@ -165,7 +177,8 @@ u64 conf_entry_run(const struct conf_entry_env *e)
 	r.rev = vmx_decode_basic(e->caps->basic).revision_id;
 	u64 msr = page_alloc(1);
 	r.vals = (struct conf_env_vals){ .page_other = e->other, .page_current = e->vmcs, .page_zero = e->zero,
-					 .page_msr = msr, .pat = rdmsr(MSR_IA32_PAT) };
+					 .page_msr = msr, .pat = rdmsr(MSR_IA32_PAT), .cr3 = read_cr3() };
+	conf_guest_cr3 = r.vals.cr3;
 	r.gs = (struct guest_setup){ .guest_stack_top = e->stack + PAGE_SIZE, .msr_bitmap_pa = e->zero };
 	/* a valid VMCS region that is not current: for the link-pointer cases */
 	vmx_region_init(e->other, r.rev);

@@ -62,7 +62,7 @@ static u64 get(struct vmcs_table *t, u32 enc)
 #define REV 0x2b
 static const struct conf_env_vals env = {
 	.page_current = 0x140000, .page_other = 0x141000, .page_zero = 0x142000, .page_msr = 0x143000,
-	.pat = 0x0007040600070406ULL,
+	.pat = 0x0007040600070406ULL, .cr3 = 0x1000,
 };
 
 /* the first dword of each page, as the kernel leaves them */
@@ -286,7 +286,7 @@ static void table_budget(void **state)
 	(void)state;
 	struct vmx_caps c = skylake_x();
 	u32 table = conf_case_count(&c) + 3;
-	assert_int_equal(table, 243);
+	assert_true(table >= 250);   /* at least 250 case slots on Skylake-X (issue 12) */
 	/* 4 CPUs fit with room to spare */
 	assert_int_equal(conf_table_cpu_budget(3900, 4, 52, table, 16), 4);
 	/* 15 Bochs CPUs: some run without it */
