@@ -24,7 +24,7 @@ const struct conf_inv_case conf_inv_rows[] = {
 	  EPT_ANY | VMX_EPT_INVEPT_SINGLE, E28 },
 	{ "invept_single_walk_length_3_error_28", SE, INSN_INVEPT, INV_ROOT_VMCS, 1, EPTP_WALK_3, 0, 0,
 	  EPT_ANY | VMX_EPT_INVEPT_SINGLE, E28 },
-	{ "invept_single_reserved_bit_7_error_28", SE, INSN_INVEPT, INV_ROOT_VMCS, 1, EPTP_RESERVED_BIT_7, 0, 0,
+	{ "invept_single_reserved_bit_8_error_28", SE, INSN_INVEPT, INV_ROOT_VMCS, 1, EPTP_RESERVED_BIT_8, 0, 0,
 	  EPT_ANY | VMX_EPT_INVEPT_SINGLE, E28 },
 	{ "invept_single_beyond_width_error_28", SE, INSN_INVEPT, INV_ROOT_VMCS, 1, EPTP_BEYOND_WIDTH, 0, 0,
 	  EPT_ANY | VMX_EPT_INVEPT_SINGLE, E28 },
@@ -82,7 +82,7 @@ u64 conf_inv_eptp(const struct conf_inv_case *k, const struct vmx_caps *caps, u6
 	switch (k->eptp) {
 	case EPTP_MEMTYPE_2: return zero_page | 0x1a;
 	case EPTP_WALK_3: return zero_page | 0x16;
-	case EPTP_RESERVED_BIT_7: return zero_page | 0x9e;
+	case EPTP_RESERVED_BIT_8: return zero_page | 0x11e;   /* bits 11:8 reserved (bit 7: CET) */
 	case EPTP_BEYOND_WIDTH: return zero_page | 0x1e | 1ULL << vmx_phys_addr_bits(caps->cpuid_80000008_eax);
 	default: return zero_page | 0x1e;   /* WB, 4-level walk */
 	}

@@ -11,7 +11,7 @@
 #include "vmx/vmx_insn.h"
 
 enum conf_inv_insn { INSN_INVEPT, INSN_INVVPID };
-enum conf_inv_eptp { EPTP_VALID, EPTP_MEMTYPE_2, EPTP_WALK_3, EPTP_RESERVED_BIT_7, EPTP_BEYOND_WIDTH };
+enum conf_inv_eptp { EPTP_VALID, EPTP_MEMTYPE_2, EPTP_WALK_3, EPTP_RESERVED_BIT_8, EPTP_BEYOND_WIDTH };
 enum conf_inv_state { INV_ROOT_VMCS, INV_OUTSIDE, INV_BAD_OPERAND };
 
 struct conf_inv_case {

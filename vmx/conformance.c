@@ -16,6 +16,7 @@
 #include "vmx/conf_entry.h"
 #include "vmx/conf_cases.h"
 #include "vmx/conf_inv.h"
+#include "vmx/conf_insn.h"
 #include "arch/x86_64/timer.h"
 #include "kernel/format.h"
 #include "kernel/kprintf.h"
@@ -541,6 +542,8 @@ static long conformance_job(void *arg)
 		enum_cases(x);
 		launch_cases(x);
 		inv_cases(x);
+		if (enter(x, ROOT_VMCS))
+			conf_insn_run(x->c, x->a, x->b, record_cb, x);
 		if (out->run_table)
 			out->entry_cycles = table_cases(x);
 		else
@@ -562,7 +565,7 @@ static long conformance_job(void *arg)
 
 /* Which CPUs run the case table: as many as the KTAP pool can hold (the pool
  * is fixed here; conf_table_cpu_budget decides, host-tested). */
-#define OWN_NODES_PER_CPU 76   /* this file's cases (INVEPT/INVVPID included), the group, its last check */
+#define OWN_NODES_PER_CPU 84   /* this file's cases (INVEPT/INVVPID, insn_ included), the group, its last check */
 #define NODES_RESERVED 16      /* no_pages_leaked, a panic leaf, ... */
 static void plan_table(u32 cap)
 {
