@@ -235,6 +235,20 @@ bool ktap_overflowed(void)
 	return overflow;
 }
 
+/* Nodes that can still be added without failing: what is left in the current
+ * chunk and in the chunks kept from before a reset, or, once more chunks can
+ * come from the page allocator, "as many as memory holds" (0x7fffffff: the
+ * allocator fails first, and that is reported as an overflow). */
+u32 ktap_nodes_free(void)
+{
+	if (page_source)
+		return 0x7fffffff;
+	u64 n = cur->cap - used;
+	for (const struct ktap_chunk *c = cur->next; c; c = c->next)
+		n += c->cap;
+	return n > 0x7fffffff ? 0x7fffffff : (u32)n;
+}
+
 struct ktap_node *ktap_find(struct ktap_node *parent, const char *name)
 {
 	for (struct ktap_node *k = (parent ? parent : &root)->first; k; k = k->next)

@@ -60,6 +60,8 @@ void ktap_set(struct ktap_node *n, enum ktap_result r, const char *fmt, ...)
 enum ktap_result ktap_effective(const struct ktap_node *n);
 struct ktap_counts ktap_count(void);
 bool ktap_overflowed(void);
+/* Nodes the pool can still hand out (callers size optional output by it). */
+u32 ktap_nodes_free(void);
 struct ktap_node *ktap_find(struct ktap_node *parent, const char *name);
 void ktap_print(void (*line)(const char *text, void *ctx), void *ctx);
 /* The pieces the brief form (kernel/ktap_brief.c) is built from: the root,

@@ -13,6 +13,11 @@
 #include "vmx/vmx_errors.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/deviations.h"
+#include "vmx/conf_entry.h"
+#include "vmx/conf_cases.h"
+#include "vmx/conf_inv.h"
+#include "vmx/conf_insn.h"
+#include "arch/x86_64/timer.h"
 #include "kernel/format.h"
 #include "kernel/kprintf.h"
 #include "kernel/ktap.h"
@@ -26,9 +31,10 @@
 /* the state a case runs in (README.md, "conformance cases") */
 enum state { OUTSIDE, VMXE_ONLY, ROOT, ROOT_VMCS };
 
-#define MAX_CASES 64
+/* the hand-written cases here, plus those of the case table (conf_entry.c) */
+#define MAX_OWN_CASES 64
 struct case_result {
-	const char *name;
+	char name[64];
 	enum ktap_result r;
 	char detail[256];
 };
@@ -42,16 +48,20 @@ struct ctx {
 	u64 on, a, b, bitmap, stack;
 	bool in_vmx;
 	struct case_result *res;   /* this CPU's slot in conf[] */
-	u32 n;
+	u32 n, cap;
 };
 
 struct conf_cpu {
-	struct case_result res[MAX_CASES];
-	u32 n;
+	struct case_result *res;   /* cap entries, page_alloc'd: sized from the case table */
+	u32 n, cap;
+	u64 entry_cycles;          /* the time the case table took */
+	bool run_table;            /* the KTAP pool can hold this CPU's table results */
+	u64 res_pages;
 	bool clean;
 	char clean_detail[120];
 };
 static struct conf_cpu *conf;
+static char table_skip[160];   /* why a CPU runs without the case table */
 
 /* ---- recording ---- */
 
@@ -59,10 +69,10 @@ static void record(struct ctx *x, const char *name, enum ktap_result r, const ch
 	__attribute__((format(printf, 4, 5)));
 static void record(struct ctx *x, const char *name, enum ktap_result r, const char *fmt, ...)
 {
-	if (x->n >= MAX_CASES)
+	if (x->n >= x->cap)
 		return;
 	struct case_result *cr = &x->res[x->n++];
-	cr->name = name;
+	ksnprintf(cr->name, sizeof(cr->name), "%s", name);
 	cr->r = r;
 	cr->detail[0] = 0;
 	if (fmt) {
@@ -430,6 +440,47 @@ static void launch_cases(struct ctx *x)
 	}
 }
 
+static void record_cb(void *ctx, const char *name, enum ktap_result r, const char *detail)
+{
+	record(ctx, name, r, detail ? "%s" : 0, detail);
+}
+
+/* the case table: entry_ctl_, entry_host_, entry_guest_, entry_msr_ */
+static u64 table_cases(struct ctx *x)
+{
+	if (!enter(x, ROOT_VMCS)) {
+		record(x, "entry_cases_setup", KTAP_FAIL, "VMXON/VMPTRLD failed");
+		return 0;
+	}
+	struct conf_entry_env e = { x->c, x->a, x->b, x->bitmap, x->stack, record_cb, x };
+	return conf_entry_run(&e);
+}
+
+/* INVEPT / INVVPID (vmx/conf_inv.c): error numbers need a current VMCS */
+static void inv_cases(struct ctx *x)
+{
+	for (size_t i = 0; i < conf_inv_rows_n; i++) {
+		const struct conf_inv_case *k = &conf_inv_rows[i];
+		char why[160];
+		if (conf_inv_skip_reason(k, x->c, why, sizeof(why))) {
+			record(x, k->name, KTAP_SKIP, "%s", why);
+			continue;
+		}
+		if (!enter(x, k->state == INV_OUTSIDE ? OUTSIDE : ROOT_VMCS)) {
+			record(x, k->name, KTAP_FAIL, "could not reach the case's VMX state");
+			continue;
+		}
+		struct invept_desc ed = { conf_inv_eptp(k, x->c, x->bitmap), 0 };
+		struct invvpid_desc vd = { k->vpid, k->gva };
+		/* a non-canonical memory operand: #GP(0) before anything else (SDM 31.3) */
+		volatile uintptr_t bad = (uintptr_t)VMX_NONCANONICAL;
+		const void *op = k->state == INV_BAD_OPERAND ? (const void *)bad
+			       : k->insn == INSN_INVEPT ? (const void *)&ed : (const void *)&vd;
+		struct vmx_result r = k->insn == INSN_INVEPT ? invept_safe(k->type, op) : invvpid_safe(k->type, op);
+		expect(x, k->name, r, k->st, k->num);
+	}
+}
+
 static void caps_cases(struct ctx *x)
 {
 	const struct vmx_caps *c = x->c;
@@ -473,6 +524,7 @@ static long conformance_job(void *arg)
 	x->cr0 = read_cr0();
 	x->cr4 = read_cr4();
 	x->res = out->res;
+	x->cap = out->cap;
 	x->on = page_alloc(1);
 	x->a = page_alloc(1);
 	x->b = page_alloc(1);
@@ -489,6 +541,13 @@ static long conformance_job(void *arg)
 		root_cases(x);
 		enum_cases(x);
 		launch_cases(x);
+		inv_cases(x);
+		if (enter(x, ROOT_VMCS))
+			conf_insn_run(x->c, x->a, x->b, record_cb, x);
+		if (out->run_table)
+			out->entry_cycles = table_cases(x);
+		else
+			record(x, "entry_cases", KTAP_SKIP, "%s", table_skip);
 		caps_cases(x);
 	}
 	restore(x);
@@ -502,6 +561,31 @@ static long conformance_job(void *arg)
 	ksnprintf(out->clean_detail, sizeof(out->clean_detail), "CR0 0x%lx (was 0x%lx) CR4 0x%lx (was 0x%lx)",
 		  read_cr0(), x->cr0, read_cr4(), x->cr4);
 	return 1;
+}
+
+/* Which CPUs run the case table: as many as the KTAP pool can hold (the pool
+ * is fixed here; conf_table_cpu_budget decides, host-tested). */
+#define OWN_NODES_PER_CPU 84   /* this file's cases (INVEPT/INVVPID, insn_ included), the group, its last check */
+#define NODES_RESERVED 16      /* no_pages_leaked, a panic leaf, ... */
+static void plan_table(u32 cap)
+{
+	u32 sel = 0, table = 0;
+	for (u32 i = 0; i < cpu_count; i++) {
+		if (!con_sel_online(i) || !vmx_cpus[i].det.usable)
+			continue;
+		sel++;
+		u32 n = conf_case_count(&vmx_cpus[i].caps) + 3;
+		table = n > table ? n : table;
+	}
+	u32 free = ktap_nodes_free();
+	u32 k = conf_table_cpu_budget(free, sel, OWN_NODES_PER_CPU, table, NODES_RESERVED);
+	ksnprintf(table_skip, sizeof(table_skip), "the KTAP pool (%u nodes free) holds the VM-entry case table (%u "
+		  "cases) on %u of %u CPUs; this one runs without it", free, table, k, sel);
+	for (u32 i = 0; i < cpu_count && k; i++)
+		if (con_sel_online(i) && vmx_cpus[i].det.usable && conf[i].cap == cap) {
+			conf[i].run_table = true;
+			k--;
+		}
 }
 
 void vmx_conformance_run(void)
@@ -521,6 +605,17 @@ void vmx_conformance_run(void)
 		ktap_add(s, "setup", KTAP_FAIL, "out of memory");
 		return;
 	}
+	u32 cap = MAX_OWN_CASES + (u32)conf_entry_max_results();
+	u64 res_pages = ALIGN_UP((u64)cap * sizeof(struct case_result), PAGE_SIZE) / PAGE_SIZE;
+	for (u32 i = 0; i < cpu_count; i++) {
+		conf[i] = (struct conf_cpu){ 0 };
+		if (!con_sel_online(i))
+			continue;
+		conf[i].res = (struct case_result *)(uintptr_t)page_alloc(res_pages);
+		conf[i].cap = conf[i].res ? cap : 0;
+		conf[i].res_pages = conf[i].res ? res_pages : 0;
+	}
+	plan_table(cap);
 	u64 free_before = report_free_pages();
 	on_each_cpu(conformance_job, 0, opt.vmx_cpus, true, ON_CPU_TIMEOUT_US * 4, 0, done);
 	u32 pass = 0, fail = 0, skip = 0, xfail = 0;
@@ -545,6 +640,9 @@ void vmx_conformance_run(void)
 				kprintf("conformance: cpu%u: %s: %s\n", i, cr->name, cr->detail);
 		}
 		ktap_check(g, "left_out_of_vmx_with_cr0_cr4_restored", conf[i].clean, "%s", conf[i].clean_detail);
+		if (conf[i].entry_cycles)
+			kprintf("conformance: cpu%u: the VM-entry case table took %lu us (%lu TSC cycles)\n", i,
+				tsc_to_us(conf[i].entry_cycles), conf[i].entry_cycles);
 	}
 	u64 free_after = report_free_pages();
 	ktap_check(s, "no_pages_leaked", free_after == free_before, "free pages %lu before, %lu after",
@@ -553,8 +651,12 @@ void vmx_conformance_run(void)
 	for (u32 i = 0; i < cpu_count; i++)
 		if (con_sel_online(i) && !done[i])
 			all_done = false;
-	if (all_done)   /* a stuck CPU may still write its results: then keep the pages */
+	if (all_done) {   /* a stuck CPU may still write its results: then keep the pages */
+		for (u32 i = 0; i < cpu_count; i++)
+			if (conf[i].res)
+				page_free((u64)(uintptr_t)conf[i].res, conf[i].res_pages);
 		page_free((u64)(uintptr_t)conf, pages);
+	}
 	kprintf("conformance: %u passed, %u failed, %u skipped, %u expected failures (all CPUs)\n", pass, fail, skip,
 		xfail);
 }

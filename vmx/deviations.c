@@ -5,6 +5,7 @@
 #include "kernel/lib.h"
 #include "kernel/format.h"
 #include "vmx/vmx_defs.h"
+#include "vmx/conf_cases.h"
 
 #define FAIL_VALID(n) ((u64)VMX_FAIL_VALID << 40 | (u64)(n) << 8)
 #define SUCCEED ((u64)VMX_SUCCEED << 40)
@@ -20,6 +21,14 @@ static const struct vmx_deviation table[] = {
 	/* no canonical check of a 64-bit guest's RIP at VM entry */
 	{ PLATFORM_BOCHS, "vmx.break=guest_rip", SUCCEED, "27.3.1.4",
 	  "Bochs 2.7 enters the guest, which then takes a general-protection fault" },
+	/* the same in the case table: the guest's #GP exits through the exception bitmap */
+	{ PLATFORM_BOCHS, "entry_guest_rip_noncanonical_exit_33", CONF_OUTCOME(EXP_ENTERED, 0, 0), "27.3.1.4",
+	  "Bochs 2.7 enters; the guest takes a general-protection fault" },
+	/* Bochs has no "entry to SMM" check among the VM-entry controls (cpu/vmx.cc
+	 * VMenterLoadCheckVmControls); its guest-state check that an SMM guest
+	 * blocks SMIs fails instead */
+	{ PLATFORM_BOCHS, "entry_ctl_entry_to_smm_outside_smm_error_7", CONF_OUTCOME(EXP_ENTRY_FAIL, 33, 0),
+	  "27.2.1.3", "Bochs 2.7 checks entry to SMM only as guest state" },
 };
 
 const struct vmx_deviation *vmx_deviation_find(enum platform_kind platform, const char *name, u64 observed)

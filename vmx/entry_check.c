@@ -106,8 +106,11 @@ void entry_check_begin(struct entry_check_ctx *c, const struct vmcs_view *vmcs,
 	bool ok = read_ctl(c, VMCS_PIN_BASED_CONTROLS, &c->pin);
 	ok &= read_ctl(c, VMCS_PRIMARY_PROC_BASED_CONTROLS, &c->proc);
 	/* 27.2.1.1: with "activate secondary controls" 0 VM entry treats
-	 * the secondary controls as 0 and never reads them. */
-	if (ok && (c->proc & CPU_ACTIVATE_SECONDARY_CONTROLS))
+	 * the secondary controls as 0 and never reads them.
+	 * A CPU whose allowed-1 settings forbid that bit has no secondary
+	 * controls field: the primary control's own finding names the cause. */
+	if (ok && (c->proc & CPU_ACTIVATE_SECONDARY_CONTROLS) &&
+	    (vmx_decode_ctls(vmx_caps_ctl_msr(caps, VMX_CTL_PROCBASED)).allowed1 & CPU_ACTIVATE_SECONDARY_CONTROLS))
 		ok &= read_ctl(c, VMCS_SECONDARY_PROC_BASED_CONTROLS, &c->proc2);
 	ok &= read_ctl(c, VMCS_VM_EXIT_CONTROLS, &c->exit);
 	ok &= read_ctl(c, VMCS_VM_ENTRY_CONTROLS, &c->entry);

@@ -86,6 +86,17 @@ VIRT_CHECKS = ["virtualized", "cpuid_signature", "cpuid_vmx_hidden", "vmx_instru
                "interrupts_still_delivered", "exits_counted", "devirtualized"]
 
 
+def conf_table(i):
+    """--require paths: CPU i ran the VM-entry case table, one case of each category passing."""
+    return [f"conformance/cpu{i}/{c}" for c in (
+        "entry_good_vmcs_enters_guest", "entry_good_vmcs_enters_guest_after_cases",
+        "entry_ctl_pin_bit_7_set_error_7", "entry_ctl_exit_bit_0_clear_error_7",
+        "entry_ctl_vpid_zero_error_7", "entry_ctl_inject_nmi_vector_3_error_7",
+        "entry_host_cr4_vmxe_clear_error_8", "entry_host_tr_selector_zero_error_8", "entry_host_ss_selector_zero_accepted",
+        "entry_guest_tr_unusable_exit_33", "entry_guest_link_ptr_current_vmcs_exit_33_qual_4",
+        "entry_guest_link_ptr_other_vmcs_accepted", "entry_msr_load_x2apic_msr_second_exit_34_qual_2")]
+
+
 def smp_expect(found, online):
     return [f"cpus_found={found}", f"cpus_online={online}"]
 
@@ -411,6 +422,23 @@ TESTS = [
                        "bench_vmx", "virt", "report")]
                      + [r"^cpu0: bench: boot: phase +us on the boot CPU's TSC \(\d+ kHz\)$",
                         r"^cpu0: bench: boot: total +\d+ us \(kmain to the end of the report"]),
+
+
+    # -- VM-entry conformance case table (issue 12): each broken VMCS goes to VMLAUNCH and to the software
+    # model; entry_ctl_ cases come from the capability MSRs, Bochs deviations are XFAILs from vmx/deviations.c --
+    dict(name="bochs-skx-conf-table1", emu="bochs", smp=1, cpu="corei7_skylake_x", timeout=300,
+         expect=smp_expect(1, 1) + ["vmx_ready=1", "failed=0"], require=vmx_ok(1) + conf_table(0),
+         expect_line=[r"conformance: cpu0: the VM-entry case table took \d+ us",
+                      r"^    ok \d+ entry_ctl_entry_to_smm_outside_smm_error_7 # XFAIL SDM 27\.2\.1\.3: Bochs 2\.7",
+                      r"^    ok \d+ entry_guest_rip_noncanonical_exit_33 # XFAIL SDM 27\.3\.1\.4: Bochs 2\.7"]),
+    dict(name="bochs-icl-conf-table2", emu="bochs", smp=2, cpu="corei7_icelake_u", timeout=300,
+         expect=smp_expect(2, 2) + ["vmx_ready=2", "failed=0"], require=vmx_ok(2) + conf_table(0) + conf_table(1),
+         expect_line=[r"conformance: cpu1: the VM-entry case table took \d+ us"]),
+    # QEMU TCG has no VT-x: the table does not run, and the #UD cases still do
+    dict(name="qemu-conf-table-no-vmx", emu="qemu", smp=2, timeout=90,
+         **{**no_vmx(2, r"vmx_cases # SKIP AMD CPU: this machine has AMD-V \(SVM\), not VT-x"), "require_skip": no_vmx(2, "")["require_skip"] +
+            ["conformance/cpu0/vmx_cases", "conformance/cpu1/vmx_cases"]}),
+
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
