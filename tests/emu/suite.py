@@ -135,7 +135,7 @@ TESTS = [
          r"smp: start-up waits: INIT 0 us, SIPI 10 us \(GenuineIntel family 0x6: no INIT wait"]),
     dict(name="bochs-skx-smp4-xapic", emu="bochs", smp=4, cpu="corei7_skylake_x", cmdline="mode=test apic=xapic",
          timeout=180, expect=smp_expect(4, 4), require=cpu_jobs(4), expect_line=[r"apic: xAPIC mode"]),
-    dict(name="bochs-skx-smp15", emu="bochs", smp=15, cpu="corei7_skylake_x", timeout=240,
+    dict(name="bochs-skx-smp15", emu="bochs", smp=15, cpu="corei7_skylake_x", timeout=480,
          expect=smp_expect(15, 15), require=cpu_jobs(15)),
     # -- command-line options: fewer CPUs on purpose, a CPU that never gets its SIPI, a bad value --
     dict(name="qemu-smp4-smp-off", emu="qemu", smp=4, cmdline="mode=test smp=off", timeout=60,
