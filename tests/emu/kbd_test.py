@@ -14,6 +14,9 @@ Sessions:
              Shift (`Help`), Backspace, Up (history), Ctrl-C, Ctrl-U
   serial     COM1 into a file as well: keys typed at the keyboard are echoed and answered
              on COM1 too (one output path to every output)
+  ovmf-screen, ovmf-q35-screen   OVMF, -serial none -vga std, pc and q35: the report's end,
+             the summary and the prompt on the framebuffer, `cpus` typed and answered there
+             (the screen read from the monitor's screendump, cell by cell against the font)
   no-i8042   -M pc,i8042=off -serial none: no serial port and no keyboard controller: the
              halt message on screen and no prompt
   no-i8042-serial  -M pc,i8042=off with COM1: the console runs on COM1 alone and says so
@@ -34,7 +37,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from emu import kill_group  # noqa: E402
+from emu import kill_group, OVMF  # noqa: E402
+import fbtext  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -94,8 +98,24 @@ class QMP:
     def hmp(self, line):
         return self.call("human-monitor-command", **{"command-line": line})
 
+    ppm = None   # set for a framebuffer boot (OVMF): the screen is read from a screendump
+
     def screen(self):
-        """The 25 screen lines, trailing blanks removed; non-printable cells as '.'."""
+        """The screen lines, trailing blanks removed. VGA text (SeaBIOS): the 25 lines of the
+        text buffer, non-printable cells as '.'. Framebuffer (OVMF): the monitor's screendump
+        read back as text by matching each cell against the kernel's own font (fbtext.py)."""
+        if self.ppm:
+            if os.path.exists(self.ppm):
+                os.unlink(self.ppm)
+            self.hmp(f"screendump {self.ppm}")
+            for _ in range(50):
+                if os.path.exists(self.ppm) and os.path.getsize(self.ppm) > 0:
+                    break
+                time.sleep(0.1)
+            try:
+                return fbtext.screen_lines(self.ppm)
+            except (OSError, SystemExit, ValueError) as e:
+                raise Broken(f"screendump {self.ppm} could not be read: {e}")
         out = self.hmp("xp /2000hx 0xb8000")
         cells = []
         for l in out.splitlines():
@@ -136,10 +156,12 @@ class Session:
             if os.path.exists(f):
                 os.unlink(f)
         serial_args = ["-serial", f"file:{self.serial_log}"] if serial else ["-serial", "none"]
+        ovmf = name.startswith("ovmf")   # UEFI: the framebuffer console, read by screendump
         self.cmd = ["qemu-system-x86_64", "-machine", machine, "-m", "256M", "-smp", "2",
                     "-cpu", "max", "-cdrom", iso, "-boot", "d", "-display", "none", *serial_args,
                     "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-                    "-qmp", f"unix:{self.sock_path},server=on,wait=off"]
+                    "-qmp", f"unix:{self.sock_path},server=on,wait=off"] + \
+                   (["-bios", OVMF, "-vga", "std"] if ovmf else [])
         self.deadline = time.monotonic() + limit
         self.out = open(base + ".emu.out", "wb")
         self.p = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL, stdout=self.out,
@@ -152,6 +174,8 @@ class Session:
         if self.p.poll() is not None:
             raise Broken(f"QEMU exited with status {self.p.returncode} at start: {' '.join(self.cmd)}")
         self.q = QMP(self.sock_path, self.deadline)
+        if ovmf:
+            self.q.ppm = base + ".ppm"
 
     def stop(self):
         kill_group(self.p)
@@ -321,6 +345,16 @@ def c_serial_only(s):
     want(b"console: input from COM1\r\n" in log, "COM1 lacks 'console: input from COM1'")
 
 
+def c_report_on_screen(s):
+    """UEFI: the end of the boot report is on the framebuffer above the prompt."""
+    lines = s.wait_screen(lambda l: nonblank(l) and nonblank(l)[-1] == PROMPT, BOOT_TIMEOUT,
+                          "the first 'vmxboot>' prompt on screen")
+    text = "\n".join(nonblank(lines))
+    want(re.search(r"vmxboot: summary result=PASS cpus_found=2 cpus_online=2 ", text),
+         "no summary line with result=PASS on screen:\n" + shown(lines))
+    want(re.search(r"^ok \d+ conformance$", text, re.M), "no KTAP 'ok N conformance' line on screen:\n" + shown(lines))
+
+
 SESSIONS = [
     # name, machine, serial, cases
     ("screen", "pc", False, [("prompt_on_screen", c_prompt_on_screen), ("cpus_typed", c_cpus_typed),
@@ -328,6 +362,11 @@ SESSIONS = [
                              ("history_up_down", c_history_up), ("ctrl_c", c_ctrl_c),
                              ("ctrl_u", c_ctrl_u)]),
     ("serial", "pc", True, [("keyboard_echo_and_reply_on_com1", c_serial_echo)]),
+    # UEFI, -serial none -vga std: the framebuffer console, pc and q35
+    ("ovmf-screen", "pc", False, [("report_on_screen", c_report_on_screen), ("prompt_on_screen", c_prompt_on_screen),
+                                  ("cpus_typed", c_cpus_typed), ("backspace", c_backspace)]),
+    ("ovmf-q35-screen", "q35", False, [("report_on_screen", c_report_on_screen),
+                                       ("prompt_on_screen", c_prompt_on_screen), ("cpus_typed", c_cpus_typed)]),
     ("no-i8042", "pc,i8042=off", False, [("no_input_halts_on_screen", c_no_input_halts)]),
     ("no-i8042-serial", "pc,i8042=off", True, [("com1_only", c_serial_only)]),
 ]
