@@ -293,3 +293,14 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+void format_line(format_line_fn line, void *ctx, size_t *n, const char *fmt, ...)
+{
+	char buf[FORMAT_LINE_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	kvsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	line(buf, ctx);
+	(*n)++;
+}

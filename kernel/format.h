@@ -24,4 +24,12 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Report writers that hand out one line at a time (the capability decode, the
+ * machine description, their differences): format a line of at most
+ * FORMAT_LINE_MAX - 1 characters, hand it to line(ctx), count it in *n. */
+typedef void (*format_line_fn)(const char *line, void *ctx);
+#define FORMAT_LINE_MAX 240
+void format_line(format_line_fn line, void *ctx, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 #endif

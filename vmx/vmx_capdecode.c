@@ -78,19 +78,6 @@ static bool defined(const struct vmx_cap_group *g, unsigned bit)
 	return false;
 }
 
-static void emit(vmx_cap_line_fn line, void *ctx, size_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void emit(vmx_cap_line_fn line, void *ctx, size_t *n, const char *fmt, ...)
-{
-	char buf[160];
-	va_list ap;
-	va_start(ap, fmt);
-	kvsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	line(buf, ctx);
-	(*n)++;
-}
-
 static const char *msr_name(u32 msr)
 {
 	const struct vmx_caps_item *it = vmx_caps_item_by_msr(msr);
@@ -103,25 +90,25 @@ size_t vmx_cap_decode_group(const struct vmx_caps *c, const struct vmx_cap_group
 	size_t n = 0;
 	bool has_true = g->true_msr && vmx_caps_msr_exists(c, g->true_msr);
 	if (!vmx_cap_group_present(c, g)) {
-		emit(line, ctx, &n, "%s (%s 0x%x): not present", g->title, msr_name(g->msr), g->msr);
+		format_line(line, ctx, &n, "%s (%s 0x%x): not present", g->title, msr_name(g->msr), g->msr);
 		return n;
 	}
 	if (g->kind == CAPG_FIXED)
-		emit(line, ctx, &n, "%s (%s 0x%x 0x%lx, %s 0x%x 0x%lx):", g->title, msr_name(g->msr), g->msr,
+		format_line(line, ctx, &n, "%s (%s 0x%x 0x%lx, %s 0x%x 0x%lx):", g->title, msr_name(g->msr), g->msr,
 		     msr_value(c, g->msr), msr_name(g->msr2), g->msr2, msr_value(c, g->msr2));
 	else if (has_true)
-		emit(line, ctx, &n, "%s (%s 0x%x 0x%lx, TRUE 0x%x 0x%lx):", g->title, msr_name(g->msr), g->msr,
+		format_line(line, ctx, &n, "%s (%s 0x%x 0x%lx, TRUE 0x%x 0x%lx):", g->title, msr_name(g->msr), g->msr,
 		     msr_value(c, g->msr), g->true_msr, msr_value(c, g->true_msr));
 	else
-		emit(line, ctx, &n, "%s (%s 0x%x 0x%lx):", g->title, msr_name(g->msr), g->msr, msr_value(c, g->msr));
+		format_line(line, ctx, &n, "%s (%s 0x%x 0x%lx):", g->title, msr_name(g->msr), g->msr, msr_value(c, g->msr));
 	for (size_t i = 0; i < g->n; i++) {
 		const struct vmx_cap_name *r = &g->names[i];
 		if (g->kind != CAPG_FIELDS)
-			emit(line, ctx, &n, "  %s: %s", r->sdm, vmx_cap_state_name(vmx_cap_bit_state(c, g, r->lo)));
+			format_line(line, ctx, &n, "  %s: %s", r->sdm, vmx_cap_state_name(vmx_cap_bit_state(c, g, r->lo)));
 		else if (r->lo == r->hi)
-			emit(line, ctx, &n, "  %s: %s", r->sdm, vmx_cap_field_value(c, g, r) ? "yes" : "no");
+			format_line(line, ctx, &n, "  %s: %s", r->sdm, vmx_cap_field_value(c, g, r) ? "yes" : "no");
 		else
-			emit(line, ctx, &n, "  %s: %lu", r->sdm, vmx_cap_field_value(c, g, r));
+			format_line(line, ctx, &n, "  %s: %lu", r->sdm, vmx_cap_field_value(c, g, r));
 	}
 	/* bits the SDM does not name, shown when allowed (or set): never dropped */
 	unsigned top = g->kind == CAPG_CTLS ? 32 : 64;
@@ -131,12 +118,12 @@ size_t vmx_cap_decode_group(const struct vmx_caps *c, const struct vmx_cap_group
 			continue;
 		if (g->kind == CAPG_FIELDS) {
 			if ((v >> bit) & 1)
-				emit(line, ctx, &n, "  bit %u: 1", bit);
+				format_line(line, ctx, &n, "  bit %u: 1", bit);
 		} else {
 			enum vmx_cap_state s = vmx_cap_bit_state(c, g, bit);
 			/* a reserved CR bit that FIXED1 merely does not fix is no capability */
 			if (s != CAP_NO && (g->kind != CAPG_FIXED || s == CAP_FORCED))
-				emit(line, ctx, &n, "  bit %u: %s", bit, vmx_cap_state_name(s));
+				format_line(line, ctx, &n, "  bit %u: %s", bit, vmx_cap_state_name(s));
 		}
 	}
 	return n;

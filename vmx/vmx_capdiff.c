@@ -3,19 +3,6 @@
 #include "kernel/format.h"
 #include "kernel/lib.h"
 
-static void emit(vmx_cap_line_fn line, void *ctx, size_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void emit(vmx_cap_line_fn line, void *ctx, size_t *n, const char *fmt, ...)
-{
-	char buf[200];
-	va_list ap;
-	va_start(ap, fmt);
-	kvsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	line(buf, ctx);
-	(*n)++;
-}
-
 static const struct vmx_cap_name *row_of(const struct vmx_cap_group *g, unsigned bit)
 {
 	for (size_t i = 0; i < g->n; i++)
@@ -29,7 +16,7 @@ static void diff_group(const struct vmx_caps *ref, u32 ref_cpu, const struct vmx
 {
 	bool pr = vmx_cap_group_present(ref, g), pc = vmx_cap_group_present(c, g);
 	if (pr != pc) {
-		emit(line, ctx, n, "%s: %s (cpu%u: %s)", g->title, pc ? "present" : "not present", ref_cpu,
+		format_line(line, ctx, n, "%s: %s (cpu%u: %s)", g->title, pc ? "present" : "not present", ref_cpu,
 		     pr ? "present" : "not present");
 		return;
 	}
@@ -50,22 +37,22 @@ static void diff_group(const struct vmx_caps *ref, u32 ref_cpu, const struct vmx
 			if (a == b)
 				continue;
 			if (r && r->lo == r->hi)
-				emit(line, ctx, n, "%s: %s: %s (cpu%u: %s)", g->title, r->sdm, b ? "yes" : "no", ref_cpu,
+				format_line(line, ctx, n, "%s: %s: %s (cpu%u: %s)", g->title, r->sdm, b ? "yes" : "no", ref_cpu,
 				     a ? "yes" : "no");
 			else if (r)
-				emit(line, ctx, n, "%s: %s: %lu (cpu%u: %lu)", g->title, r->sdm, b, ref_cpu, a);
+				format_line(line, ctx, n, "%s: %s: %lu (cpu%u: %lu)", g->title, r->sdm, b, ref_cpu, a);
 			else
-				emit(line, ctx, n, "%s: bit %u: %lu (cpu%u: %lu)", g->title, bit, b, ref_cpu, a);
+				format_line(line, ctx, n, "%s: bit %u: %lu (cpu%u: %lu)", g->title, bit, b, ref_cpu, a);
 			continue;
 		}
 		enum vmx_cap_state a = vmx_cap_bit_state(ref, g, bit), b = vmx_cap_bit_state(c, g, bit);
 		if (a == b)
 			continue;
 		if (r)
-			emit(line, ctx, n, "%s: %s: %s (cpu%u: %s)", g->title, r->sdm, vmx_cap_state_name(b), ref_cpu,
+			format_line(line, ctx, n, "%s: %s: %s (cpu%u: %s)", g->title, r->sdm, vmx_cap_state_name(b), ref_cpu,
 			     vmx_cap_state_name(a));
 		else
-			emit(line, ctx, n, "%s: bit %u: %s (cpu%u: %s)", g->title, bit, vmx_cap_state_name(b), ref_cpu,
+			format_line(line, ctx, n, "%s: bit %u: %s (cpu%u: %s)", g->title, bit, vmx_cap_state_name(b), ref_cpu,
 			     vmx_cap_state_name(a));
 	}
 }
@@ -85,7 +72,7 @@ size_t vmx_caps_diff(const struct vmx_caps *ref, u32 ref_cpu, const struct vmx_c
 				it = &vmx_caps_items[i];
 		u64 a = vmx_caps_item_get(ref, it), b = vmx_caps_item_get(c, it);
 		if (a != b)
-			emit(line, ctx, &n, "%s: 0x%lx (cpu%u: 0x%lx)", it->name, b, ref_cpu, a);
+			format_line(line, ctx, &n, "%s: 0x%lx (cpu%u: 0x%lx)", it->name, b, ref_cpu, a);
 	}
 	return n;
 }

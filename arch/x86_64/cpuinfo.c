@@ -91,19 +91,6 @@ void cpuinfo_fms(u32 eax, unsigned *family, unsigned *model, unsigned *stepping)
 	*stepping = eax & 0xf;
 }
 
-static void emit(cpuinfo_line_fn line, void *ctx, size_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void emit(cpuinfo_line_fn line, void *ctx, size_t *n, const char *fmt, ...)
-{
-	char buf[240];
-	va_list ap;
-	va_start(ap, fmt);
-	kvsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	line(buf, ctx);
-	(*n)++;
-}
-
 static void vendor(const struct cpuinfo_raw *r, char out[13])
 {
 	memcpy(out, &r->leaf0[1], 4);
@@ -151,33 +138,33 @@ size_t cpuinfo_describe(const struct cpuinfo_raw *r, cpuinfo_line_fn line, void 
 	vendor(r, v);
 	brand(r, b);
 	cpuinfo_fms(r->leaf1[0], &fam, &mod, &step);
-	emit(line, ctx, &n, "identity: %s family 0x%x model 0x%x stepping %u, \"%s\"", v, fam, mod, step,
+	format_line(line, ctx, &n, "identity: %s family 0x%x model 0x%x stepping %u, \"%s\"", v, fam, mod, step,
 	     b[0] ? b : "(no brand string)");
 	if (r->microcode_ok)
-		emit(line, ctx, &n, "microcode: revision 0x%lx (IA32_BIOS_SIGN_ID 0x%lx)", r->bios_sign_id >> 32,
+		format_line(line, ctx, &n, "microcode: revision 0x%lx (IA32_BIOS_SIGN_ID 0x%lx)", r->bios_sign_id >> 32,
 		     r->bios_sign_id);
 	else
-		emit(line, ctx, &n, "microcode: IA32_BIOS_SIGN_ID (0x8b) not readable");
+		format_line(line, ctx, &n, "microcode: IA32_BIOS_SIGN_ID (0x8b) not readable");
 	if (r->leaf7[3] & CPUID7_EDX_HYBRID)
-		emit(line, ctx, &n, "hybrid: yes, this is a %s (CPUID 0x1a EAX 0x%x)", core_type(r->leaf1a_eax),
+		format_line(line, ctx, &n, "hybrid: yes, this is a %s (CPUID 0x1a EAX 0x%x)", core_type(r->leaf1a_eax),
 		     r->leaf1a_eax);
 	else
-		emit(line, ctx, &n, "hybrid: no (CPUID.(7,0):EDX bit 15 clear)");
+		format_line(line, ctx, &n, "hybrid: no (CPUID.(7,0):EDX bit 15 clear)");
 	unsigned phys = r->l80000008_eax & 0xff, lin = (r->l80000008_eax >> 8) & 0xff;
 	if (r->l80000008_eax)
-		emit(line, ctx, &n, "addresses: physical %u bits, linear %u bits", phys, lin);
+		format_line(line, ctx, &n, "addresses: physical %u bits, linear %u bits", phys, lin);
 	else
-		emit(line, ctx, &n, "addresses: CPUID 0x80000008 absent (36 physical bits assumed)");
-	emit(line, ctx, &n, "SMX (Intel TXT): %s; SGX: %s; SGX launch control: %s", yes_no(r->leaf1[2] & CPUID1_ECX_SMX),
+		format_line(line, ctx, &n, "addresses: CPUID 0x80000008 absent (36 physical bits assumed)");
+	format_line(line, ctx, &n, "SMX (Intel TXT): %s; SGX: %s; SGX launch control: %s", yes_no(r->leaf1[2] & CPUID1_ECX_SMX),
 	     yes_no(r->leaf7[1] & CPUID7_EBX_SGX), yes_no(r->leaf7[2] & CPUID7_ECX_SGXLC));
 	if (r->fc_ok) {
 		u64 f = r->feature_control;
-		emit(line, ctx, &n, "IA32_FEATURE_CONTROL 0x%lx: lock %s, VMXON in SMX %s, VMXON outside SMX %s, "
+		format_line(line, ctx, &n, "IA32_FEATURE_CONTROL 0x%lx: lock %s, VMXON in SMX %s, VMXON outside SMX %s, "
 		     "SENTER local functions 0x%lx, SENTER global %s, SGX launch control %s, SGX %s, LMCE %s", f,
 		     yes_no(f & 1), yes_no(f & 2), yes_no(f & 4), (f >> 8) & 0x7f, yes_no(f & (1u << 15)), yes_no(f & (1u << 17)),
 		     yes_no(f & (1u << 18)), yes_no(f & (1u << 20)));
 	} else {
-		emit(line, ctx, &n, "IA32_FEATURE_CONTROL: not readable");
+		format_line(line, ctx, &n, "IA32_FEATURE_CONTROL: not readable");
 	}
 	if (r->leaf1[2] & CPUID1_ECX_HV) {
 		char hv[13];
@@ -188,26 +175,26 @@ size_t cpuinfo_describe(const struct cpuinfo_raw *r, cpuinfo_line_fn line, void 
 		for (int i = 0; i < 12; i++)
 			if (hv[i] && (hv[i] < 0x20 || hv[i] > 0x7e))
 				hv[i] = '?';
-		emit(line, ctx, &n, "hypervisor: \"%s\", highest leaf 0x%x", hv, r->hv[0]);
+		format_line(line, ctx, &n, "hypervisor: \"%s\", highest leaf 0x%x", hv, r->hv[0]);
 	} else {
-		emit(line, ctx, &n, "hypervisor: none (CPUID.1:ECX bit 31 clear)");
+		format_line(line, ctx, &n, "hypervisor: none (CPUID.1:ECX bit 31 clear)");
 	}
 	if (r->mtrr_ok)
-		emit(line, ctx, &n, "MTRRs: %s, fixed ranges %s, default type %s, %u variable ranges",
+		format_line(line, ctx, &n, "MTRRs: %s, fixed ranges %s, default type %s, %u variable ranges",
 		     r->mtrr_def & (1u << 11) ? "enabled" : "disabled (all memory UC)",
 		     (r->mtrr_def & (1u << 10)) && (r->mtrr_cap & (1u << 8)) ? "on" : "off",
 		     cpuinfo_memtype_name((unsigned)(r->mtrr_def & 0xff)), (unsigned)(r->mtrr_cap & 0xff));
 	else
-		emit(line, ctx, &n, "MTRRs: not readable");
+		format_line(line, ctx, &n, "MTRRs: not readable");
 	if (r->pat_ok) {
 		char t[64];
 		size_t p = 0;
 		for (unsigned i = 0; i < 8; i++)
 			p += (size_t)ksnprintf(t + p, sizeof(t) - p, "%s%s", i ? " " : "",
 					       cpuinfo_memtype_name(cpuinfo_pat_type(r->pat, i)));
-		emit(line, ctx, &n, "PAT 0x%016lx: %s", r->pat, t);
+		format_line(line, ctx, &n, "PAT 0x%016lx: %s", r->pat, t);
 	} else {
-		emit(line, ctx, &n, "PAT: not readable");
+		format_line(line, ctx, &n, "PAT: not readable");
 	}
 	return n;
 }
@@ -219,7 +206,7 @@ void cpuinfo_describe_page(const struct cpuinfo_raw *r, const char *what, u64 pa
 	unsigned phys = r->l80000008_eax & 0xff;
 	unsigned m = cpuinfo_mtrr_type(r, phys ? phys : 36, pa);
 	unsigned p = r->pat_ok ? cpuinfo_pat_type(r->pat, pat_idx) : (pat_idx == 0 ? MEMTYPE_WB : MEMTYPE_UC);
-	emit(line, ctx, &n, "%s 0x%lx: MTRR %s, PAT entry %u %s: %s", what, pa, cpuinfo_memtype_name(m), pat_idx,
+	format_line(line, ctx, &n, "%s 0x%lx: MTRR %s, PAT entry %u %s: %s", what, pa, cpuinfo_memtype_name(m), pat_idx,
 	     cpuinfo_memtype_name(p), m == MEMTYPE_WB && p == MEMTYPE_WB ? "write-back, as VMX_BASIC asks" :
 	     "NOT write-back (VMX_BASIC asks for WB; SDM 25.11.4)");
 }
@@ -230,16 +217,16 @@ size_t cpuinfo_diff(const struct cpuinfo_raw *ref, u32 ref_cpu, const struct cpu
 	size_t n = 0;
 	char a[49], b[49];
 	if (ref->leaf1[0] != c->leaf1[0])
-		emit(line, ctx, &n, "CPUID 1 EAX (family/model/stepping) 0x%x (cpu%u: 0x%x)", c->leaf1[0], ref_cpu,
+		format_line(line, ctx, &n, "CPUID 1 EAX (family/model/stepping) 0x%x (cpu%u: 0x%x)", c->leaf1[0], ref_cpu,
 		     ref->leaf1[0]);
 	brand(ref, a);
 	brand(c, b);
 	if (strcmp(a, b))
-		emit(line, ctx, &n, "brand \"%s\" (cpu%u: \"%s\")", b, ref_cpu, a);
+		format_line(line, ctx, &n, "brand \"%s\" (cpu%u: \"%s\")", b, ref_cpu, a);
 	if (ref->microcode_ok != c->microcode_ok || (ref->bios_sign_id >> 32) != (c->bios_sign_id >> 32))
-		emit(line, ctx, &n, "microcode 0x%lx (cpu%u: 0x%lx)", c->bios_sign_id >> 32, ref_cpu,
+		format_line(line, ctx, &n, "microcode 0x%lx (cpu%u: 0x%lx)", c->bios_sign_id >> 32, ref_cpu,
 		     ref->bios_sign_id >> 32);
 	if ((ref->leaf7[3] & CPUID7_EDX_HYBRID) && ref->leaf1a_eax >> 24 != c->leaf1a_eax >> 24)
-		emit(line, ctx, &n, "%s (cpu%u: %s)", core_type(c->leaf1a_eax), ref_cpu, core_type(ref->leaf1a_eax));
+		format_line(line, ctx, &n, "%s (cpu%u: %s)", core_type(c->leaf1a_eax), ref_cpu, core_type(ref->leaf1a_eax));
 	return n;
 }
