@@ -123,7 +123,12 @@ void irq_console_idle(bool idle)
 
 void irq_report_run(void)
 {
-	irq_flush();
+	/* a handler on another CPU may hold a line for a moment (its bounded try):
+	 * retry for up to 100 ms so every NMI line is in the log before the verdict */
+	u64 end = now_us() + 100000;
+	do
+		irq_flush();
+	while (irq_pending() && now_us() < end);
 	if (nmi_total) {
 		char per[160] = "";
 		size_t n = 0;
@@ -142,15 +147,25 @@ void irq_report_run(void)
 	}
 }
 
+/* Prints what waits. A CPU whose line a handler elsewhere is printing right
+ * now (report_busy) is skipped, so "flushed" is moved only when nothing is
+ * left: a later irq_flush (or irq_report_run's retries) prints what that
+ * handler could not. */
 void irq_flush(void)
 {
 	u32 e = __atomic_load_n(&events, __ATOMIC_ACQUIRE);
 	if (e == flushed)
 		return;
-	flushed = e;
 	for (u32 i = 0; i < cpu_count; i++)
 		flush_cpu(&cpus[i], false);
 	flush_vectors(false);
+	bool left = false;
+	for (u32 i = 0; i < cpu_count && !left; i++)
+		left = cpus[i].nmi_printed != cpus[i].nmi_count;
+	for (unsigned v = 0; v < 256 && !left; v++)
+		left = vec[v].state == VEC_PENDING;
+	if (!left)
+		flushed = e;
 }
 
 u32 irq_nmi_total(void) { return nmi_total; }
