@@ -34,4 +34,19 @@ static inline struct vmx_caps skylake_x(void)
 	};
 }
 
+/* Bochs 2.7 corei7_icelake_u: differs from Skylake-X where FACTS.md says
+ * (VMX_BASIC revision 0x4, PROCBASED's monitor trap flag, PROCBASED2, CR4_FIXED1).
+ * FACTS.md says nothing of TRUE_PROCBASED; Bochs defines its allowed-1 half as
+ * that of PROCBASED (VMX_MSR_VMX_TRUE_PROCBASED_CTRLS_HI), so 0xfff9fffe too. */
+static inline struct vmx_caps icelake_u(void)
+{
+	struct vmx_caps c = skylake_x();
+	c.basic = 0x00d8100000000004ULL;
+	c.procbased = 0xfff9fffe0401e172ULL;
+	c.true_procbased = 0xfff9fffe04006172ULL;
+	c.procbased2 = 0x02977fff00000000ULL;
+	c.cr4_fixed1 = 0x772fffULL;
+	return c;
+}
+
 #endif

@@ -12,17 +12,6 @@
 #include "vmx/vmx_capdecode.h"
 #include "tests/host/bochs_caps.h"
 
-static struct vmx_caps icelake(void)
-{
-	struct vmx_caps c = skylake_x();
-	c.basic = 0x00d8100000000004ULL;
-	c.procbased = 0xfff9fffe0401e172ULL;
-	c.true_procbased = 0xfff9fffe04006172ULL;
-	c.procbased2 = 0x02977fff00000000ULL;
-	c.cr4_fixed1 = 0x772fffULL;
-	return c;
-}
-
 static const struct vmx_cap_group *grp(const char *key)
 {
 	const struct vmx_cap_group *g = vmx_cap_group_by_key(key);
@@ -105,7 +94,7 @@ static void skylake_x_states(void **state)
 static void icelake_differs_where_the_msrs_do(void **state)
 {
 	(void)state;
-	struct vmx_caps c = icelake();
+	struct vmx_caps c = icelake_u();
 	assert_int_equal(state_of(&c, "proc", "Monitor trap flag"), CAP_YES);
 	assert_int_equal(state_of(&c, "proc2", "Sub-page write permissions for EPT"), CAP_YES);   /* bit 23 of 0x02977fff */
 	assert_int_equal(state_of(&c, "cr4", "CR4.LA57"), CAP_NO);

@@ -28,18 +28,6 @@ static void collect(const char *line, void *ctx)
 	l->n++;
 }
 
-/* Bochs corei7_icelake_u (shared/FACTS.md): differs from Skylake-X where noted there */
-static struct vmx_caps icelake_u(void)
-{
-	struct vmx_caps c = skylake_x();
-	c.basic = 0x00d8100000000004ULL;
-	c.procbased = 0xfff9fffe0401e172ULL;
-	c.true_procbased = 0xfff9fffe04006172ULL;
-	c.procbased2 = 0x02977fff00000000ULL;
-	c.cr4_fixed1 = 0x772fffULL;
-	return c;
-}
-
 static struct cpuinfo_raw core(u32 type)
 {
 	struct cpuinfo_raw r;

@@ -17,22 +17,6 @@
 
 #include "tests/host/bochs_caps.h"
 
-/* FACTS.md lists PROCBASED, CR4_FIXED1 and PROCBASED2 as different on
- * Icelake and says nothing of TRUE_PROCBASED. Bochs defines the TRUE MSR's
- * allowed-1 half as that of PROCBASED (VMX_MSR_VMX_TRUE_PROCBASED_CTRLS_HI),
- * so it must be 0xfff9fffe here too; see the test below with the value as
- * FACTS.md literally implies. */
-static struct vmx_caps icelake_u(void)
-{
-	struct vmx_caps c = skylake_x();
-
-	c.procbased = 0xfff9fffe0401e172ULL;
-	c.cr4_fixed1 = 0x772fffULL;
-	c.procbased2 = 0x02977fff00000000ULL;
-	c.true_procbased = 0xfff9fffe04006172ULL;
-	return c;
-}
-
 static void bochs_basic_decodes(void **state)
 {
 	(void)state;
