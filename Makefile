@@ -138,8 +138,9 @@ debug: deps all iso
 .PHONY: bench-vmx bench-smp bench-boot
 bench-vmx: deps all
 	@tools/bench-vmx.sh
+# LINUX=1: also Debian's Linux kernel in the same QEMU rows, beside ours (medians of 3; downloads it once)
 bench-smp: deps all
-	@python3 tools/bench-smp.py
+	@python3 tools/bench-smp.py $(if $(LINUX),--linux --repeat 3)
 # the floor of bench-boot: firmware + GRUB + a multiboot2 kernel that ends the emulator at once
 FLOOR_ELF := $(BUILD)/floor/floor.elf
 $(FLOOR_ELF): tools/floor/floor.S tools/floor/floor.ld

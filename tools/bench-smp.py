@@ -18,6 +18,9 @@ It prints one table of figures and the ratio of the 16-CPU to the 2-CPU bring-up
 --big adds QEMU q35 with 240 CPUs (-smp 240,sockets=1,cores=240, 4 GiB); --legacy
 adds each QEMU row again with the MP spec's waits forced (smp.init_delay_us=10000
 smp.sipi_delay_us=200), so one run shows the old policy beside the new.
+--linux (`make bench-smp LINUX=1`) also boots Debian's Linux kernel in the QEMU rows
+(same -machine/-m/-smp/-cpu; fetched once with apt-get download into build/linux/)
+and prints its own bring-up figures beside ours (tools/bench_linux.py).
 Figures only: nothing here passes or fails on timing. A boot that does not give
 its figures is shown as such, and the exit status is 1 only then.
 
@@ -136,6 +139,14 @@ def fmt(v, spec="{:.0f}"):
     return "-" if v is None else spec.format(v)
 
 
+def linux_side_by_side(a, rows):
+    """--linux: Linux's bring-up in the same QEMU rows (CPU counts above 1), printed beside ours."""
+    import bench_linux
+    counts = [cpus for emu, cpus, legacy in rows if emu == "qemu" and not legacy and 1 < cpus < 240]
+    big = [240] if a.big else []
+    return bench_linux.side_by_side(rows, bench_linux.measure(counts, a.repeat, a.timeout, big), a.repeat)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Time vmxboot's SMP bring-up in QEMU TCG and Bochs (figures only).")
     ap.add_argument("--qemu", default="1,2,4,8,16", help="QEMU -smp counts (default %(default)s)")
@@ -146,6 +157,9 @@ def main(argv=None):
                     help=f"also each QEMU row with the MP spec's waits forced ({LEGACY})")
     ap.add_argument("--repeat", type=int, default=1, help="boots per configuration; figures are medians")
     ap.add_argument("--timeout", type=float, default=180, help="seconds per boot (default %(default)s)")
+    ap.add_argument("--linux", action="store_true",
+                    help="also boot Debian's Linux kernel (apt-get download, cached in build/linux/) in the same "
+                         "QEMU rows and print its bring-up beside vmxboot's (tools/bench_linux.py)")
     a = ap.parse_args(argv)
     configs = [("qemu", int(n), False, False) for n in a.qemu.split(",") if n]
     if a.big:
@@ -195,6 +209,8 @@ def main(argv=None):
               f"({fmt(q16['bringup'])} us / {fmt(q2['bringup'])} us)")
     for init_us, sipi_us, why in sorted(delays):
         print(f"delays used: INIT {init_us} us, SIPI {sipi_us} us (all APs in parallel): {why}")
+    if a.linux:
+        failed += linux_side_by_side(a, rows)
     for f in failed:
         print(f"bench-smp: {f}")
     return 1 if failed else 0
