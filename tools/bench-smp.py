@@ -144,7 +144,8 @@ def linux_side_by_side(a, rows):
     import bench_linux
     counts = [cpus for emu, cpus, legacy in rows if emu == "qemu" and not legacy and 1 < cpus < 240]
     big = [240] if a.big else []
-    return bench_linux.side_by_side(rows, bench_linux.measure(counts, a.repeat, a.timeout, big), a.repeat)
+    linux = bench_linux.measure(counts, a.repeat, a.timeout, big, a.linux_append)
+    return bench_linux.side_by_side(rows, linux, a.repeat)
 
 
 def main(argv=None):
@@ -160,6 +161,9 @@ def main(argv=None):
     ap.add_argument("--linux", action="store_true",
                     help="also boot Debian's Linux kernel (apt-get download, cached in build/linux/) in the same "
                          "QEMU rows and print its bring-up beside vmxboot's (tools/bench_linux.py)")
+    ap.add_argument("--linux-append", default="", metavar="PARAMS",
+                    help="more Linux kernel parameters for --linux, e.g. 'lpj=8000124' (no delay-loop "
+                         "calibration on each AP)")
     a = ap.parse_args(argv)
     configs = [("qemu", int(n), False, False) for n in a.qemu.split(",") if n]
     if a.big:

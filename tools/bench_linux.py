@@ -223,9 +223,11 @@ def median(values):
     return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
-def measure(counts, repeat, timeout, big_counts=()):
-    """Boots Linux `repeat` times per CPU count; {cpus: {figure: median, 'runs': [...], ...}}."""
+def measure(counts, repeat, timeout, big_counts=(), extra=""):
+    """Boots Linux `repeat` times per CPU count; {cpus: {figure: median, 'runs': [...], ...}}.
+    extra: more kernel parameters after APPEND (e.g. lpj=N: no delay-loop calibration per AP)."""
     vmlinuz = fetch()
+    append = (APPEND + " " + extra).strip()
     out = {}
     for cpus in list(counts) + list(big_counts):
         big = cpus in big_counts
@@ -234,10 +236,10 @@ def measure(counts, repeat, timeout, big_counts=()):
             print(f"bench-smp: Linux, QEMU TCG {cpus} CPUs{' q35' if big else ''}, boot {i + 1} of {repeat}",
                   flush=True)
             serial = os.path.join(DIR, f"linux-{cpus}cpu-{i + 1}.serial.log")
-            runs.append(boot(vmlinuz, cpus, serial, timeout * (8 if big else 1), big))
+            runs.append(boot(vmlinuz, cpus, serial, timeout * (8 if big else 1), big, append))
         good = [r for r in runs if r["problem"] is None]
         row = {k: median([r[k] for r in good]) for k in ("bringup_us", "per_ap_us", "kernel_us", "wall")}
-        row["runs"], row["good"] = runs, len(good)
+        row["runs"], row["good"], row["append"] = runs, len(good), append
         row["problems"] = [r["problem"] + (f" ({r['note']})" if r["note"] else "") for r in runs if r["problem"]]
         out[cpus] = row
     return out
@@ -255,7 +257,7 @@ def side_by_side(vmx_rows, linux, repeat):
     print()
     if first:
         print(f"Linux {first['version']} ({first['debian'] or 'no Debian version in its banner'}, "
-              f"Debian's {META} dependency), -append '{APPEND}', no initrd; "
+              f"Debian's {META} dependency), -append '{next(iter(linux.values()))['append']}', no initrd; "
               f"its CPU0: {first['cpu0'] or 'not printed'}")
     print(f"SMP bring-up side by side, QEMU TCG -cpu max, same -machine/-m/-smp for both, medians of {repeat}; "
           "vmxboot: its TSC, first INIT to the last AP online; "
