@@ -28,9 +28,10 @@
 #include "kernel/lib.h"
 #include "arch/x86_64/smp.h"
 #include "vmx/conf_ctx.h"
+#include "vmx/conf_fault.h"
 
 /* the hand-written cases here, plus those of the case table (conf_entry.c) */
-#define MAX_OWN_CASES 64
+#define MAX_OWN_CASES 128
 struct conf_cpu {
 	struct case_result *res;   /* cap entries, page_alloc'd: sized from the case table */
 	u32 n, cap;
@@ -82,6 +83,7 @@ static long conformance_job(void *arg)
 		inv_cases(x);
 		if (enter(x, ROOT_VMCS))
 			conf_insn_run(x->c, x->a, x->b, record_cb, x);
+		conf_fault_cases(x);   /* insn_: CPL 3, compatibility mode, bad operands, MOV SS */
 		if (out->run_table)
 			out->entry_cycles = table_cases(x);
 		else
@@ -103,7 +105,7 @@ static long conformance_job(void *arg)
 
 /* Which CPUs run the case table: as many as the KTAP pool can hold (the pool
  * is fixed here; conf_table_cpu_budget decides, host-tested). */
-#define OWN_NODES_PER_CPU 84   /* this file's cases (INVEPT/INVVPID, insn_ included), the group, its last check */
+#define OWN_NODES_PER_CPU 124  /* this file's cases (INVEPT/INVVPID, insn_ included), the group, its last check */
 #define NODES_RESERVED 16      /* no_pages_leaked, a panic leaf, ... */
 static void plan_table(u32 cap)
 {
@@ -154,8 +156,17 @@ void vmx_conformance_run(void)
 		conf[i].res_pages = conf[i].res ? res_pages : 0;
 	}
 	plan_table(cap);
+	conf_fault_prepare();   /* the CPL-3 cases' user page, kept */
 	u64 free_before = report_free_pages();
 	on_each_cpu(conformance_job, 0, opt.vmx_cpus, true, ON_CPU_TIMEOUT_US * 4, 0, done);
+	int mig[2] = { -1, -1 };   /* the first two CPUs that ran the suite */
+	for (u32 i = 0, k = 0; i < cpu_count && k < 2; i++)
+		if (con_sel_online(i) && done[i] && vmx_cpus[i].det.usable && vmx_cpus[i].completed && conf[i].res)
+			mig[k++] = (int)i;
+	if (mig[0] >= 0) {
+		u32 t = (u32)(mig[1] >= 0 ? mig[1] : mig[0]);
+		conf_migration_run(mig[0], mig[1], conf[t].res, &conf[t].n, conf[t].cap);
+	}
 	u32 pass = 0, fail = 0, skip = 0, xfail = 0;
 	for (u32 i = 0; i < cpu_count; i++) {
 		if (!con_sel_online(i))
