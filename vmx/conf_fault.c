@@ -65,13 +65,18 @@ static const char *fi_unsupported(const struct ctx *x, enum fi i)
 	return 0;
 }
 
-/* After a fault: still in VMX root with the same current VMCS */
-static bool vmx_state_kept(struct ctx *x, char *why, size_t n)
+/* After a fault: still in VMX root with the same current VMCS (root), or
+ * still outside VMX operation with CR4.VMXE set (!root: VMPTRST #UDs) */
+static bool vmx_state_kept(struct ctx *x, bool root, char *why, size_t n)
 {
 	u64 cur = 0;
 	struct vmx_result r = vmptrst_safe(&cur);
-	if (vmx_ok(r) && cur == x->a && (read_cr4() & CR4_VMXE))
+	if (!root && vmx_result_is(r, VMX_FAULT, VEC_UD) && (read_cr4() & CR4_VMXE))
 		return true;
+	if (root && vmx_ok(r) && cur == x->a && (read_cr4() & CR4_VMXE))
+		return true;
+	if (!root && !vmx_result_is(r, VMX_FAULT, VEC_UD))
+		x->in_vmx = true;   /* it entered VMX operation: restore() leaves it */
 	char g[64];
 	vmx_result_str(r, g, sizeof(g));
 	ksnprintf(why, n, "VMX state changed by the fault: VMPTRST %s, current VMCS 0x%lx (was 0x%lx), CR4 0x%lx", g,
@@ -83,7 +88,7 @@ static bool vmx_state_kept(struct ctx *x, char *why, size_t n)
  * vector goes through expect() (a listed deviation is an XFAIL), anything
  * else wrong is a FAIL, and so is a changed VMX state. */
 static void fault_expect(struct ctx *x, const char *name, const struct conf_fault_got *got,
-			 const struct conf_fault_want *want)
+			 const struct conf_fault_want *want, bool root)
 {
 	char why[200];
 	switch (conf_fault_verdict(got, want, why, sizeof(why))) {
@@ -98,20 +103,29 @@ static void fault_expect(struct ctx *x, const char *name, const struct conf_faul
 		record(x, name, KTAP_FAIL, "%s", why);
 		break;
 	default:
-		if (vmx_state_kept(x, why, sizeof(why)))
+		if (vmx_state_kept(x, root, why, sizeof(why)))
 			record(x, name, KTAP_PASS, 0);
 		else
 			record(x, name, KTAP_FAIL, "%s", why);
 	}
 }
 
-/* CPL 3 (user) or compatibility mode (compat) in VMX root with x->a current */
-static void mode_cases(struct ctx *x, bool compat)
+/* CPL 3 in VMX root with x->a current (every instruction #GP(0)); compatibility
+ * mode there (#UD); CPL 3 outside VMX operation with CR4.VMXE set (VMXON
+ * #GP(0), the others #UD: "not in VMX operation" comes before the CPL check) */
+enum mode { M_CPL3_ROOT, M_COMPAT, M_CPL3_OUTSIDE };
+
+static void mode_cases(struct ctx *x, enum mode m)
 {
 	char name[64];
+	bool compat = m == M_COMPAT, root = m != M_CPL3_OUTSIDE;
 	for (int i = 0; i < FI_NR; i++) {
-		ksnprintf(name, sizeof(name), compat ? "insn_%s_compat_mode_ud" : "insn_%s_cpl3_gp0", fi_name[i]);
-		const char *un = fi_unsupported(x, (enum fi)i);
+		int vec = m == M_CPL3_ROOT || (m == M_CPL3_OUTSIDE && i == FI_VMXON) ? VEC_GP : VEC_UD;
+		if (m == M_CPL3_OUTSIDE)
+			ksnprintf(name, sizeof(name), "insn_%s_cpl3_outside_vmx_%s", fi_name[i], vec == VEC_GP ? "gp0" : "ud");
+		else
+			ksnprintf(name, sizeof(name), compat ? "insn_%s_compat_mode_ud" : "insn_%s_cpl3_gp0", fi_name[i]);
+		const char *un = m == M_CPL3_ROOT ? fi_unsupported(x, (enum fi)i) : 0;
 		u64 here = (u64)(uintptr_t)&here;
 		if (un) {
 			record(x, name, KTAP_SKIP, "%s", un);
@@ -126,8 +140,9 @@ static void mode_cases(struct ctx *x, bool compat)
 			       "cannot use it", here);
 			continue;
 		}
-		if (!enter(x, ROOT_VMCS)) {
-			record(x, name, KTAP_FAIL, "could not reach VMX root with a current VMCS");
+		if (!enter(x, root ? ROOT_VMCS : VMXE_ONLY)) {
+			record(x, name, KTAP_FAIL, "could not reach %s", root ? "VMX root with a current VMCS" :
+			       "CR4.VMXE set outside VMX operation");
 			continue;
 		}
 		struct excursion e = { 0 };
@@ -146,11 +161,11 @@ static void mode_cases(struct ctx *x, bool compat)
 		}
 		bool ended = excursion_run(&e);
 		struct conf_fault_got got = { (int)e.vector, e.error, e.cr2, e.fault_rip, e.fault_cs, 0, true, false };
-		struct conf_fault_want want = { compat ? VEC_UD : VEC_GP, 0, ~0ULL, e.rip, e.cs };
+		struct conf_fault_want want = { vec, 0, ~0ULL, e.rip, e.cs };
 		if (!ended)
 			record(x, name, KTAP_FAIL, "the excursion ended without a fault");
 		else
-			fault_expect(x, name, &got, &want);
+			fault_expect(x, name, &got, &want, root);
 	}
 }
 
@@ -180,7 +195,7 @@ static void operand_case(struct ctx *x, const char *name, enum fi i, const void 
 	}
 	struct conf_fault_got got = { v, v ? this_cpu()->fault_error : 0, read_cr2(), 0, 0, fl, false, true };
 	struct conf_fault_want want = { vec, err, cr2, 0, 0 };
-	fault_expect(x, name, &got, &want);
+	fault_expect(x, name, &got, &want, true);
 }
 
 static void operand_cases(struct ctx *x)
@@ -252,8 +267,9 @@ static void movss_cases(struct ctx *x)
 
 void conf_fault_cases(struct ctx *x)
 {
-	mode_cases(x, false);
-	mode_cases(x, true);
+	mode_cases(x, M_CPL3_ROOT);
+	mode_cases(x, M_COMPAT);
+	mode_cases(x, M_CPL3_OUTSIDE);
 	operand_cases(x);
 	movss_cases(x);
 	enter(x, ROOT_VMCS);

@@ -31,11 +31,12 @@
 #include "vmx/conf_fault.h"
 
 /* the hand-written cases here, plus those of the case table (conf_entry.c) */
-#define MAX_OWN_CASES 128
+#define MAX_OWN_CASES 192
 struct conf_cpu {
 	struct case_result *res;   /* cap entries, page_alloc'd: sized from the case table */
 	u32 n, cap;
 	u64 entry_cycles;          /* the time the case table took */
+	u64 suite_cycles;          /* the time the whole suite took on this CPU */
 	bool run_table;            /* the KTAP pool can hold this CPU's table results */
 	u64 res_pages;
 	bool clean;
@@ -56,6 +57,7 @@ static long conformance_job(void *arg)
 	(void)arg;
 	u32 me = this_cpu()->index;
 	struct conf_cpu *out = &conf[me];
+	u64 t0 = rdtsc();
 	struct ctx *x = &((struct ctx *)cpu_array(&ctxs_, sizeof(struct ctx)))[me];
 	memset(x, 0, sizeof(*x));
 	x->v = &vmx_cpus[me];
@@ -96,6 +98,7 @@ static long conformance_job(void *arg)
 		if (pages[i])
 			page_free(pages[i], 1);
 	out->n = x->n;
+	out->suite_cycles = rdtsc() - t0;
 	struct vmx_result off = vmxoff_safe();
 	out->clean = !x->in_vmx && read_cr0() == x->cr0 && read_cr4() == x->cr4 && off.status == VMX_FAULT;
 	ksnprintf(out->clean_detail, sizeof(out->clean_detail), "CR0 0x%lx (was 0x%lx) CR4 0x%lx (was 0x%lx)",
@@ -105,7 +108,7 @@ static long conformance_job(void *arg)
 
 /* Which CPUs run the case table: as many as the KTAP pool can hold (the pool
  * is fixed here; conf_table_cpu_budget decides, host-tested). */
-#define OWN_NODES_PER_CPU 124  /* this file's cases (INVEPT/INVVPID, insn_ included), the group, its last check */
+#define OWN_NODES_PER_CPU 140  /* this file's cases (INVEPT/INVVPID, insn_ included), the group, its last check */
 #define NODES_RESERVED 16      /* no_pages_leaked, a panic leaf, ... */
 static void plan_table(u32 cap)
 {
@@ -192,6 +195,8 @@ void vmx_conformance_run(void)
 		if (conf[i].entry_cycles)
 			kprintf("conformance: cpu%u: the VM-entry case table took %lu us (%lu TSC cycles)\n", i,
 				tsc_to_us(conf[i].entry_cycles), conf[i].entry_cycles);
+		kprintf("conformance: cpu%u: the suite took %lu us (%lu TSC cycles)\n", i,
+			tsc_to_us(conf[i].suite_cycles), conf[i].suite_cycles);
 	}
 	u64 free_after = report_free_pages();
 	ktap_check(s, "no_pages_leaked", free_after == free_before, "free pages %lu before, %lu after",
