@@ -90,6 +90,9 @@ const struct conf_case conf_rows[] = {
 	CTL("entry_ctl_eptp_reserved_bit_8_error_7", E1, PROC2(CPU2_ENABLE_EPT), VMCS_EPT_POINTER, OP_SET, V_PAGE_ZERO,
 	    0x11e),
 	CTL("entry_ctl_eptp_beyond_width_error_7", E1, PROC2(CPU2_ENABLE_EPT), VMCS_EPT_POINTER, OP_OR, V_WIDTH_BIT, 0),
+	/* bit 7, "supervisor shadow-stack control", is reserved unless IA32_VMX_EPT_VPID_CAP bit 23 says so */
+	CTL("entry_ctl_eptp_bit_7_without_shadow_stack_cap_error_7", E1, NEED_EPT_CAP0, 23,
+	    VMCS_SECONDARY_PROC_BASED_CONTROLS, CPU2_ENABLE_EPT, VMCS_EPT_POINTER, OP_SET, V_PAGE_ZERO, 0x9e),
 	CTL("entry_ctl_unrestricted_guest_without_ept_error_7", E1, NEED_PROC2_1, CPU2_UNRESTRICTED_GUEST, NOPRE,
 	    VMCS_SECONDARY_PROC_BASED_CONTROLS, OP_OR, V_CONST, CPU2_UNRESTRICTED_GUEST),
 	CTL("entry_ctl_pml_without_ept_error_7", E1, NEED_PROC2_1, CPU2_ENABLE_PML, NOPRE,
@@ -112,7 +115,6 @@ const struct conf_case conf_rows[] = {
 	    VMCS_VM_ENTRY_MSR_LOAD_ADDR, OP_OR, V_CONST, 8),
 	CTL("entry_ctl_entry_to_smm_outside_smm_error_7", E3, NEED_ENTRY1, ENTRY_TO_SMM, NOPRE, VMCS_VM_ENTRY_CONTROLS,
 	    OP_OR, V_CONST, ENTRY_TO_SMM),
-	/* (EPTP bit 7 is reserved only without supervisor shadow-stack control: bits 11:8 always are) */
 	/* event injection (27.2.1.3): interruption information 31 valid, 11 deliver code, 10:8 type, 7:0 vector */
 	CTL("entry_ctl_inject_reserved_bit_12_error_7", E3, NEED_NONE, 0, NOPRE, VMCS_VM_ENTRY_INTERRUPTION_INFO,
 	    OP_SET, V_CONST, 0x80001020),

@@ -55,6 +55,7 @@ enum conf_need {
 	NEED_PROC2_1,	/* secondary control need_bit may be 1 (and "activate secondary controls") */
 	NEED_EXIT1,	/* VM-exit control need_bit may be 1 */
 	NEED_ENTRY1,	/* VM-entry control need_bit may be 1 */
+	NEED_EPT_CAP0,	/* "enable EPT" may be 1 and IA32_VMX_EPT_VPID_CAP bit need_bit (an index) is 0 */
 };
 
 enum conf_expect {

@@ -94,6 +94,18 @@ bool conf_case_skip_reason(const struct conf_case *k, const struct vmx_caps *cap
 {
 	if (k->need == NEED_NONE)
 		return false;
+	if (k->need == NEED_EPT_CAP0) {
+		struct conf_case ept = *k;
+		ept.need = NEED_PROC2_1;
+		ept.need_bit = CPU2_ENABLE_EPT;
+		if (conf_case_skip_reason(&ept, caps, buf, n))
+			return true;
+		if (!(caps->ept_vpid_cap & (1ULL << k->need_bit)))
+			return false;
+		ksnprintf(buf, n, "IA32_VMX_EPT_VPID_CAP 0x%lx has bit %u set: the EPTP bit the case sets is allowed here",
+			  caps->ept_vpid_cap, k->need_bit);
+		return true;
+	}
 	if (k->need == NEED_PROC2_1 &&
 	    !(vmx_decode_ctls(vmx_caps_ctl_msr(caps, VMX_CTL_PROCBASED)).allowed1 & CPU_ACTIVATE_SECONDARY_CONTROLS)) {
 		ksnprintf(buf, n, "the CPU has no secondary processor-based controls (MSR 0x%x bit 63 clear)",

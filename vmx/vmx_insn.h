@@ -158,6 +158,64 @@ static inline struct vmx_result invvpid_safe(u64 type, const struct invvpid_desc
 	return vmx_decode_flags(f, safe_fault_vector());
 }
 
+/* The fault cases of the conformance suite (vmx/conf_fault.c): a VMX
+ * instruction with its memory operand at p, through base register RSI (DS)
+ * or RBP (SS: a non-canonical address there is #SS, SDM 31.3 "64-Bit Mode
+ * Exceptions"). CF and ZF are set just before it, and *rflags is RFLAGS just
+ * after (after the fault, when it faults): a fault must leave them as they
+ * were. Returns the vector (0: none). For VMREAD/VMWRITE, field is the
+ * encoding (register operand); the _ss forms use RBP. */
+#define VMX_PRESET_CF_ZF "pushfq\n\torq $0x41, (%%rsp)\n\tpopfq\n\t"
+#define VMX_INSN_AT(name, insn)                                                    \
+	static inline int name##_at_safe(const void *p, u64 field, u64 *rflags)   \
+	{                                                                           \
+		u64 f;                                                              \
+		asm volatile(VMX_PRESET_CF_ZF SAFE_BEGIN insn SAFE_END VMX_FLAGS_OUT \
+			     : [flags] "=&d"(f) : "S"(p), "c"(field) : "cc", "memory"); \
+		*rflags = f;                                                        \
+		return safe_fault_vector();                                         \
+	}
+VMX_INSN_AT(vmptrld_op, "vmptrld (%%rsi)")
+VMX_INSN_AT(vmclear_op, "vmclear (%%rsi)")
+VMX_INSN_AT(vmptrst_op, "vmptrst (%%rsi)")
+VMX_INSN_AT(vmread_op, "vmread %%rcx, (%%rsi)")
+VMX_INSN_AT(vmwrite_op, "vmwrite (%%rsi), %%rcx")
+VMX_INSN_AT(invept_op, "invept (%%rsi), %%rcx")
+VMX_INSN_AT(invvpid_op, "invvpid (%%rsi), %%rcx")
+static inline int vmptrld_ss_safe(const void *p, u64 *rflags)
+{
+	u64 f;
+	asm volatile("pushq %%rbp\n\tmovq %%rsi, %%rbp\n\t" VMX_PRESET_CF_ZF
+		     SAFE_BEGIN "vmptrld (%%rbp)" SAFE_END VMX_FLAGS_OUT "\n\tpopq %%rbp"
+		     : [flags] "=&d"(f) : "S"(p) : "cc", "memory");
+	*rflags = f;
+	return safe_fault_vector();
+}
+static inline int vmptrst_ss_safe(const void *p, u64 *rflags)
+{
+	u64 f;
+	asm volatile("pushq %%rbp\n\tmovq %%rsi, %%rbp\n\t" VMX_PRESET_CF_ZF
+		     SAFE_BEGIN "vmptrst (%%rbp)" SAFE_END VMX_FLAGS_OUT "\n\tpopq %%rbp"
+		     : [flags] "=&d"(f) : "S"(p) : "cc", "memory");
+	*rflags = f;
+	return safe_fault_vector();
+}
+
+/* VMLAUNCH / VMRESUME in the shadow of a MOV SS (SDM 31.3: "events are being
+ * blocked by MOV SS" -> VMfailValid 26, checked before the launch state).
+ * They return only when the entry fails. */
+#define VMX_INSN_MOVSS(name, insn)                                                 \
+	static inline struct vmx_result name(void)                                 \
+	{                                                                           \
+		u64 f;                                                              \
+		asm volatile("movq $0, %%gs:" STR(CPU_FAULT_VECTOR_OFFSET) "\n\t"  \
+			     "movw %%ss, %%ax\n\tmovw %%ax, %%ss\n1: " insn SAFE_END VMX_FLAGS_OUT \
+			     : [flags] "=r"(f) :: "rax", "cc", "memory");           \
+		return vmx_decode_flags(f, safe_fault_vector());                    \
+	}
+VMX_INSN_MOVSS(vmlaunch_movss_safe, "vmlaunch")
+VMX_INSN_MOVSS(vmresume_movss_safe, "vmresume")
+
 static inline struct vmx_result vmx_decode_flags(u64 rflags, int vector)
 {
 	struct vmx_result r = { VMX_SUCCEED, 0, 0 };

@@ -9,6 +9,10 @@
 #define GDT_CODE64 0x00af9a000000ffffULL
 /* 0x00cf92000000ffff: present, DPL 0, data, writable, G=1 */
 #define GDT_DATA   0x00cf92000000ffffULL
+/* the same with DPL 3 (0xf2, 0xfa), and DPL 0 code with D=1, L=0 (32-bit: 0x00cf9a...) */
+#define GDT_USER_DATA   0x00cff2000000ffffULL
+#define GDT_USER_CODE64 0x00affa000000ffffULL
+#define GDT_CODE32      0x00cf9a000000ffffULL
 
 void gdt_load_for(struct cpu *c)
 {
@@ -28,6 +32,9 @@ void gdt_load_for(struct cpu *c)
 	t->gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ULL << 40) |
 		    (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
 	t->gdt[4] = base >> 32;
+	t->gdt[5] = GDT_USER_DATA;
+	t->gdt[6] = GDT_USER_CODE64;
+	t->gdt[7] = GDT_CODE32;
 
 	struct desc_ptr p = { sizeof(t->gdt) - 1, (u64)t->gdt };
 	lgdt(&p);

@@ -142,6 +142,23 @@ static u64 *leaf_slot(u64 va, bool split)
 	return &table(*pde)[(va >> 12) & 511];
 }
 
+bool paging_set_user(u64 va)
+{
+	spin_lock(&pt_lock);
+	u64 *pte = leaf_slot(va, true);
+	bool ok = pte && (*pte & PTE_P);
+	if (ok) {
+		u64 *pdpt = table(pml4[0]);
+		pml4[0] |= PTE_U;
+		pdpt[va >> 30] |= PTE_U;
+		table(pdpt[va >> 30])[(va >> 21) & 511] |= PTE_U;
+		*pte = (*pte | PTE_U) & ~PTE_NX;
+		invlpg((void *)(uintptr_t)va);
+	}
+	spin_unlock(&pt_lock);
+	return ok;
+}
+
 bool paging_unmap(u64 va)
 {
 	spin_lock(&pt_lock);

@@ -5,6 +5,7 @@
 
 #define PTE_P   (1ULL << 0)
 #define PTE_W   (1ULL << 1)
+#define PTE_U   (1ULL << 2)
 #define PTE_PWT (1ULL << 3)
 #define PTE_PCD (1ULL << 4)
 #define PTE_PS  (1ULL << 7)
@@ -48,5 +49,9 @@ void *paging_map_phys(u64 phys, u64 len, enum memtype t);
 /* 2 MiB-aligned RAM above 4 GiB (2 MiB + 4 KiB of it) from the memory map, or 0. */
 u64 paging_high_ram(void);
 u64 paging_root(void);
+/* Make the 4 KiB page at va (below 4 GiB, mapped) user-accessible and
+ * executable: U in every entry of its walk (SDM vol. 3A, 4.6). Changes this
+ * CPU's TLB only: other CPUs invlpg it before use. */
+bool paging_set_user(u64 va);
 
 #endif

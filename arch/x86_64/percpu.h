@@ -65,6 +65,8 @@ struct cpu {
 	u8 lint_why[2];              /* enum lint_why */
 	bool mce_enabled;            /* CR4.MCE set */
 	volatile u32 wakeups;        /* VEC_WAKEUP interrupts taken (vmx/virt_checks.c counts on it) */
+	volatile u64 fault_error;    /* the error code of the last _safe fault (0 when the vector has none) */
+	struct excursion *volatile excursion;   /* a run outside 64-bit ring 0 (arch/x86_64/excursion.h) */
 };
 
 _Static_assert(__builtin_offsetof(struct cpu, fault_vector) == CPU_FAULT_VECTOR_OFFSET,

@@ -11,6 +11,7 @@
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/irq.h"
 #include "kernel/panic.h"
+#include "arch/x86_64/excursion.h"
 
 struct __attribute__((packed)) idt_gate {
 	u16 off_lo;
@@ -102,9 +103,12 @@ void trap_dispatch(struct trap_frame *f)
 
 	/* NMI, #MC and #DB can arrive at any instruction: never a _safe result */
 	bool async = f->vector == VEC_NMI || f->vector == VEC_MC || f->vector == VEC_DB;
+	if (!async && excursion_trap(f))
+		return;   /* a fault outside 64-bit ring 0 ends the excursion */
 	const struct ex_entry *e = async ? 0 : find_fixup(f->rip);
 	if (e && f->vector < 32) {
 		this_cpu()->fault_vector = f->vector;
+		this_cpu()->fault_error = f->error_code;
 		f->rip = e->fixup;
 		return;
 	}

@@ -442,6 +442,17 @@ TESTS = [
          **{**no_vmx(2, r"vmx_cases # SKIP AMD CPU: this machine has AMD-V \(SVM\), not VT-x"), "require_skip": no_vmx(2, "")["require_skip"] +
             ["conformance/cpu0/vmx_cases", "conformance/cpu1/vmx_cases"]}),
 
+    # insn_ instruction faults (issue 12, vmx/conf_fault.c, vmx/conf_migrate.c): each VMX instruction
+    # at CPL 3 and in compatibility mode, bad memory operands, MOV-SS blocking, VMCLEAR migration
+    dict(name="bochs-skx-insn2", emu="bochs", smp=2, cpu="corei7_skylake_x", timeout=300,
+         expect=smp_expect(2, 2) + ["vmx_ready=2", "failed=0"], require=vmx_ok(2),
+         expect_line=[r"^    ok \d+ insn_vmxoff_cpl3_gp0$", r"^    ok \d+ insn_invvpid_compat_mode_ud$",
+                      r"^    ok \d+ insn_vmptrst_noncanonical_rbp_operand_ss0$",
+                      r"^    ok \d+ insn_vmptrst_unmapped_operand_pf_write$",
+                      r"^    ok \d+ insn_vmlaunch_launched_vmcs_in_mov_ss_shadow_error_26$",
+                      r"^    ok \d+ insn_vmclear_flushes_data_for_another_cpu$",
+                      r"^    ok \d+ insn_vmresume_migrated_vmcs_error_5$",
+                      r"^    ok \d+ insn_vmlaunch_migrated_vmcs_runs_guest$"]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",

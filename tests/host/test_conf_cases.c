@@ -244,6 +244,29 @@ static void no_secondary_controls_skips(void **state)
 	}
 }
 
+/* EPTP bit 7: a case on both Bochs models (no supervisor shadow-stack control);
+ * a SKIP naming the capability bit on a CPU that reports it, or without EPT */
+static void eptp_bit7_case_needs_the_cap_clear(void **state)
+{
+	(void)state;
+	const struct conf_case *k = 0;
+	for (size_t i = 0; i < conf_rows_n; i++)
+		if (!strcmp(conf_rows[i].name, "entry_ctl_eptp_bit_7_without_shadow_stack_cap_error_7"))
+			k = &conf_rows[i];
+	assert_non_null(k);
+	char why[160];
+	struct vmx_caps sky = skylake_x(), icl = icelake_u(), sss = skylake_x(), no_ept = skylake_x();
+	assert_false(conf_case_skip_reason(k, &sky, why, sizeof(why)));
+	assert_false(conf_case_skip_reason(k, &icl, why, sizeof(why)));
+	assert_int_equal(conf_case_value(k, &sky, &env, 0) & 0xfff, 0x9e);
+	sss.ept_vpid_cap |= 1ULL << 23;
+	assert_true(conf_case_skip_reason(k, &sss, why, sizeof(why)));
+	assert_non_null(strstr(why, "bit 23 set"));
+	no_ept.procbased2 &= ~((u64)CPU2_ENABLE_EPT << 32);
+	assert_true(conf_case_skip_reason(k, &no_ept, why, sizeof(why)));
+	assert_non_null(strstr(why, "may not be 1"));
+}
+
 static void names_are_unique_ktap_names(void **state)
 {
 	(void)state;
@@ -375,6 +398,7 @@ int main(void)
 		cmocka_unit_test(every_case_names_its_rule_skylake_x),
 		cmocka_unit_test(every_case_names_its_rule_icelake),
 		cmocka_unit_test(no_secondary_controls_skips),
+		cmocka_unit_test(eptp_bit7_case_needs_the_cap_clear),
 		cmocka_unit_test(names_are_unique_ktap_names),
 		cmocka_unit_test(outcome_strings),
 		cmocka_unit_test(table_budget),

@@ -662,6 +662,43 @@ static void canonical_helper(void **state)
 	assert_int_equal(entry_check_bad_pat(0x0007040600070402ULL), 0xff);
 }
 
+/* EPTP bit 7 (SDM 27.2.1.1): "enable supervisor shadow-stack control", allowed
+ * only when IA32_VMX_EPT_VPID_CAP bit 23 is 1, else reserved. Neither Bochs
+ * model reports it (0x00000f0106334141): there bit 7 must be flagged. */
+static size_t eptp_findings(struct fixture *fx, const struct vmx_caps *caps, u64 eptp)
+{
+	fx->caps = *caps;
+	valid_vmcs(&fx->t, &fx->caps);
+	set(&fx->t, VMCS_PRIMARY_PROC_BASED_CONTROLS,
+	    get(&fx->t, VMCS_PRIMARY_PROC_BASED_CONTROLS) | CPU_ACTIVATE_SECONDARY_CONTROLS);
+	set(&fx->t, VMCS_SECONDARY_PROC_BASED_CONTROLS, CPU2_ENABLE_EPT);
+	set(&fx->t, VMCS_EPT_POINTER, eptp);
+	return run_all(fx);
+}
+
+static void eptp_bit7_reserved_without_shadow_stack_cap(void **state)
+{
+	struct fixture *fx = *state;
+	const struct vmx_caps caps[2] = { skylake_x(), icelake_u() };
+
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(caps[i].ept_vpid_cap & VMX_EPT_SUPERVISOR_SHADOW_STACK, 0);
+		/* WB (6), 4-level walk (3 << 3) */
+		assert_int_equal(eptp_findings(fx, &caps[i], 0x200000 | 0x1e), 0);
+		assert_int_equal(eptp_findings(fx, &caps[i], 0x200000 | 0x9e), 1);
+		assert_int_equal(expect_field(fx, VMCS_EPT_POINTER, CHECK_CONTROLS, "ept_pointer"), 1);
+		assert_int_equal(fx->f[0].bad_bits, 0x80);
+		assert_string_equal(fx->f[0].sdm, "27.2.1.1");
+	}
+	/* a CPU that reports bit 23 (Sapphire Rapids does) accepts it */
+	struct vmx_caps sss = skylake_x();
+	sss.ept_vpid_cap |= VMX_EPT_SUPERVISOR_SHADOW_STACK;
+	assert_int_equal(eptp_findings(fx, &sss, 0x200000 | 0x9e), 0);
+	/* bits 11:8 stay reserved whatever the CPU reports */
+	assert_int_equal(eptp_findings(fx, &sss, 0x200000 | 0x19e), 1);
+	assert_int_equal(fx->f[0].bad_bits, 0x100);
+}
+
 #define T(name) cmocka_unit_test_setup(name, setup)
 
 int main(void)
@@ -704,6 +741,7 @@ int main(void)
 		T(findings_past_max_are_counted),
 		T(area_names),
 		T(canonical_helper),
+		T(eptp_bit7_reserved_without_shadow_stack_cap),
 	};
 	return cmocka_run_group_tests_name("entry_check", tests, NULL, NULL);
 }
