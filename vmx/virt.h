@@ -22,23 +22,29 @@ struct virt_regs {
 #define VIRT_EPT_POOL 96      /* EPT table pages per CPU */
 #define VIRT_STACK_PAGES 4
 #define VIRT_PT_MAX 16        /* VMM page-table pages */
-/* VMXON, VMCS, MSR bitmap, TSS, the break probe; stack; 3 IST stacks; page tables */
-#define VIRT_VMM_PAGES (5 + VIRT_STACK_PAGES + 3 + VIRT_PT_MAX)
+/* Each CPU's VMM pages are one block, reserved for every CPU before any CPU
+ * virtualizes, and the EPT of every CPU leaves all blocks out (vmx/virt_excl.c).
+ * In the block, page by page: */
+enum {
+	VB_VMXON, VB_VMCS, VB_BITMAP, VB_TSS, VB_PROBE, VB_STACK,
+	VB_IST = VB_STACK + VIRT_STACK_PAGES,      /* #DF, NMI, #MC */
+	VB_PT = VB_IST + 3,
+	VB_EPT = VB_PT + VIRT_PT_MAX,
+	VIRT_BLOCK_PAGES = VB_EPT + VIRT_EPT_POOL,
+};
 
 /* Per CPU, in kernel memory the guest can read (the VMM's own pages are
- * the ones listed in vmm_pages[] and the EPT pool, none reachable by EPT). */
+ * the CPU's block, which no CPU's EPT maps). */
 struct virt_cpu {
 	volatile bool on;            /* in VMX non-root operation now */
 	volatile bool in_vmm;        /* the VMM is handling an exit (a panic there cannot VMCALL) */
 	bool tried, launched, dead, came_out;
 	u64 key;
+	u64 block;                   /* the CPU's VMM block (VIRT_BLOCK_PAGES) */
 	u64 vmxon, vmcs, bitmap, stack, tss, ist, ept_pool;   /* physical pages */
 	u64 probe;                   /* virt.break=ept_misconfig: the page with the broken EPT entry */
 	u64 pt[VIRT_PT_MAX];
 	u32 npt;
-	u64 vmm_pages[VIRT_VMM_PAGES + VIRT_EPT_POOL];
-	u32 nvmm;
-	bool vmm_pages_overflow;     /* more VMM pages than vmm_pages[] holds: refuse to launch */
 	u64 ept_root, ept_used;
 	struct ept_stats ept;
 	u16 vpid;
@@ -63,6 +69,15 @@ bool virt_on_this_cpu(void);
 bool virt_off_this_cpu(void);
 /* The whole vmx.virtualize stage: every CPU in, the checks, every CPU out. */
 void virt_run_all(void);
+
+/* The VMM blocks of every CPU that may virtualize and the one exclusion list
+ * built from them: reserve before the first CPU virtualizes (false: why, in
+ * why); release frees them when no CPU is virtualized or parked on its VMM
+ * stack, else keeps them and returns the pages kept. */
+bool virt_vmm_reserve(char *why, size_t n);
+u64 virt_vmm_release(void);
+u64 virt_vmm_page(u32 cpu, unsigned which);   /* 0: no block for that CPU */
+const struct ept_range *virt_vmm_ranges(size_t *n);
 
 /* virt_cpus[] allocated once (the console's virt commands use it too) */
 bool virt_cpus_alloc(void);
