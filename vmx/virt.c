@@ -222,7 +222,7 @@ static void guest_state(const struct vmx_caps *c, struct virt_cpu *v, u64 rflags
 	w(VMCS_CR4_GUEST_HOST_MASK, c->cr4_fixed0 | CR4_VMXE);
 	w(VMCS_CR0_READ_SHADOW, v->cr0);
 	w(VMCS_CR4_READ_SHADOW, v->cr4);
-	w(VMCS_GUEST_DR7, 0x400);   /* the kernel sets no debug registers: DR7 at its reset value */
+	w(VMCS_GUEST_DR7, v->dr7);   /* loaded by VM entry (load debug controls), saved by VM exit */
 	guest_seg(&g, read_cs(), VMCS_GUEST_CS_SELECTOR, VMCS_GUEST_CS_BASE, VMCS_GUEST_CS_LIMIT,
 		  VMCS_GUEST_CS_ACCESS_RIGHTS, 0);
 	guest_seg(&g, read_ss(), VMCS_GUEST_SS_SELECTOR, VMCS_GUEST_SS_BASE, VMCS_GUEST_SS_LIMIT,
@@ -343,6 +343,8 @@ bool virt_on_this_cpu(void)
 	v->cr4 = read_cr4();
 	v->cr3 = read_cr3();
 	v->gs_base = rdmsr(MSR_GS_BASE);
+	v->dr7 = read_dr7();
+	rdmsr_safe(MSR_IA32_DEBUGCTL, &v->debugctl);
 	struct desc_ptr i;
 	sidt(&i);
 	v->idtr_base = i.base;

@@ -50,7 +50,7 @@ struct virt_cpu {
 	u16 vpid;
 	u32 proc, proc2;
 	/* the state at launch, for the "devirtualized" check */
-	u64 cr0, cr4, cr3, gs_base, idtr_base, tr_base;
+	u64 cr0, cr4, cr3, gs_base, idtr_base, tr_base, dr7, debugctl;
 	u16 idtr_limit, tr_sel;
 	/* counted by the VMM */
 	volatile u64 exits[VIRT_EXIT_SLOTS];

@@ -31,6 +31,7 @@ static const char *const check_names[VC_NR] = {
 
 struct virt_result {
 	bool ran[VC_NR], ok[VC_NR], skip[VC_NR];
+	u64 dr7_seen, dr7_set;   /* in the guest: DR7 as launched, and the value it leaves */
 	char why[VC_NR][140];
 };
 static struct virt_result *results;
@@ -151,6 +152,11 @@ static long job_checks(void *arg)
 	      "read of the VMCS page 0x%lx: vector %d, EPT violations %u -> %u, recorded 0x%lx qualification 0x%lx",
 	      v->vmcs, vec, viol, v->ept_violations, v->ept_gpa, v->ept_qual);
 	ept_other_cpu(v, r, me);
+	/* DR7 goes in and comes back out (VMCS guest DR7): leave a value the kernel
+	 * never uses, LE|GE (bits 8, 9; no breakpoint enabled), for "devirtualized" */
+	r->dr7_seen = read_dr7();
+	r->dr7_set = r->dr7_seen | 0x300;
+	write_dr7(r->dr7_set);
 	bool irq = wakeup_delivered();
 	check(r, VC_IRQ, irq, "a self-IPI on vector 0x%x was not taken within 10 ms", VEC_WAKEUP);
 	bench(v);
@@ -178,12 +184,21 @@ static long job_off(void *arg)
 	struct vmx_result off = vmxoff_safe();
 	u64 cr4 = read_cr4(), cr3 = read_cr3(), gs = rdmsr(MSR_GS_BASE);
 	u16 tr = store_tr();
-	check(r, VC_DEVIRT, was_on && out && !(cr4 & CR4_VMXE) && vmx_result_is(off, VMX_FAULT, 6) && cr3 == v->cr3 &&
-	      gs == v->gs_base && i.base == v->idtr_base && i.limit == v->idtr_limit && tr == v->tr_sel &&
-	      cr4 == v->cr4 && read_cr0() == v->cr0,
-	      "%s; CR4 0x%lx (was 0x%lx), VMXOFF vector %d, CR3 0x%lx (0x%lx), GS base 0x%lx (0x%lx), TR 0x%x (0x%x)",
-	      was_on ? (out ? "came out" : "the devirtualize VMCALL failed") : v->failure, cr4, v->cr4, off.vector, cr3,
-	      v->cr3, gs, v->gs_base, tr, v->tr_sel);
+	u64 dr7 = read_dr7(), dbg = 0;
+	write_dr7(v->dr7);   /* the kernel's own value again */
+	rdmsr_safe(0x1d9, &dbg);   /* IA32_DEBUGCTL */
+	bool state_ok = was_on && out && !(cr4 & CR4_VMXE) && vmx_result_is(off, VMX_FAULT, 6) && cr3 == v->cr3 &&
+			gs == v->gs_base && i.base == v->idtr_base && i.limit == v->idtr_limit && tr == v->tr_sel &&
+			cr4 == v->cr4 && read_cr0() == v->cr0;
+	bool debug_ok = r->dr7_seen == v->dr7 && dr7 == r->dr7_set && dbg == v->debugctl;
+	if (!state_ok)
+		check(r, VC_DEVIRT, false,
+		      "%s; CR4 0x%lx (was 0x%lx), VMXOFF vector %d, CR3 0x%lx (0x%lx), GS base 0x%lx (0x%lx), TR 0x%x (0x%x)",
+		      was_on ? (out ? "came out" : "the devirtualize VMCALL failed") : v->failure, cr4, v->cr4,
+		      off.vector, cr3, v->cr3, gs, v->gs_base, tr, v->tr_sel);
+	else
+		check(r, VC_DEVIRT, debug_ok, "DR7 at launch 0x%lx, the guest saw 0x%lx and set 0x%lx, after 0x%lx; "
+		      "DEBUGCTL 0x%lx (was 0x%lx)", v->dr7, r->dr7_seen, r->dr7_set, dr7, dbg, v->debugctl);
 	return out;
 }
 

@@ -64,6 +64,7 @@ static void devirtualize(struct virt_cpu *v, struct virt_regs *f)
 	u64 pat = vmcs_read(VMCS_GUEST_IA32_PAT), dbg = vmcs_read(VMCS_GUEST_IA32_DEBUGCTL);
 	u64 scs = vmcs_read(VMCS_GUEST_IA32_SYSENTER_CS), sesp = vmcs_read(VMCS_GUEST_IA32_SYSENTER_ESP);
 	u64 seip = vmcs_read(VMCS_GUEST_IA32_SYSENTER_EIP);
+	u64 dr7 = vmcs_read(VMCS_GUEST_DR7);   /* saved by the exit (save debug controls) */
 	vmclear_safe(v->vmcs);
 	vmxoff_safe();
 	write_cr4_safe(cr4);
@@ -81,6 +82,7 @@ static void devirtualize(struct virt_cpu *v, struct virt_regs *f)
 	wrmsr(MSR_GS_BASE, gs);
 	wrmsr_safe(MSR_IA32_PAT, pat);
 	wrmsr_safe(MSR_IA32_DEBUGCTL, dbg);
+	write_dr7(dr7);   /* the exit left DR7 at 0x400 */
 	wrmsr(MSR_IA32_SYSENTER_CS, scs);
 	wrmsr(MSR_IA32_SYSENTER_ESP, sesp);
 	wrmsr(MSR_IA32_SYSENTER_EIP, seip);
