@@ -21,12 +21,14 @@
 
 enum {
 	VC_VIRTUALIZED, VC_SIGNATURE, VC_VMX_HIDDEN, VC_VMX_UD, VC_FC, VC_VMX_MSR_GP, VC_EPT_GP, VC_IRQ,
-	VC_EXITS, VC_DEVIRT, VC_EPT_OTHER, VC_NR
+	VC_EXITS, VC_DEVIRT, VC_EPT_OTHER, VC_XSETBV, VC_INVD, VC_NR
 };
+#define EXIT_INVD 13
 static const char *const check_names[VC_NR] = {
 	"virtualized", "cpuid_signature", "cpuid_vmx_hidden", "vmx_instruction_in_guest_ud",
 	"feature_control_shows_vmx_locked_off", "vmx_msr_read_gp", "ept_violation_on_vmm_page_gp",
 	"interrupts_still_delivered", "exits_counted", "devirtualized", "ept_violation_on_other_cpu_vmcs_gp",
+	"xsetbv_in_guest_keeps_xcr0", "invd_in_guest_exits_and_keeps_memory",
 };
 
 struct virt_result {
@@ -111,6 +113,52 @@ static void ept_other_cpu(struct virt_cpu *v, struct virt_result *r, u32 me)
 	      o, other, vec, viol, v->ept_violations, v->ept_gpa, v->ept_qual);
 }
 
+static void skip(struct virt_result *r, int c, const char *why)
+{
+	r->ran[c] = r->ok[c] = r->skip[c] = true;
+	ksnprintf(r->why[c], sizeof(r->why[c]), "%s", why);
+}
+
+/* XSETBV exits unconditionally (SDM 26.1.2) once CR4.OSXSAVE is set (without
+ * it: #UD first, no exit). The VMM executes it: the same XCR0 again is taken,
+ * XCR0 with x87 (bit 0) clear gets #GP, and XCR0 is unchanged after both. */
+static void xsetbv_check(struct virt_cpu *v, struct virt_result *r)
+{
+	if (!(cpuid(1).ecx & (1u << 26))) {
+		skip(r, VC_XSETBV, "CPUID.1:ECX.XSAVE[26] clear: no XSETBV");
+		return;
+	}
+	u64 cr4 = read_cr4();   /* the guest's view: VMXE reads as clear, which writing back keeps */
+	int ud = -1;
+	if (!(cr4 & CR4_OSXSAVE)) {
+		ud = xsetbv_safe(0, 1);
+		write_cr4(cr4 | CR4_OSXSAVE);
+	}
+	u64 n0 = v->exits[EXIT_REASON_XSETBV], xcr0 = xgetbv(0);
+	int same = xsetbv_safe(0, xcr0);
+	u64 after = xgetbv(0);
+	int bad = xsetbv_safe(0, xcr0 & ~1ULL);
+	u64 still = xgetbv(0), n1 = v->exits[EXIT_REASON_XSETBV];
+	if (ud >= 0)
+		write_cr4(cr4);
+	check(r, VC_XSETBV, (ud < 0 || ud == 6) && same == 0 && after == xcr0 && bad == 13 && still == xcr0 && n1 == n0 + 2,
+	      "without OSXSAVE vector %d (want 6); XCR0 0x%lx: XSETBV of it vector %d, then 0x%lx; of 0x%lx vector %d "
+	      "(want 13), then 0x%lx; XSETBV exits %lu -> %lu", ud, xcr0, same, after, (u64)(xcr0 & ~1ULL), bad, still, n0, n1);
+}
+
+/* INVD exits unconditionally; the VMM executes WBINVD for it (vmx/virt_exit.c):
+ * a write just before it is still there afterwards. */
+static void invd_check(struct virt_cpu *v, struct virt_result *r, u32 me)
+{
+	volatile u64 word = 0x1dc0ffee00000000ULL | me;
+	u64 n0 = v->exits[EXIT_INVD];
+	invd();
+	u64 n1 = v->exits[EXIT_INVD], got = word;
+	check(r, VC_INVD, got == (0x1dc0ffee00000000ULL | me) && n1 == n0 + 1,
+	      "a word written before INVD reads 0x%lx afterwards (wrote 0x%lx); INVD exits %lu -> %lu", got,
+	      (u64)(0x1dc0ffee00000000ULL | me), n0, n1);
+}
+
 /* in the guest */
 static long job_checks(void *arg)
 {
@@ -122,6 +170,13 @@ static long job_checks(void *arg)
 		return 0;
 	if (opt.virt_break == 2 && me == 0)
 		ud2();        /* virt.break=panic: the panic report must come from outside VMX */
+	if (opt.virt_break == 3 && me == cpu_count - 1 && me) {
+		/* virt.break=triple: #UD with an empty IDT is #GP, then #DF, then a
+		 * triple fault: the VMM reports it and parks this CPU */
+		struct desc_ptr none = { 0, 0 };
+		lidt(&none);
+		ud2();
+	}
 	if (v->probe) {   /* virt.break=ept_misconfig: a fatal exit; cpu0 comes out, the others are parked */
 		u8 p = 0;
 		read_u8_safe((const volatile u8 *)(uintptr_t)v->probe, &p);
@@ -152,6 +207,8 @@ static long job_checks(void *arg)
 	      "read of the VMCS page 0x%lx: vector %d, EPT violations %u -> %u, recorded 0x%lx qualification 0x%lx",
 	      v->vmcs, vec, viol, v->ept_violations, v->ept_gpa, v->ept_qual);
 	ept_other_cpu(v, r, me);
+	xsetbv_check(v, r);
+	invd_check(v, r, me);
 	/* DR7 goes in and comes back out (VMCS guest DR7): leave a value the kernel
 	 * never uses, LE|GE (bits 8, 9; no breakpoint enabled), for "devirtualized" */
 	r->dr7_seen = read_dr7();

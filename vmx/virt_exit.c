@@ -224,12 +224,23 @@ static u64 handle(struct virt_cpu *v, struct virt_regs *f)
 	case VIRT_ACT_INJECT_UD:
 		inject(VEC_UD_);
 		return 0;
-	case VIRT_ACT_XSETBV:
-		if (xsetbv_safe((u32)f->gpr[1], ((f->gpr[2] & 0xffffffff) << 32) | (u32)f->gpr[0]))
+	case VIRT_ACT_XSETBV: {
+		/* The exit means the guest has CR4.OSXSAVE (else it took #UD first, SDM
+		 * 26.1.1); the VMM runs on the launch CR4, which may lack it: without it
+		 * the VMM's own XSETBV would #UD and the guest see a wrong #GP. XCR0 is
+		 * not switched by VM entry or exit: executing it sets the guest's. */
+		u64 h = read_cr4();
+		if (!(h & CR4_OSXSAVE))
+			write_cr4(h | CR4_OSXSAVE);
+		int vec = xsetbv_safe((u32)f->gpr[1], ((f->gpr[2] & 0xffffffff) << 32) | (u32)f->gpr[0]);
+		if (!(h & CR4_OSXSAVE))
+			write_cr4(h);
+		if (vec)
 			inject(VEC_GP_);
 		else
 			advance();
 		return 0;
+	}
 	case VIRT_ACT_INVD:
 		wbinvd();
 		advance();
