@@ -124,6 +124,8 @@ static bool assign_pages(struct virt_cpu *v, u32 cpu)
 	v->stack = v->block + VB_STACK * PAGE_SIZE;
 	v->ist = v->block + VB_IST * PAGE_SIZE;
 	v->ept_pool = v->block + VB_EPT * PAGE_SIZE;
+	v->gdt = v->block + VB_GDT * PAGE_SIZE;
+	v->idt = v->block + VB_IDT * PAGE_SIZE;
 	memset((void *)(uintptr_t)v->vmxon, 0, 2 * PAGE_SIZE);   /* VMXON region and VMCS */
 	memset((void *)(uintptr_t)v->tss, 0, PAGE_SIZE);
 	return true;
@@ -270,9 +272,8 @@ static void guest_state(const struct vmx_caps *c, struct virt_cpu *v, u64 rflags
 static void host_state(struct virt_cpu *v, u64 cr3)
 {
 	struct cpu *c = this_cpu();
-	struct desc_ptr g, i;
-	sgdt(&g);
-	sidt(&i);
+	u64 gdt, idt;
+	virt_vmm_tables(v, &gdt, &idt);   /* the VMM's own GDT and IDT, out of every EPT */
 	/* the VMM's TSS: its own IST stacks for #DF, NMI and #MC */
 	struct tss64 *t = (struct tss64 *)(uintptr_t)v->tss;
 	for (int k = 0; k < 3; k++)
@@ -292,8 +293,8 @@ static void host_state(struct virt_cpu *v, u64 cr3)
 	w(VMCS_HOST_FS_BASE, 0);
 	w(VMCS_HOST_GS_BASE, (u64)(uintptr_t)c);
 	w(VMCS_HOST_TR_BASE, v->tss);
-	w(VMCS_HOST_GDTR_BASE, g.base);
-	w(VMCS_HOST_IDTR_BASE, i.base);
+	w(VMCS_HOST_GDTR_BASE, gdt);
+	w(VMCS_HOST_IDTR_BASE, idt);
 	w(VMCS_HOST_IA32_SYSENTER_CS, rdmsr(MSR_IA32_SYSENTER_CS));
 	w(VMCS_HOST_IA32_SYSENTER_ESP, rdmsr(MSR_IA32_SYSENTER_ESP));
 	w(VMCS_HOST_IA32_SYSENTER_EIP, rdmsr(MSR_IA32_SYSENTER_EIP));

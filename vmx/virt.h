@@ -26,7 +26,7 @@ struct virt_regs {
  * virtualizes, and the EPT of every CPU leaves all blocks out (vmx/virt_excl.c).
  * In the block, page by page: */
 enum {
-	VB_VMXON, VB_VMCS, VB_BITMAP, VB_TSS, VB_PROBE, VB_STACK,
+	VB_VMXON, VB_VMCS, VB_BITMAP, VB_TSS, VB_PROBE, VB_GDT, VB_IDT, VB_STACK,
 	VB_IST = VB_STACK + VIRT_STACK_PAGES,      /* #DF, NMI, #MC */
 	VB_PT = VB_IST + 3,
 	VB_EPT = VB_PT + VIRT_PT_MAX,
@@ -41,7 +41,7 @@ struct virt_cpu {
 	bool tried, launched, dead, came_out;
 	u64 key;
 	u64 block;                   /* the CPU's VMM block (VIRT_BLOCK_PAGES) */
-	u64 vmxon, vmcs, bitmap, stack, tss, ist, ept_pool;   /* physical pages */
+	u64 vmxon, vmcs, bitmap, stack, tss, ist, ept_pool, gdt, idt;   /* physical pages */
 	u64 probe;                   /* virt.break=ept_misconfig: the page with the broken EPT entry */
 	u64 pt[VIRT_PT_MAX];
 	u32 npt;
@@ -57,6 +57,9 @@ struct virt_cpu {
 	volatile u64 total_exits;
 	volatile u32 ept_violations;
 	volatile u64 ept_gpa, ept_qual;
+	/* NMIs taken in the VMM, still to inject, injected; an exception in the VMM */
+	volatile u32 vmm_nmis, nmi_pending, nmis_injected;
+	volatile bool vmm_trapped;
 	char failure[200];           /* why it did not launch, was brought out or parked */
 	/* in-guest CPUID round trip */
 	u64 cpuid_min, cpuid_med;
@@ -94,5 +97,14 @@ void virt_exit_entry(void);
 /* vmx/virt.c, called from vmx/virt.S on the VMM stack: 0 resume, 1 devirtualize */
 u64 virt_exit(struct virt_regs *f);
 u64 virt_resume_failed(struct virt_regs *f);
+/* vmx/virt_exit.c: the guest state onto the CPU, out of VMX (the frame's
+ * resume_rsp then leads back to the guest's next instruction) */
+void virt_devirtualize(struct virt_cpu *v, struct virt_regs *f);
+/* vmx/virt_trap.c: the VMM's GDT and IDT in v's block; its exception handler */
+void virt_vmm_tables(struct virt_cpu *v, u64 *gdt_base, u64 *idt_base);
+struct trap_frame;
+void virt_vmm_trap(struct trap_frame *t);
+/* vmx/virt.S: continue as the guest from an exit frame, out of VMX (no return) */
+__attribute__((noreturn)) void virt_vmm_abort(struct virt_regs *f);
 
 #endif

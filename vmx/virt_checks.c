@@ -21,14 +21,14 @@
 
 enum {
 	VC_VIRTUALIZED, VC_SIGNATURE, VC_VMX_HIDDEN, VC_VMX_UD, VC_FC, VC_VMX_MSR_GP, VC_EPT_GP, VC_IRQ,
-	VC_EXITS, VC_DEVIRT, VC_EPT_OTHER, VC_XSETBV, VC_INVD, VC_NR
+	VC_EXITS, VC_DEVIRT, VC_EPT_OTHER, VC_XSETBV, VC_INVD, VC_NMI, VC_NR
 };
 #define EXIT_INVD 13
 static const char *const check_names[VC_NR] = {
 	"virtualized", "cpuid_signature", "cpuid_vmx_hidden", "vmx_instruction_in_guest_ud",
 	"feature_control_shows_vmx_locked_off", "vmx_msr_read_gp", "ept_violation_on_vmm_page_gp",
 	"interrupts_still_delivered", "exits_counted", "devirtualized", "ept_violation_on_other_cpu_vmcs_gp",
-	"xsetbv_in_guest_keeps_xcr0", "invd_in_guest_exits_and_keeps_memory",
+	"xsetbv_in_guest_keeps_xcr0", "invd_in_guest_exits_and_keeps_memory", "nmi_in_vmm_reaches_guest",
 };
 
 struct virt_result {
@@ -159,6 +159,26 @@ static void invd_check(struct virt_cpu *v, struct virt_result *r, u32 me)
 	      (u64)(0x1dc0ffee00000000ULL | me), n0, n1);
 }
 
+/* virt.break=vmm_nmi: the VMM sends itself an NMI while handling a VMCALL;
+ * its own IDT takes it on the NMI IST stack and it is injected into the
+ * guest at the VM entry, where the kernel's handler counts it (nmis=). */
+static void nmi_check(struct virt_cpu *v, struct virt_result *r)
+{
+	if (opt.virt_break != 5) {
+		skip(r, VC_NMI, "virt.break=vmm_nmi not given (its NMIs are counted in nmis=)");
+		return;
+	}
+	struct cpu *c = this_cpu();
+	u32 k0 = c->nmi_count, in0 = v->nmis_injected;
+	u64 rax = 0;
+	int vec = virt_vmcall_safe(VIRT_CALL_NMI, v->key, &rax);
+	for (int i = 0; i < 1000 && c->nmi_count == k0; i++)
+		udelay(10);
+	check(r, VC_NMI, !vec && rax == 1 && v->nmis_injected == in0 + 1 && c->nmi_count == k0 + 1,
+	      "NMI VMCALL vector %d, taken in the VMM %lu; injected %u -> %u; the kernel counted %u -> %u NMIs", vec,
+	      rax, in0, v->nmis_injected, k0, c->nmi_count);
+}
+
 /* in the guest */
 static long job_checks(void *arg)
 {
@@ -209,6 +229,7 @@ static long job_checks(void *arg)
 	ept_other_cpu(v, r, me);
 	xsetbv_check(v, r);
 	invd_check(v, r, me);
+	nmi_check(v, r);
 	/* DR7 goes in and comes back out (VMCS guest DR7): leave a value the kernel
 	 * never uses, LE|GE (bits 8, 9; no breakpoint enabled), for "devirtualized" */
 	r->dr7_seen = read_dr7();

@@ -12,6 +12,8 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/lapic.h"
+#include "kernel/options.h"
 
 #define MSR_IA32_DEBUGCTL 0x1d9
 #define INTR_INFO_VALID (1u << 31)
@@ -48,7 +50,7 @@ static u64 guest_view(u64 actual, u64 shadow, u64 mask)
 /* Copy the guest state onto the real CPU and leave VMX operation; the asm
  * then loads the frame's registers and returns to the guest RIP (27.5 in
  * reverse: what a VM exit would not give back, we do by hand). */
-static void devirtualize(struct virt_cpu *v, struct virt_regs *f)
+void virt_devirtualize(struct virt_cpu *v, struct virt_regs *f)
 {
 	u64 rip = vmcs_read(VMCS_GUEST_RIP), rsp = vmcs_read(VMCS_GUEST_RSP);
 	u64 rflags = vmcs_read(VMCS_GUEST_RFLAGS);
@@ -93,6 +95,9 @@ static void devirtualize(struct virt_cpu *v, struct virt_regs *f)
 	f->resume_rsp = rsp - 16;
 	v->on = false;
 	v->came_out = true;
+	/* an NMI the VMM still held: the kernel's IDT and TSS are back, send it again */
+	for (; v->nmi_pending; v->nmi_pending--)
+		lapic_send_nmi(this_cpu()->apic_id);
 }
 
 /* The CPU cannot go on as a guest: out of VMX, interrupts off, halted for good.
@@ -100,7 +105,7 @@ static void devirtualize(struct virt_cpu *v, struct virt_regs *f)
 static u64 park(struct virt_cpu *v, struct virt_regs *f)
 {
 	if (this_cpu()->index == 0) {
-		devirtualize(v, f);
+		virt_devirtualize(v, f);
 		return 1;
 	}
 	v->dead = true;
@@ -177,7 +182,7 @@ static u64 bring_out(struct virt_cpu *v, struct virt_regs *f, u32 reason)
 		  "unexpected exit %u (%s) at guest RIP 0x%lx, qualification 0x%lx: brought out of VMX",
 		  reason & EXIT_REASON_BASIC_MASK, vmx_exit_reason_name(reason), vmcs_read(VMCS_GUEST_RIP),
 		  vmcs_read(VMCS_EXIT_QUALIFICATION));
-	devirtualize(v, f);
+	virt_devirtualize(v, f);
 	return 1;
 }
 
@@ -190,8 +195,21 @@ u64 virt_exit(struct virt_regs *f)
 	struct cpu *c = this_cpu();
 	u64 fv = c->fault_vector;
 	virt_cpus[c->index].in_vmm = true;
-	u64 r = handle(&virt_cpus[c->index], f);
-	virt_cpus[c->index].in_vmm = false;
+	struct virt_cpu *v = &virt_cpus[c->index];
+	u64 r = handle(v, f);
+	if (!r)   /* back into the guest: an NMI taken in the VMM goes with it when it can */
+		switch (virt_nmi_decide(v->nmi_pending, (u32)vmcs_read(VMCS_VM_ENTRY_INTERRUPTION_INFO),
+					vmcs_read(VMCS_GUEST_INTERRUPTIBILITY_STATE))) {
+		case VIRT_NMI_INJECT:
+			w(VMCS_VM_ENTRY_INTERRUPTION_INFO, VIRT_NMI_INJECT_INFO);
+			v->nmi_pending--;
+			v->nmis_injected++;
+			break;
+		case VIRT_NMI_HOLD:   /* the next exit, or devirtualize, takes it */
+		case VIRT_NMI_NONE:
+			break;
+		}
+	v->in_vmm = false;
 	c->fault_vector = fv;
 	return r;
 }
@@ -254,14 +272,26 @@ static u64 handle(struct virt_cpu *v, struct virt_regs *f)
 		inject(VEC_GP_);
 		return 0;
 	case VIRT_ACT_VMCALL:
+		if (opt.virt_break == 4 && this_cpu()->index == cpu_count - 1 && f->gpr[0] == VIRT_CALL_PING)
+			ud2();   /* virt.break=vmm_fault: the VMM's own IDT must report this */
 		switch (virt_vmcall(f->gpr[0], f->gpr[3], v->key)) {
+		case VIRT_VMCALL_NMI: {
+			/* test: an NMI taken here, in the VMM; RAX 1 when it came */
+			u32 before = v->vmm_nmis;
+			lapic_send_nmi(this_cpu()->apic_id);
+			for (u32 i = 0; i < 10000000 && v->vmm_nmis == before; i++)
+				cpu_relax();
+			f->gpr[0] = v->vmm_nmis - before;
+			advance();
+			return 0;
+		}
 		case VIRT_VMCALL_PING:
 			f->gpr[0] = VIRT_PING_ANSWER;
 			advance();
 			return 0;
 		case VIRT_VMCALL_DEVIRT:
 			advance();
-			devirtualize(v, f);
+			virt_devirtualize(v, f);
 			return 1;
 		case VIRT_VMCALL_UD:
 			inject(VEC_UD_);
@@ -288,7 +318,7 @@ u64 virt_resume_failed(struct virt_regs *f)
 	u64 err = vmcs_read(VMCS_VM_INSTRUCTION_ERROR);
 	ksnprintf(v->failure, sizeof(v->failure), "VMRESUME failed: VM-instruction error %lu (%s): brought out",
 		  err, vmx_insn_error_name((u32)err));
-	devirtualize(v, f);
+	virt_devirtualize(v, f);
 	this_cpu()->fault_vector = fv;
 	return 1;
 }

@@ -380,7 +380,8 @@ TESTS = [
     dict(name="bochs-skx-virt1", emu="bochs", smp=1, cpu="corei7_skylake_x", cmdline="mode=test vmx.virtualize",
          timeout=300, expect=smp_expect(1, 1) + ["vmx_ready=1", "virt_ready=1"],
          require=vmx_ok(1) + [f"virt/cpu0/{c}" for c in VIRT_CHECKS] + ["virt/no_pages_leaked"],
-         require_skip=["virt/cpu0/ept_violation_on_other_cpu_vmcs_gp"],   # one CPU: no other VMCS
+         require_skip=["virt/cpu0/ept_violation_on_other_cpu_vmcs_gp",   # one CPU: no other VMCS
+                       "virt/cpu0/nmi_in_vmm_reaches_guest"],
          expect_line=[r"virt: cpu0: CPUID exit round trip inside the virtualized kernel over 100 runs: min \d+ median \d+"]),
     dict(name="bochs-skx-virt4", emu="bochs", smp=4, cpu="corei7_skylake_x", cmdline="mode=test vmx.virtualize",
          timeout=400, expect=smp_expect(4, 4) + ["vmx_ready=4", "virt_ready=4"],
@@ -459,6 +460,20 @@ TESTS = [
                   "virt/no_pages_leaked"],
          expect_line=[r"^    # answered: CPU 1 did not finish its virt job in time: fatal exit 2 \(triple fault\) "
                       r"at guest RIP 0x[0-9a-f]+"]),
+    # the VMM's own IDT: a #UD in CPU 1's VMM (virt.break=vmm_fault) is reported by name and the CPU brought out
+    dict(name="bochs-skx-virt2-vmm-fault", emu="bochs", smp=2, cpu="corei7_skylake_x",
+         cmdline="mode=test vmx.virtualize virt.break=vmm_fault", timeout=400, expect_result="FAIL",
+         expect=smp_expect(2, 2) + ["vmx_ready=2", "virt_ready=1"],
+         require=[f"virt/cpu0/{c}" for c in VIRT_CHECKS] + ["virt/no_pages_leaked"],
+         expect_line=[r"virt: cpu1: \d+ VM exits while virtualized \(.*\); exception #UD invalid opcode \(vector 6\) "
+                      r"in the VMM at RIP 0x[0-9a-f]+, error code 0x0, handling exit 18 \(VMCALL\) at guest RIP "
+                      r"0x[0-9a-f]+: brought out$",
+                      r"^    # virtualized: ping VMCALL gave vector 6 "]),
+    # an NMI taken in each CPU's VMM (virt.break=vmm_nmi) reaches the guest kernel's NMI handler: nmis=2
+    dict(name="bochs-skx-virt2-vmm-nmi", emu="bochs", smp=2, cpu="corei7_skylake_x",
+         cmdline="mode=test vmx.virtualize virt.break=vmm_nmi", timeout=400,
+         expect=smp_expect(2, 2) + ["vmx_ready=2", "virt_ready=2", "nmis=2"],
+         require=[f"virt/cpu{i}/{c}" for i in range(2) for c in VIRT_CHECKS + ["nmi_in_vmm_reaches_guest"]]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
