@@ -197,7 +197,7 @@ u64 virt_exit(struct virt_regs *f)
 	virt_cpus[c->index].in_vmm = true;
 	struct virt_cpu *v = &virt_cpus[c->index];
 	u64 r = handle(v, f);
-	if (!r)   /* back into the guest: an NMI taken in the VMM goes with it when it can */
+	if (!r && v->nmi_pending)   /* back into the guest: an NMI taken in the VMM goes with it when it can */
 		switch (virt_nmi_decide(v->nmi_pending, (u32)vmcs_read(VMCS_VM_ENTRY_INTERRUPTION_INFO),
 					vmcs_read(VMCS_GUEST_INTERRUPTIBILITY_STATE))) {
 		case VIRT_NMI_INJECT:
