@@ -23,7 +23,7 @@ static const char *const apics[] = { "auto", "xapic", "x2apic", 0 };
 static const char *const caps_forms[] = { "brief", "full", 0 };
 static const char *const test_ends[] = { "poweroff", "reboot", 0 };
 static const char *const reports[] = { "auto", "full", "brief", 0 };
-static const char *const virt_breaks[] = { "none", "ept_misconfig", "panic", 0 };
+static const char *const virt_breaks[] = { "none", "ept_misconfig", "panic", "triple", "vmm_fault", "vmm_nmi", 0 };
 static const char *const breaks[] = { "none", "guest_cr0", "guest_rip", "host_rip", "control", "link_pointer", 0 };
 
 static const struct cmdline_option table[] = {
@@ -64,7 +64,10 @@ static const struct cmdline_option table[] = {
 	  "seconds a test run with no serial port keeps its verdict on screen (0: none; default: until a key)" },
 	{ "virt.break", CMDLINE_ENUM, &opt.virt_break, 0, 0, virt_breaks,
 	  "test: ept_misconfig: a page the virt checks read first gets a reserved EPT memory type, a fatal exit; "
-	  "panic: the boot CPU executes ud2 while virtualized (it must come out before the panic report)" },
+	  "panic: the boot CPU executes ud2 while virtualized (it must come out before the panic report); "
+	  "triple: the last CPU triple-faults as a guest (reported, parked); "
+	  "vmm_fault: the last CPU's VMM executes ud2 handling the ping VMCALL (its own IDT reports it); "
+	  "vmm_nmi: each CPU's VMM sends itself an NMI, which must reach the guest's NMI handler (nmis=)" },
 	{ "vmx.virtualize", CMDLINE_BOOL, &opt.vmx_virtualize, 0, 0, 0,
 	  "every CPU virtualizes itself (EPT, VPID, its own VMM), runs the virt checks as a guest and comes back out" },
 };

@@ -68,8 +68,24 @@ struct build {
 	u64 top;
 };
 
+bool ept_range_hits(const struct ept_range *r, size_t n, u64 base, u64 size)
+{
+	/* the first range that ends above base: does it start below base + size? */
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r[mid].end <= base)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && r[lo].base < base + size;
+}
+
 static bool excluded_in(const struct ept_params *p, u64 base, u64 size)
 {
+	if (p->nranges && ept_range_hits(p->ranges, p->nranges, base, size))
+		return true;
 	for (size_t i = 0; i < p->nexcluded; i++)
 		if (p->excluded[i] >= base && p->excluded[i] - base < size)
 			return true;

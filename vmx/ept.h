@@ -28,6 +28,13 @@ struct ept_mem {
 	void *ctx;
 };
 
+/* [base, end), 4 KiB aligned; a list of them sorted by base, not overlapping */
+struct ept_range {
+	u64 base, end;
+};
+/* Does any page of [base, base + size) lie in one of the sorted ranges? */
+bool ept_range_hits(const struct ept_range *r, size_t n, u64 base, u64 size);
+
 struct ept_params {
 	const struct cpuinfo_raw *mtrr;      /* memory types (cpuinfo_mtrr_type) */
 	unsigned phys_bits;                  /* CPUID 0x80000008 EAX[7:0] */
@@ -35,6 +42,8 @@ struct ept_params {
 	const u64 *excluded;                 /* VMM pages (4 KiB aligned), any order */
 	size_t nexcluded;
 	u64 max_tables;                      /* refuse to use more table pages (0: no limit) */
+	const struct ept_range *ranges;      /* more VMM pages: sorted, merged ranges (vmx/virt_excl.c) */
+	size_t nranges;
 };
 
 struct ept_stats {

@@ -17,7 +17,7 @@
 
 	.text
 	.code64
-	.globl virt_launch, virt_exit_entry
+	.globl virt_launch, virt_exit_entry, virt_vmm_abort
 virt_launch:
 	pushq %rbp
 	pushq %rbx
@@ -90,6 +90,8 @@ virt_exit_entry:
 	movq %rsp, %rdi
 	call virt_resume_failed
 	jmp .Ldecided
+virt_vmm_abort:			/* from the VMM's exception handler, f in RDI */
+	movq %rdi, %rsp
 .Lout:
 	/* out of VMX operation: become the guest again */
 	movq 0(%rsp), %rax

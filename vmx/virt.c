@@ -61,31 +61,10 @@ static void pool_free(u64 pa, void *ctx)
 	(void)ctx;   /* the pool goes back whole */
 }
 
-static void note_page(struct virt_cpu *v, u64 pa, u64 n)
-{
-	for (u64 i = 0; i < n; i++)
-		if (v->nvmm < ARRAY_SIZE(v->vmm_pages))
-			v->vmm_pages[v->nvmm++] = pa + i * PAGE_SIZE;
-		else
-			v->vmm_pages_overflow = true;   /* a VMM page the EPT would map */
-}
-
+/* the pages stay reserved (vmx/virt_pages.c): forget what this launch used */
 static void free_pages(struct virt_cpu *v)
 {
-	u64 *one[] = { &v->vmxon, &v->vmcs, &v->bitmap, &v->tss, &v->probe };
-	for (size_t i = 0; i < ARRAY_SIZE(one); i++)
-		if (*one[i])
-			page_free(*one[i], 1), *one[i] = 0;
-	if (v->stack)
-		page_free(v->stack, VIRT_STACK_PAGES), v->stack = 0;
-	if (v->ist)
-		page_free(v->ist, 3), v->ist = 0;
-	if (v->ept_pool)
-		page_free(v->ept_pool, VIRT_EPT_POOL), v->ept_pool = 0;
-	for (u32 i = 0; i < v->npt; i++)
-		page_free(v->pt[i], 1);
 	v->npt = 0;
-	v->nvmm = 0;
 	v->ept_root = v->ept_used = 0;
 }
 
@@ -95,9 +74,7 @@ static u64 copy_table(struct virt_cpu *v, u64 src)
 {
 	if (v->npt >= VIRT_PT_MAX)
 		return 0;
-	u64 pa = page_alloc(1);
-	if (!pa)
-		return 0;
+	u64 pa = v->block + (u64)(VB_PT + v->npt) * PAGE_SIZE;
 	v->pt[v->npt++] = pa;
 	memcpy((void *)(uintptr_t)pa, (void *)(uintptr_t)src, PAGE_SIZE);
 	return pa;
@@ -135,24 +112,22 @@ static u64 vmm_cr3(struct virt_cpu *v)
 	return root;
 }
 
-static bool alloc_pages(struct virt_cpu *v)
+static bool assign_pages(struct virt_cpu *v, u32 cpu)
 {
-	v->vmxon = page_alloc(1);
-	v->vmcs = page_alloc(1);
-	v->bitmap = page_alloc(1);
-	v->tss = page_alloc(1);
-	v->stack = page_alloc(VIRT_STACK_PAGES);
-	v->ist = page_alloc(3);
-	v->ept_pool = page_alloc(VIRT_EPT_POOL);
-	if (!v->vmxon || !v->vmcs || !v->bitmap || !v->tss || !v->stack || !v->ist || !v->ept_pool)
+	v->block = virt_vmm_page(cpu, 0);
+	if (!v->block)
 		return false;
-	note_page(v, v->vmxon, 1);
-	note_page(v, v->vmcs, 1);
-	note_page(v, v->bitmap, 1);
-	note_page(v, v->tss, 1);
-	note_page(v, v->stack, VIRT_STACK_PAGES);
-	note_page(v, v->ist, 3);
-	note_page(v, v->ept_pool, VIRT_EPT_POOL);
+	v->vmxon = v->block + VB_VMXON * PAGE_SIZE;
+	v->vmcs = v->block + VB_VMCS * PAGE_SIZE;
+	v->bitmap = v->block + VB_BITMAP * PAGE_SIZE;
+	v->tss = v->block + VB_TSS * PAGE_SIZE;
+	v->stack = v->block + VB_STACK * PAGE_SIZE;
+	v->ist = v->block + VB_IST * PAGE_SIZE;
+	v->ept_pool = v->block + VB_EPT * PAGE_SIZE;
+	v->gdt = v->block + VB_GDT * PAGE_SIZE;
+	v->idt = v->block + VB_IDT * PAGE_SIZE;
+	memset((void *)(uintptr_t)v->vmxon, 0, 2 * PAGE_SIZE);   /* VMXON region and VMCS */
+	memset((void *)(uintptr_t)v->tss, 0, PAGE_SIZE);
 	return true;
 }
 
@@ -249,7 +224,7 @@ static void guest_state(const struct vmx_caps *c, struct virt_cpu *v, u64 rflags
 	w(VMCS_CR4_GUEST_HOST_MASK, c->cr4_fixed0 | CR4_VMXE);
 	w(VMCS_CR0_READ_SHADOW, v->cr0);
 	w(VMCS_CR4_READ_SHADOW, v->cr4);
-	w(VMCS_GUEST_DR7, 0x400);   /* the kernel sets no debug registers: DR7 at its reset value */
+	w(VMCS_GUEST_DR7, v->dr7);   /* loaded by VM entry (load debug controls), saved by VM exit */
 	guest_seg(&g, read_cs(), VMCS_GUEST_CS_SELECTOR, VMCS_GUEST_CS_BASE, VMCS_GUEST_CS_LIMIT,
 		  VMCS_GUEST_CS_ACCESS_RIGHTS, 0);
 	guest_seg(&g, read_ss(), VMCS_GUEST_SS_SELECTOR, VMCS_GUEST_SS_BASE, VMCS_GUEST_SS_LIMIT,
@@ -297,9 +272,8 @@ static void guest_state(const struct vmx_caps *c, struct virt_cpu *v, u64 rflags
 static void host_state(struct virt_cpu *v, u64 cr3)
 {
 	struct cpu *c = this_cpu();
-	struct desc_ptr g, i;
-	sgdt(&g);
-	sidt(&i);
+	u64 gdt, idt;
+	virt_vmm_tables(v, &gdt, &idt);   /* the VMM's own GDT and IDT, out of every EPT */
 	/* the VMM's TSS: its own IST stacks for #DF, NMI and #MC */
 	struct tss64 *t = (struct tss64 *)(uintptr_t)v->tss;
 	for (int k = 0; k < 3; k++)
@@ -319,8 +293,8 @@ static void host_state(struct virt_cpu *v, u64 cr3)
 	w(VMCS_HOST_FS_BASE, 0);
 	w(VMCS_HOST_GS_BASE, (u64)(uintptr_t)c);
 	w(VMCS_HOST_TR_BASE, v->tss);
-	w(VMCS_HOST_GDTR_BASE, g.base);
-	w(VMCS_HOST_IDTR_BASE, i.base);
+	w(VMCS_HOST_GDTR_BASE, gdt);
+	w(VMCS_HOST_IDTR_BASE, idt);
 	w(VMCS_HOST_IA32_SYSENTER_CS, rdmsr(MSR_IA32_SYSENTER_CS));
 	w(VMCS_HOST_IA32_SYSENTER_ESP, rdmsr(MSR_IA32_SYSENTER_ESP));
 	w(VMCS_HOST_IA32_SYSENTER_EIP, rdmsr(MSR_IA32_SYSENTER_EIP));
@@ -336,8 +310,9 @@ static bool build_ept(struct virt_cpu *v, const struct vmx_cpu *x)
 {
 	struct vmx_ept_vpid ev = vmx_decode_ept_vpid(x->caps.ept_vpid_cap);
 	unsigned phys = x->mach.l80000008_eax & 0xff;
-	struct ept_params p = { &x->mach, phys ? phys : 36, ev.pages_2m, ev.pages_1g, v->vmm_pages, v->nvmm,
-				VIRT_EPT_POOL };
+	size_t nr;
+	const struct ept_range *r = virt_vmm_ranges(&nr);   /* every CPU's VMM pages */
+	struct ept_params p = { &x->mach, phys ? phys : 36, ev.pages_2m, ev.pages_1g, 0, 0, VIRT_EPT_POOL, r, nr };
 	struct ept_mem m = { pool_alloc, pool_table, pool_free, v };
 	enum ept_status s = ept_build(&p, &m, &v->ept_root, &v->ept);
 	if (s != EPT_OK)
@@ -369,26 +344,26 @@ bool virt_on_this_cpu(void)
 	v->cr4 = read_cr4();
 	v->cr3 = read_cr3();
 	v->gs_base = rdmsr(MSR_GS_BASE);
+	v->dr7 = read_dr7();
+	rdmsr_safe(MSR_IA32_DEBUGCTL, &v->debugctl);
 	struct desc_ptr i;
 	sidt(&i);
 	v->idtr_base = i.base;
 	v->idtr_limit = i.limit;
 	const struct vmx_caps *caps = &x->caps;
 	u64 cr3 = 0;
-	if (!alloc_pages(v) || !(cr3 = vmm_cr3(v))) {
-		ksnprintf(v->failure, sizeof(v->failure), "out of memory for the VMM's pages");
+	if (!assign_pages(v, c->index)) {
+		ksnprintf(v->failure, sizeof(v->failure), "no VMM pages reserved for this CPU (virt_vmm_reserve)");
 		goto fail;
 	}
-	for (u32 k = 0; k < v->npt; k++)
-		note_page(v, v->pt[k], 1);
+	if (!(cr3 = vmm_cr3(v))) {
+		ksnprintf(v->failure, sizeof(v->failure), "the kernel's page tables need more than %u VMM copies",
+			  VIRT_PT_MAX);
+		goto fail;
+	}
 	virt_msr_bitmap_fill((u8 *)(uintptr_t)v->bitmap);
-	if (opt.virt_break == 1 && (v->probe = page_alloc(1)))
-		note_page(v, v->probe, 1);   /* a 4 KiB hole first, so that one entry can be broken */
-	if (v->vmm_pages_overflow) {
-		ksnprintf(v->failure, sizeof(v->failure), "more VMM pages than the exclusion list holds (%zu)",
-			  ARRAY_SIZE(v->vmm_pages));
-		goto fail;
-	}
+	if (opt.virt_break == 1)
+		v->probe = v->block + VB_PROBE * PAGE_SIZE;   /* in the block: a 4 KiB hole, one entry to break */
 	if (!build_ept(v, x))
 		goto fail;
 	if (v->probe) {

@@ -22,35 +22,44 @@ struct virt_regs {
 #define VIRT_EPT_POOL 96      /* EPT table pages per CPU */
 #define VIRT_STACK_PAGES 4
 #define VIRT_PT_MAX 16        /* VMM page-table pages */
-/* VMXON, VMCS, MSR bitmap, TSS, the break probe; stack; 3 IST stacks; page tables */
-#define VIRT_VMM_PAGES (5 + VIRT_STACK_PAGES + 3 + VIRT_PT_MAX)
+/* Each CPU's VMM pages are one block, reserved for every CPU before any CPU
+ * virtualizes, and the EPT of every CPU leaves all blocks out (vmx/virt_excl.c).
+ * In the block, page by page: */
+enum {
+	VB_VMXON, VB_VMCS, VB_BITMAP, VB_TSS, VB_PROBE, VB_GDT, VB_IDT, VB_STACK,
+	VB_IST = VB_STACK + VIRT_STACK_PAGES,      /* #DF, NMI, #MC */
+	VB_PT = VB_IST + 3,
+	VB_EPT = VB_PT + VIRT_PT_MAX,
+	VIRT_BLOCK_PAGES = VB_EPT + VIRT_EPT_POOL,
+};
 
 /* Per CPU, in kernel memory the guest can read (the VMM's own pages are
- * the ones listed in vmm_pages[] and the EPT pool, none reachable by EPT). */
+ * the CPU's block, which no CPU's EPT maps). */
 struct virt_cpu {
 	volatile bool on;            /* in VMX non-root operation now */
 	volatile bool in_vmm;        /* the VMM is handling an exit (a panic there cannot VMCALL) */
 	bool tried, launched, dead, came_out;
 	u64 key;
-	u64 vmxon, vmcs, bitmap, stack, tss, ist, ept_pool;   /* physical pages */
+	u64 block;                   /* the CPU's VMM block (VIRT_BLOCK_PAGES) */
+	u64 vmxon, vmcs, bitmap, stack, tss, ist, ept_pool, gdt, idt;   /* physical pages */
 	u64 probe;                   /* virt.break=ept_misconfig: the page with the broken EPT entry */
 	u64 pt[VIRT_PT_MAX];
 	u32 npt;
-	u64 vmm_pages[VIRT_VMM_PAGES + VIRT_EPT_POOL];
-	u32 nvmm;
-	bool vmm_pages_overflow;     /* more VMM pages than vmm_pages[] holds: refuse to launch */
 	u64 ept_root, ept_used;
 	struct ept_stats ept;
 	u16 vpid;
 	u32 proc, proc2;
 	/* the state at launch, for the "devirtualized" check */
-	u64 cr0, cr4, cr3, gs_base, idtr_base, tr_base;
+	u64 cr0, cr4, cr3, gs_base, idtr_base, tr_base, dr7, debugctl;
 	u16 idtr_limit, tr_sel;
 	/* counted by the VMM */
 	volatile u64 exits[VIRT_EXIT_SLOTS];
 	volatile u64 total_exits;
 	volatile u32 ept_violations;
 	volatile u64 ept_gpa, ept_qual;
+	/* NMIs taken in the VMM, still to inject, injected; an exception in the VMM */
+	volatile u32 vmm_nmis, nmi_pending, nmis_injected;
+	volatile bool vmm_trapped;
 	char failure[200];           /* why it did not launch, was brought out or parked */
 	/* in-guest CPUID round trip */
 	u64 cpuid_min, cpuid_med;
@@ -63,6 +72,15 @@ bool virt_on_this_cpu(void);
 bool virt_off_this_cpu(void);
 /* The whole vmx.virtualize stage: every CPU in, the checks, every CPU out. */
 void virt_run_all(void);
+
+/* The VMM blocks of every CPU that may virtualize and the one exclusion list
+ * built from them: reserve before the first CPU virtualizes (false: why, in
+ * why); release frees them when no CPU is virtualized or parked on its VMM
+ * stack, else keeps them and returns the pages kept. */
+bool virt_vmm_reserve(char *why, size_t n);
+u64 virt_vmm_release(void);
+u64 virt_vmm_page(u32 cpu, unsigned which);   /* 0: no block for that CPU */
+const struct ept_range *virt_vmm_ranges(size_t *n);
 
 /* virt_cpus[] allocated once (the console's virt commands use it too) */
 bool virt_cpus_alloc(void);
@@ -79,5 +97,14 @@ void virt_exit_entry(void);
 /* vmx/virt.c, called from vmx/virt.S on the VMM stack: 0 resume, 1 devirtualize */
 u64 virt_exit(struct virt_regs *f);
 u64 virt_resume_failed(struct virt_regs *f);
+/* vmx/virt_exit.c: the guest state onto the CPU, out of VMX (the frame's
+ * resume_rsp then leads back to the guest's next instruction) */
+void virt_devirtualize(struct virt_cpu *v, struct virt_regs *f);
+/* vmx/virt_trap.c: the VMM's GDT and IDT in v's block; its exception handler */
+void virt_vmm_tables(struct virt_cpu *v, u64 *gdt_base, u64 *idt_base);
+struct trap_frame;
+void virt_vmm_trap(struct trap_frame *t);
+/* vmx/virt.S: continue as the guest from an exit frame, out of VMX (no return) */
+__attribute__((noreturn)) void virt_vmm_abort(struct virt_regs *f);
 
 #endif

@@ -34,6 +34,9 @@ static int each(const char *sel, bool on)
 		return -1;
 	if (!vmx_cpus || !virt_cpus_alloc())
 		return con_error("VT-x was not set up at boot (vmx=off), or out of memory");
+	char why[160];
+	if (on && !virt_vmm_reserve(why, sizeof(why)))   /* every CPU's VMM pages, left out of every EPT */
+		return con_error("%s", why);
 	for (u32 i = 0; i < cpu_count; i++) {
 		if (!con_selected(mask, i))
 			continue;
@@ -61,6 +64,7 @@ static int each(const char *sel, bool on)
 						      : "devirtualized: out of VMX operation");
 		}
 	}
+	virt_vmm_release();   /* frees the VMM pages once no CPU is virtualized */
 	if (failed)
 		return con_error("%u of %u CPUs did not do it (see the cpuN lines)", failed, want);
 	return 0;
@@ -112,6 +116,7 @@ void virt_off_all(void)
 	for (u32 i = 0; i < cpu_count; i++)
 		if (virt_cpu_on(i) && cpus[i].state == CPU_ONLINE)
 			on_cpu(i, job_off, 0, ON_CPU_TIMEOUT_US, 0);
+	virt_vmm_release();
 }
 
 void virt_panic_out(void)

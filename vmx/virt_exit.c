@@ -12,6 +12,8 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/lapic.h"
+#include "kernel/options.h"
 
 #define MSR_IA32_DEBUGCTL 0x1d9
 #define INTR_INFO_VALID (1u << 31)
@@ -48,7 +50,7 @@ static u64 guest_view(u64 actual, u64 shadow, u64 mask)
 /* Copy the guest state onto the real CPU and leave VMX operation; the asm
  * then loads the frame's registers and returns to the guest RIP (27.5 in
  * reverse: what a VM exit would not give back, we do by hand). */
-static void devirtualize(struct virt_cpu *v, struct virt_regs *f)
+void virt_devirtualize(struct virt_cpu *v, struct virt_regs *f)
 {
 	u64 rip = vmcs_read(VMCS_GUEST_RIP), rsp = vmcs_read(VMCS_GUEST_RSP);
 	u64 rflags = vmcs_read(VMCS_GUEST_RFLAGS);
@@ -64,6 +66,7 @@ static void devirtualize(struct virt_cpu *v, struct virt_regs *f)
 	u64 pat = vmcs_read(VMCS_GUEST_IA32_PAT), dbg = vmcs_read(VMCS_GUEST_IA32_DEBUGCTL);
 	u64 scs = vmcs_read(VMCS_GUEST_IA32_SYSENTER_CS), sesp = vmcs_read(VMCS_GUEST_IA32_SYSENTER_ESP);
 	u64 seip = vmcs_read(VMCS_GUEST_IA32_SYSENTER_EIP);
+	u64 dr7 = vmcs_read(VMCS_GUEST_DR7);   /* saved by the exit (save debug controls) */
 	vmclear_safe(v->vmcs);
 	vmxoff_safe();
 	write_cr4_safe(cr4);
@@ -81,6 +84,7 @@ static void devirtualize(struct virt_cpu *v, struct virt_regs *f)
 	wrmsr(MSR_GS_BASE, gs);
 	wrmsr_safe(MSR_IA32_PAT, pat);
 	wrmsr_safe(MSR_IA32_DEBUGCTL, dbg);
+	write_dr7(dr7);   /* the exit left DR7 at 0x400 */
 	wrmsr(MSR_IA32_SYSENTER_CS, scs);
 	wrmsr(MSR_IA32_SYSENTER_ESP, sesp);
 	wrmsr(MSR_IA32_SYSENTER_EIP, seip);
@@ -91,6 +95,9 @@ static void devirtualize(struct virt_cpu *v, struct virt_regs *f)
 	f->resume_rsp = rsp - 16;
 	v->on = false;
 	v->came_out = true;
+	/* an NMI the VMM still held: the kernel's IDT and TSS are back, send it again */
+	for (; v->nmi_pending; v->nmi_pending--)
+		lapic_send_nmi(this_cpu()->apic_id);
 }
 
 /* The CPU cannot go on as a guest: out of VMX, interrupts off, halted for good.
@@ -98,7 +105,7 @@ static void devirtualize(struct virt_cpu *v, struct virt_regs *f)
 static u64 park(struct virt_cpu *v, struct virt_regs *f)
 {
 	if (this_cpu()->index == 0) {
-		devirtualize(v, f);
+		virt_devirtualize(v, f);
 		return 1;
 	}
 	v->dead = true;
@@ -175,7 +182,7 @@ static u64 bring_out(struct virt_cpu *v, struct virt_regs *f, u32 reason)
 		  "unexpected exit %u (%s) at guest RIP 0x%lx, qualification 0x%lx: brought out of VMX",
 		  reason & EXIT_REASON_BASIC_MASK, vmx_exit_reason_name(reason), vmcs_read(VMCS_GUEST_RIP),
 		  vmcs_read(VMCS_EXIT_QUALIFICATION));
-	devirtualize(v, f);
+	virt_devirtualize(v, f);
 	return 1;
 }
 
@@ -188,8 +195,21 @@ u64 virt_exit(struct virt_regs *f)
 	struct cpu *c = this_cpu();
 	u64 fv = c->fault_vector;
 	virt_cpus[c->index].in_vmm = true;
-	u64 r = handle(&virt_cpus[c->index], f);
-	virt_cpus[c->index].in_vmm = false;
+	struct virt_cpu *v = &virt_cpus[c->index];
+	u64 r = handle(v, f);
+	if (!r && v->nmi_pending)   /* back into the guest: an NMI taken in the VMM goes with it when it can */
+		switch (virt_nmi_decide(v->nmi_pending, (u32)vmcs_read(VMCS_VM_ENTRY_INTERRUPTION_INFO),
+					vmcs_read(VMCS_GUEST_INTERRUPTIBILITY_STATE))) {
+		case VIRT_NMI_INJECT:
+			w(VMCS_VM_ENTRY_INTERRUPTION_INFO, VIRT_NMI_INJECT_INFO);
+			v->nmi_pending--;
+			v->nmis_injected++;
+			break;
+		case VIRT_NMI_HOLD:   /* the next exit, or devirtualize, takes it */
+		case VIRT_NMI_NONE:
+			break;
+		}
+	v->in_vmm = false;
 	c->fault_vector = fv;
 	return r;
 }
@@ -222,12 +242,23 @@ static u64 handle(struct virt_cpu *v, struct virt_regs *f)
 	case VIRT_ACT_INJECT_UD:
 		inject(VEC_UD_);
 		return 0;
-	case VIRT_ACT_XSETBV:
-		if (xsetbv_safe((u32)f->gpr[1], ((f->gpr[2] & 0xffffffff) << 32) | (u32)f->gpr[0]))
+	case VIRT_ACT_XSETBV: {
+		/* The exit means the guest has CR4.OSXSAVE (else it took #UD first, SDM
+		 * 26.1.1); the VMM runs on the launch CR4, which may lack it: without it
+		 * the VMM's own XSETBV would #UD and the guest see a wrong #GP. XCR0 is
+		 * not switched by VM entry or exit: executing it sets the guest's. */
+		u64 h = read_cr4();
+		if (!(h & CR4_OSXSAVE))
+			write_cr4(h | CR4_OSXSAVE);
+		int vec = xsetbv_safe((u32)f->gpr[1], ((f->gpr[2] & 0xffffffff) << 32) | (u32)f->gpr[0]);
+		if (!(h & CR4_OSXSAVE))
+			write_cr4(h);
+		if (vec)
 			inject(VEC_GP_);
 		else
 			advance();
 		return 0;
+	}
 	case VIRT_ACT_INVD:
 		wbinvd();
 		advance();
@@ -241,14 +272,26 @@ static u64 handle(struct virt_cpu *v, struct virt_regs *f)
 		inject(VEC_GP_);
 		return 0;
 	case VIRT_ACT_VMCALL:
+		if (opt.virt_break == 4 && this_cpu()->index == cpu_count - 1 && f->gpr[0] == VIRT_CALL_PING)
+			ud2();   /* virt.break=vmm_fault: the VMM's own IDT must report this */
 		switch (virt_vmcall(f->gpr[0], f->gpr[3], v->key)) {
+		case VIRT_VMCALL_NMI: {
+			/* test: an NMI taken here, in the VMM; RAX 1 when it came */
+			u32 before = v->vmm_nmis;
+			lapic_send_nmi(this_cpu()->apic_id);
+			for (u32 i = 0; i < 10000000 && v->vmm_nmis == before; i++)
+				cpu_relax();
+			f->gpr[0] = v->vmm_nmis - before;
+			advance();
+			return 0;
+		}
 		case VIRT_VMCALL_PING:
 			f->gpr[0] = VIRT_PING_ANSWER;
 			advance();
 			return 0;
 		case VIRT_VMCALL_DEVIRT:
 			advance();
-			devirtualize(v, f);
+			virt_devirtualize(v, f);
 			return 1;
 		case VIRT_VMCALL_UD:
 			inject(VEC_UD_);
@@ -275,7 +318,7 @@ u64 virt_resume_failed(struct virt_regs *f)
 	u64 err = vmcs_read(VMCS_VM_INSTRUCTION_ERROR);
 	ksnprintf(v->failure, sizeof(v->failure), "VMRESUME failed: VM-instruction error %lu (%s): brought out",
 		  err, vmx_insn_error_name((u32)err));
-	devirtualize(v, f);
+	virt_devirtualize(v, f);
 	this_cpu()->fault_vector = fv;
 	return 1;
 }

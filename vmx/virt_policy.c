@@ -123,7 +123,18 @@ enum virt_vmcall_result virt_vmcall(u64 rax, u64 rbx, u64 key)
 		return VIRT_VMCALL_PING;
 	if (rax == VIRT_CALL_DEVIRT)
 		return VIRT_VMCALL_DEVIRT;
+	if (rax == VIRT_CALL_NMI)
+		return VIRT_VMCALL_NMI;
 	return VIRT_VMCALL_UD;
+}
+
+enum virt_nmi_action virt_nmi_decide(u32 pending, u32 info, u64 intr)
+{
+	if (!pending)
+		return VIRT_NMI_NONE;
+	if ((info & (1u << 31)) || (intr & 0xb))   /* an event already; blocking by STI (0), MOV SS (1), NMI (3) */
+		return VIRT_NMI_HOLD;
+	return VIRT_NMI_INJECT;
 }
 
 #define CR0_PE (1ULL << 0)

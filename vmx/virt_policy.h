@@ -18,7 +18,7 @@
 #define VIRT_CPUID_MAX_LEAF 0x40000000u
 
 /* VMCALL from the guest: RAX the call, RBX the key (only the kernel knows it) */
-enum virt_call { VIRT_CALL_PING = 0x7601, VIRT_CALL_DEVIRT = 0x7602 };
+enum virt_call { VIRT_CALL_PING = 0x7601, VIRT_CALL_DEVIRT = 0x7602, VIRT_CALL_NMI = 0x7603 };
 #define VIRT_PING_ANSWER 0x56697274u   /* "Virt" in RAX after a ping */
 
 enum virt_action {
@@ -56,7 +56,9 @@ void virt_msr_bitmap_fill(u8 *bitmap4k);
 /* Does RDMSR/WRMSR of msr exit with this bitmap? (outside both ranges: always, 26.1.3) */
 bool virt_msr_exits(const u8 *bitmap4k, u32 msr, bool write);
 
-enum virt_vmcall_result { VIRT_VMCALL_PING, VIRT_VMCALL_DEVIRT, VIRT_VMCALL_UD };
+enum virt_vmcall_result { VIRT_VMCALL_PING, VIRT_VMCALL_DEVIRT, VIRT_VMCALL_UD,
+	VIRT_VMCALL_NMI,         /* test: the VMM sends itself an NMI while handling this exit */
+};
 enum virt_vmcall_result virt_vmcall(u64 rax, u64 rbx, u64 key);
 
 /* A MOV to CR0 or CR4 that exited (the guest/host mask): the value the CPU
@@ -77,6 +79,17 @@ struct virt_cr_qual virt_cr_qual_decode(u64 qual);
 u32 virt_seg_access_rights(u16 selector, u64 descriptor);
 u32 virt_seg_limit(u64 descriptor);
 u64 virt_seg_base(u64 lo, u64 hi, bool system);   /* hi: the next GDT slot for a 64-bit TSS */
+
+/* An NMI taken in the VMM (its own IDT, IST stack) belongs to the guest: the
+ * kernel counts NMIs (nmis=). Without NMI exiting and virtual NMIs there is
+ * no NMI-window exit, so the VMM injects it on the next VM entry that
+ * carries no other event and finds the guest not blocking NMIs (SDM 26.3.1.5:
+ * an injected NMI needs blocking by STI, MOV SS and NMI clear), else holds
+ * it for a later entry; at devirtualize a held NMI is sent again as a
+ * self-NMI, so none is lost. */
+enum virt_nmi_action { VIRT_NMI_NONE, VIRT_NMI_INJECT, VIRT_NMI_HOLD };
+enum virt_nmi_action virt_nmi_decide(u32 pending, u32 entry_interruption_info, u64 guest_interruptibility);
+#define VIRT_NMI_INJECT_INFO 0x80000202u   /* valid, type 2 (NMI), vector 2 (SDM 25.8.3) */
 
 /* The VM exits counted per basic reason */
 #define VIRT_EXIT_SLOTS 80

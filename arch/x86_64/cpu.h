@@ -196,6 +196,22 @@ static inline u64 read_rip(void) { u64 v; asm volatile("leaq (%%rip), %0" : "=r"
 
 static inline void wbinvd(void) { asm volatile("wbinvd" ::: "memory"); }
 
+/* DR7, the debug control register (SDM vol. 3B 18.2.4): VM entry loads and
+ * VM exit saves it with the debug controls (vmx/virt.c) */
+static inline u64 read_dr7(void) { u64 v; asm volatile("mov %%dr7, %0" : "=r"(v)); return v; }
+static inline void write_dr7(u64 v) { asm volatile("mov %0, %%dr7" :: "r"(v) : "memory"); }
+
+/* INVD: caches invalidated without write-back (in a guest it exits: vmx/virt_exit.c) */
+static inline void invd(void) { asm volatile("invd" ::: "memory"); }
+
+/* XCR0 and friends (needs CR4.OSXSAVE) */
+static inline u64 xgetbv(u32 xcr)
+{
+	u32 lo, hi;
+	asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(xcr));
+	return ((u64)hi << 32) | lo;
+}
+
 /* XSETBV for a guest (vmx/virt.c): #GP for a bad XCR or value, #UD without CR4.OSXSAVE */
 static inline int xsetbv_safe(u32 xcr, u64 val)
 {

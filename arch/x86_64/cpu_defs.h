@@ -15,6 +15,7 @@
 #define CR4_VMXE (1ULL << 13)
 #define CR4_SMXE (1ULL << 14)
 #define CR4_FSGSBASE (1ULL << 16)
+#define CR4_OSXSAVE (1ULL << 18)
 
 #define RFLAGS_CF (1ULL << 0)
 #define RFLAGS_ZF (1ULL << 6)

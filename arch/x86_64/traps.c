@@ -83,6 +83,12 @@ static const struct ex_entry *find_fixup(u64 rip)
 	return 0;
 }
 
+u64 ex_table_fixup(u64 rip)
+{
+	const struct ex_entry *e = find_fixup(rip);
+	return e ? e->fixup : 0;
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector == VEC_WAKEUP) {

@@ -21,5 +21,7 @@ void idt_init(void);        /* build the shared IDT once */
 void idt_load(void);        /* load it on this CPU */
 const char *exception_name(unsigned vector);
 void trap_dispatch(struct trap_frame *f);
+/* the fixup address of the _safe instruction at rip, 0 when rip is none (vmx/virt_trap.c) */
+u64 ex_table_fixup(u64 rip);
 
 #endif

@@ -112,7 +112,7 @@ static void all_wb_1g_pages_cover_1tib(void **state)
 {
 	(void)state;
 	struct cpuinfo_raw r = all_wb();
-	struct ept_params p = { &r, 40, true, true, 0, 0, 0 };
+	struct ept_params p = { &r, 40, true, true, 0, 0, 0, 0, 0 };
 	struct ept_stats st;
 	u64 root;
 	assert_int_equal(ept_build(&p, &mem, &root, &st), EPT_OK);
@@ -137,7 +137,7 @@ static void no_1g_pages_gives_2m_leaves(void **state)
 {
 	(void)state;
 	struct cpuinfo_raw r = all_wb();
-	struct ept_params p = { &r, 36, true, false, 0, 0, 0 };
+	struct ept_params p = { &r, 36, true, false, 0, 0, 0, 0, 0 };
 	struct ept_stats st;
 	u64 root, size;
 	assert_int_equal(ept_build(&p, &mem, &root, &st), EPT_OK);
@@ -155,7 +155,7 @@ static void firmware_mtrrs_split_where_types_change(void **state)
 {
 	(void)state;
 	struct cpuinfo_raw r = firmware();
-	struct ept_params p = { &r, 40, true, true, 0, 0, 0 };
+	struct ept_params p = { &r, 40, true, true, 0, 0, 0, 0, 0 };
 	struct ept_stats st;
 	u64 root, size, e;
 	assert_int_equal(ept_build(&p, &mem, &root, &st), EPT_OK);
@@ -203,7 +203,7 @@ static void vmm_pages_left_not_present(void **state)
 	(void)state;
 	struct cpuinfo_raw r = all_wb();
 	u64 excl[] = { 0x145000, 0x149000, 0x7654000, 0x20000000000ULL - 0x1000 /* past 1 TiB: ignored */ };
-	struct ept_params p = { &r, 40, true, true, excl, ARRAY_SIZE(excl), 0 };
+	struct ept_params p = { &r, 40, true, true, excl, ARRAY_SIZE(excl), 0, 0, 0 };
 	struct ept_stats st;
 	u64 root, size, e;
 	assert_int_equal(ept_build(&p, &mem, &root, &st), EPT_OK);
@@ -234,7 +234,7 @@ static void mtrrs_disabled_map_everything_uc(void **state)
 	(void)state;
 	struct cpuinfo_raw r = all_wb();
 	r.mtrr_def &= ~(1u << 11);
-	struct ept_params p = { &r, 36, true, true, 0, 0, 0 };
+	struct ept_params p = { &r, 36, true, true, 0, 0, 0, 0, 0 };
 	struct ept_stats st;
 	u64 root, size;
 	assert_int_equal(ept_build(&p, &mem, &root, &st), EPT_OK);
@@ -263,7 +263,7 @@ static void out_of_tables_fails_and_frees_what_it_took(void **state)
 {
 	(void)state;
 	struct cpuinfo_raw r = firmware();
-	struct ept_params p = { &r, 40, true, true, 0, 0, 4 };
+	struct ept_params p = { &r, 40, true, true, 0, 0, 4, 0, 0 };
 	struct ept_stats st;
 	u64 root = 123;
 	assert_int_equal(ept_build(&p, &mem, &root, &st), EPT_TOO_MANY_TABLES);

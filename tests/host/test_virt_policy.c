@@ -107,6 +107,8 @@ static void vmcall_needs_the_key(void **state)
 	assert_int_equal(virt_vmcall(VIRT_CALL_DEVIRT, key ^ 1, key), VIRT_VMCALL_UD);
 	assert_int_equal(virt_vmcall(VIRT_CALL_PING, 0, key), VIRT_VMCALL_UD);
 	assert_int_equal(virt_vmcall(99, key, key), VIRT_VMCALL_UD);
+	assert_int_equal(virt_vmcall(VIRT_CALL_NMI, key, key), VIRT_VMCALL_NMI);
+	assert_int_equal(virt_vmcall(VIRT_CALL_NMI, key + 1, key), VIRT_VMCALL_UD);
 }
 
 static void cr_writes_keep_vmx_hidden_and_fixed_bits(void **state)
@@ -151,6 +153,22 @@ static void segment_rights_from_the_kernel_gdt(void **state)
 	assert_int_equal(virt_seg_base(lo, hi, false), base & 0xffffffff);
 }
 
+/* an NMI taken in the VMM: injected when the entry is free, else held */
+static void nmi_in_vmm_injected_or_held(void **state)
+{
+	(void)state;
+	assert_int_equal(virt_nmi_decide(0, 0, 0), VIRT_NMI_NONE);
+	assert_int_equal(virt_nmi_decide(1, 0, 0), VIRT_NMI_INJECT);
+	assert_int_equal(virt_nmi_decide(3, 0, 0x4), VIRT_NMI_INJECT);   /* blocking by SMI does not matter */
+	assert_int_equal(virt_nmi_decide(1, 0x80000b0d, 0), VIRT_NMI_HOLD);   /* a #GP injected this entry */
+	assert_int_equal(virt_nmi_decide(1, 0x80000306, 0), VIRT_NMI_HOLD);   /* a #UD */
+	assert_int_equal(virt_nmi_decide(1, 0x00000b0d, 0), VIRT_NMI_INJECT); /* not valid: free */
+	assert_int_equal(virt_nmi_decide(1, 0, 0x1), VIRT_NMI_HOLD);          /* blocking by STI */
+	assert_int_equal(virt_nmi_decide(1, 0, 0x2), VIRT_NMI_HOLD);          /* blocking by MOV SS */
+	assert_int_equal(virt_nmi_decide(1, 0, 0x8), VIRT_NMI_HOLD);          /* blocking by NMI */
+	assert_int_equal(VIRT_NMI_INJECT_INFO, (1u << 31) | (2u << 8) | 2u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +176,7 @@ int main(void)
 		cmocka_unit_test(cpuid_hides_vmx_and_shows_the_signature),
 		cmocka_unit_test(msr_policy_and_bitmap),
 		cmocka_unit_test(vmcall_needs_the_key),
+		cmocka_unit_test(nmi_in_vmm_injected_or_held),
 		cmocka_unit_test(cr_writes_keep_vmx_hidden_and_fixed_bits),
 		cmocka_unit_test(segment_rights_from_the_kernel_gdt),
 	};
