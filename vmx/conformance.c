@@ -17,6 +17,7 @@
 #include "vmx/conf_cases.h"
 #include "vmx/conf_inv.h"
 #include "vmx/conf_insn.h"
+#include "vmx/conf_exit.h"
 #include "arch/x86_64/timer.h"
 #include "kernel/format.h"
 #include "kernel/kprintf.h"
@@ -55,6 +56,7 @@ struct conf_cpu {
 	struct case_result *res;   /* cap entries, page_alloc'd: sized from the case table */
 	u32 n, cap;
 	u64 entry_cycles;          /* the time the case table took */
+	u64 exit_cycles;           /* the time the VM-exit cases took (vmx/conf_exit.c) */
 	bool run_table;            /* the KTAP pool can hold this CPU's table results */
 	u64 res_pages;
 	bool clean;
@@ -456,6 +458,17 @@ static u64 table_cases(struct ctx *x)
 	return conf_entry_run(&e);
 }
 
+/* the core VM-exit cases (vmx/conf_exit.c) */
+static u64 exit_cases(struct ctx *x)
+{
+	if (!enter(x, ROOT_VMCS)) {
+		record(x, "exit_cases_setup", KTAP_FAIL, "VMXON/VMPTRLD failed");
+		return 0;
+	}
+	struct conf_exit_run_env e = { x->v, x->a, x->bitmap, x->stack, record_cb, x };
+	return conf_exit_run(&e);
+}
+
 /* INVEPT / INVVPID (vmx/conf_inv.c): error numbers need a current VMCS */
 static void inv_cases(struct ctx *x)
 {
@@ -548,6 +561,7 @@ static long conformance_job(void *arg)
 			out->entry_cycles = table_cases(x);
 		else
 			record(x, "entry_cases", KTAP_SKIP, "%s", table_skip);
+		out->exit_cycles = exit_cases(x);
 		caps_cases(x);
 	}
 	restore(x);
@@ -605,7 +619,7 @@ void vmx_conformance_run(void)
 		ktap_add(s, "setup", KTAP_FAIL, "out of memory");
 		return;
 	}
-	u32 cap = MAX_OWN_CASES + (u32)conf_entry_max_results();
+	u32 cap = MAX_OWN_CASES + (u32)conf_entry_max_results() + (u32)conf_exit_max_results();
 	u64 res_pages = ALIGN_UP((u64)cap * sizeof(struct case_result), PAGE_SIZE) / PAGE_SIZE;
 	for (u32 i = 0; i < cpu_count; i++) {
 		conf[i] = (struct conf_cpu){ 0 };
@@ -643,6 +657,9 @@ void vmx_conformance_run(void)
 		if (conf[i].entry_cycles)
 			kprintf("conformance: cpu%u: the VM-entry case table took %lu us (%lu TSC cycles)\n", i,
 				tsc_to_us(conf[i].entry_cycles), conf[i].entry_cycles);
+		if (conf[i].exit_cycles)
+			kprintf("conformance: cpu%u: the VM-exit cases took %lu us (%lu TSC cycles)\n", i,
+				tsc_to_us(conf[i].exit_cycles), conf[i].exit_cycles);
 	}
 	u64 free_after = report_free_pages();
 	ktap_check(s, "no_pages_leaked", free_after == free_before, "free pages %lu before, %lu after",
