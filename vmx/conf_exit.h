@@ -155,6 +155,9 @@ struct conf_exit_case {
 extern const struct conf_exit_case conf_exit_rows[];
 extern const size_t conf_exit_rows_n;
 
+/* The guest's exiting instruction in words, for the README's table. */
+const char *conf_exit_guest_text(enum xg g);
+
 /* The instruction-information value op encodes in format kind (SDM 28.2.5). */
 u32 conf_exit_info_encode(enum xinfo kind, const struct xop *op);
 /* The bits of that field the SDM defines for this operand: undefined bits

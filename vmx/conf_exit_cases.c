@@ -166,3 +166,28 @@ const struct conf_exit_case conf_exit_rows[] = {
 };
 
 const size_t conf_exit_rows_n = sizeof(conf_exit_rows) / sizeof(conf_exit_rows[0]);
+
+/* the guests' exiting instructions, for the README's table (vmx/conf_exit_guest.S) */
+static const char *const guest_text[XG_NR] = {
+	[XG_VMCLEAR_MEM] = "vmclear 0x40(%rdi,%rcx,8)", [XG_VMPTRLD_MEM] = "vmptrld -8(%rsp)",
+	[XG_VMPTRST_MEM] = "vmptrst 0x12345678(,%rdx,2)", [XG_VMREAD_REG] = "vmread %r9, %r14",
+	[XG_VMREAD_MEM] = "vmread %rcx, 0x20(%rdi)", [XG_VMWRITE_REG] = "vmwrite %r10, %rdx",
+	[XG_VMWRITE_MEM] = "vmwrite 0x8(%rdi,%rbx,4), %rax", [XG_VMLAUNCH] = "vmlaunch", [XG_VMRESUME] = "vmresume",
+	[XG_VMXOFF] = "vmxoff", [XG_VMXON_MEM] = "vmxon (%rdi)", [XG_INVEPT] = "invept (%rdi), %rcx",
+	[XG_INVVPID] = "invvpid 0x10(%rdi), %r11", [XG_VMFUNC] = "vmfunc (EAX 0, ECX 0)",
+	[XG_TIMER_SPIN] = "spin on rdtsc, then vmcall", [XG_RDMSR_174] = "rdmsr 0x174",
+	[XG_WRMSR_174] = "rdmsr, wrmsr 0x174", [XG_RDMSR_FS_BASE] = "rdmsr 0xc0000100",
+	[XG_WRMSR_FS_BASE] = "rdmsr, wrmsr 0xc0000100", [XG_RDMSR_2000] = "rdmsr 0x2000",
+	[XG_WRMSR_C0002000] = "wrmsr 0xc0002000", [XG_OUT_80_IMM] = "out %al, $0x80",
+	[XG_IN_8080_DX_WORD] = "in (%dx), %ax, DX 0x8080", [XG_IN_8080_DX_BYTE] = "in (%dx), %al, DX 0x8080",
+	[XG_OUT_80_DX_DWORD] = "out %eax, (%dx), DX 0x80", [XG_OUTSB] = "outsb, DX 0x80",
+	[XG_REP_INSB] = "rep insb, DX 0x80, RCX 1", [XG_MOV_CR3_R13] = "mov %r13, %cr3",
+	[XG_MOV_DS_TSS] = "mov %r10w (TSS selector), %ds", [XG_UD2] = "ud2", [XG_INT3] = "int3",
+	[XG_READ_4G] = "read of linear 4 GiB", [XG_READ_TEST] = "read of the test page + 0x18",
+	[XG_WRITE_TEST] = "write of the test page + 0x28", [XG_FETCH_PAGE] = "jump to a page of its own",
+};
+
+const char *conf_exit_guest_text(enum xg g)
+{
+	return g < XG_NR && guest_text[g] ? guest_text[g] : "?";
+}
