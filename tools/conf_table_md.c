@@ -94,7 +94,7 @@ size_t conf_exit_table_markdown(char *out, size_t n)
 	PUT("\n| exit case | SDM | guest | controls and set-up | expected exit (fields checked) |\n");
 	PUT("|---|---|---|---|---|\n");
 	static const char *const setups[] = { "", "MSR bitmap", "I/O bitmaps", "CR3 targets", "preemption timer",
-					      "exception bitmap 0, IDTR limit 0", "EPT identity map" };
+					      "exception bitmap 0, IDTR limit 0", "EPT identity map", "exception bitmap" };
 	static const char *const cr3t[] = { "count max, none matches", "count max, the last matches",
 					    "count 1, target 1 matches" };
 	for (size_t i = 0; i < conf_exit_rows_n; i++) {
@@ -123,6 +123,9 @@ size_t conf_exit_table_markdown(char *out, size_t n)
 				B(" port 0x%x", k->ports[j]);
 		if (k->setup == XS_CR3_TARGETS)
 			B(": %s", cr3t[k->cr3t]);
+		if (k->setup == XS_EXCEPTIONS)
+			B(" 0x%x, #PF mask 0x%x match 0x%x%s", k->exc_bitmap, k->pfec_mask, k->pfec_match,
+			  k->idt_empty ? ", IDTR limit 0" : "");
 		if (k->setup == XS_TIMER)
 			B(" 0x%x", k->timer);
 		if (k->setup == XS_EPT)
@@ -144,6 +147,8 @@ size_t conf_exit_table_markdown(char *out, size_t n)
 			O(", error code 0x%x", k->err);
 		snprintf(t, sizeof(t), "%s + 0x%llx", k->addr_base == XA_DATA_PAGE ? "data page" :
 			 k->addr_base == XA_FETCH_PAGE ? "fetch page" : "test page", (unsigned long long)k->addr_off);
+		if (k->checks & XC_IDTV)
+			O(", IDT-vectoring information 0x%x", k->idtv);
 		if (k->checks & XC_GPA)
 			O(", guest-physical %s", t);
 		if (k->checks & XC_GLA)

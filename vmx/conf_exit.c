@@ -201,6 +201,13 @@ static bool setup(struct xrun *r, const struct conf_exit_case *k, struct guest_r
 		vmwrite_safe(VMCS_EXCEPTION_BITMAP, 0);
 		vmwrite_safe(VMCS_GUEST_IDTR_LIMIT, 0);
 		break;
+	case XS_EXCEPTIONS:
+		vmwrite_safe(VMCS_EXCEPTION_BITMAP, k->exc_bitmap);
+		vmwrite_safe(VMCS_PAGE_FAULT_ERROR_CODE_MASK, k->pfec_mask);
+		vmwrite_safe(VMCS_PAGE_FAULT_ERROR_CODE_MATCH, k->pfec_match);
+		if (k->idt_empty)
+			vmwrite_safe(VMCS_GUEST_IDTR_LIMIT, 0);
+		break;
 	case XS_EPT: {
 		if (!ept_ready(r)) {
 			ksnprintf(why, n, "%s", r->ept_why);
@@ -246,6 +253,7 @@ static void observe(struct conf_exit_obs *o, u64 flags)
 	o->intr = (u32)rd(VMCS_VM_EXIT_INTERRUPTION_INFO);
 	o->err = (u32)rd(VMCS_VM_EXIT_INTERRUPTION_ERROR_CODE);
 	o->timer = rd(VMCS_GUEST_VMX_PREEMPTION_TIMER_VALUE);
+	o->idtv = (u32)rd(VMCS_IDT_VECTORING_INFO);
 	/* an entry failure leaves the VMCS unlaunched; a real exit is reported by o->reason */
 	if (o->reason & EXIT_REASON_ENTRY_FAILURE) {
 		o->entered = false;

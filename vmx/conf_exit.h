@@ -70,6 +70,7 @@ enum xs {
 	XS_TIMER,		/* preemption timer value and spin length */
 	XS_TRIPLE_FAULT,	/* exception bitmap 0, guest IDTR limit 0 */
 	XS_EPT,			/* the EPT identity map, the test page's entry = ept_entry */
+	XS_EXCEPTIONS,		/* exception bitmap exc_bitmap, #PF mask/match, IDT limit 0 when idt_empty */
 };
 
 /* the MSR-bitmap bits a row sets (SDM 25.6.9: read low, read high, write low, write high) */
@@ -95,6 +96,7 @@ enum xcr3 {
 #define XC_GPA    (1u << 6)	/* guest-physical address == the test page + addr_off */
 #define XC_GLA    (1u << 7)	/* guest-linear address == (the test page or RSI/RDI) + addr_off */
 #define XC_TIMER_LESS (1u << 8)	/* saved preemption-timer value < the value at entry, and > 0 */
+#define XC_IDTV   (1u << 9)	/* IDT-vectoring information == idtv (28.2.4) */
 
 /* the instruction-information formats (SDM 28.2.5) */
 enum xinfo {
@@ -141,13 +143,15 @@ struct conf_exit_case {
 	u32 timer;			/* XS_TIMER: the preemption-timer value */
 	u32 spin_shift;			/* XS_TIMER: spin (1 << (rate + spin_shift)) TSC cycles */
 	u64 ept_entry;			/* XS_EPT: the test page's 4 KiB entry bits (address added) */
+	u32 exc_bitmap, pfec_mask, pfec_match;	/* XS_EXCEPTIONS */
+	bool idt_empty;			/* XS_EXCEPTIONS: guest IDTR limit 0 */
 	/* the expected exit */
 	u32 reason;		/* basic exit reason (SDM appendix C) */
 	u32 checks;		/* XC_* */
 	u64 qual, qual_mask;
 	enum xinfo info_kind;
 	struct xop op;
-	u32 intr, err;
+	u32 intr, err, idtv;
 	enum xaddr addr_base;
 	u64 addr_off;
 };
@@ -178,7 +182,7 @@ struct conf_exit_obs {
 	u64 fail_code;		/* conf_outcome_code() of the failed entry */
 	u32 reason;		/* the full exit-reason field */
 	u64 qual, gpa, gla, rip;
-	u32 info, len, intr, err;
+	u32 info, len, intr, err, idtv;
 	u64 timer;		/* the saved preemption-timer value */
 };
 /* The numbers the verdict needs from this run: the exiting instruction's
@@ -194,7 +198,7 @@ struct conf_exit_env {
 /* The outcome code of the first field that differs from the row's, for the
  * known-deviation table: CONF_EXIT_OUTCOME(field, value). 0: none differs. */
 #define CONF_EXIT_OUTCOME(f, v) ((u64)0xe << 60 | (u64)(f) << 40 | ((u64)(v) & 0xffffffffffULL))
-enum xfield { XF_ENTRY = 1, XF_REASON, XF_QUAL, XF_INFO, XF_LEN, XF_RIP, XF_INTR, XF_ERR, XF_GPA, XF_GLA, XF_TIMER };
+enum xfield { XF_ENTRY = 1, XF_REASON, XF_QUAL, XF_INFO, XF_LEN, XF_RIP, XF_INTR, XF_ERR, XF_GPA, XF_GLA, XF_TIMER, XF_IDTV };
 u64 conf_exit_first_diff(const struct conf_exit_case *k, const struct conf_exit_env *e, const struct conf_exit_obs *o,
 			 char *buf, size_t n);
 /* PASS / FAIL / XFAIL (enum ktap_result) with the reason in buf. Pure. */

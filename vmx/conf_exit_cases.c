@@ -147,6 +147,29 @@ const struct conf_exit_case conf_exit_rows[] = {
 	EXC("exit_int3_software_exception_length_1_0", XG_INT3, 0x80000603, XC_LEN, 0, 0),
 	/* #PF: the qualification is the linear address (28.2.1), CR2 is not written */
 	EXC("exit_pf_not_present_4g_qual_linear_address_0", XG_READ_4G, 0x80000b0e, XC_ERR, 0, 0x100000000ULL),
+	/* #PF and the error-code mask/match (26.2): bit 14 clear, PFEC & 0 != 0xffffffff: the #PF exits */
+	{ .name = "exit_pf_bitmap_bit_14_clear_pfec_mismatch_exits_0", .sdm = "26.2, 28.2.2", .guest = XG_READ_4G,
+	  .setup = XS_EXCEPTIONS, .exc_bitmap = ~(1u << 14), .pfec_match = ~0u, .reason = 0,
+	  .checks = XC_QUAL | XC_RIP | XC_INTR | XC_ERR, .intr = 0x80000b0e, .qual = 0x100000000ULL, .qual_mask = ALL },
+	/* bit 14 set, PFEC (0) & 1 != 1: the #PF is delivered and the IDT limit 0 makes that #GP. A fault
+	 * during event delivery whose bitmap bit is set exits (28.2.4) before any conversion to a double
+	 * fault: the #GP, error code 14 * 8 | IDT | EXT, with the #PF in the IDT-vectoring information */
+	{ .name = "exit_pf_pfec_no_match_delivered_gp_exits_0", .sdm = "26.2, 28.2.4", .guest = XG_READ_4G,
+	  .setup = XS_EXCEPTIONS, .exc_bitmap = ~0u, .pfec_mask = 1, .pfec_match = 1, .idt_empty = true, .reason = 0,
+	  .checks = XC_QUAL | XC_RIP | XC_INTR | XC_ERR | XC_IDTV, .intr = 0x80000b0d, .err = 14 * 8 | 3,
+	  .idtv = 0x80000b0e, .qual_mask = ALL },
+	/* the same with bit 13 clear: a page fault followed by a contributory #GP is a double fault (vol. 3A
+	 * table 6-5), which exits directly (error code 0; not "during event delivery", 28.2.4) */
+	{ .name = "exit_pf_then_gp_not_in_bitmap_double_fault_0", .sdm = "26.2, 28.2.4, vol. 3A 6.15",
+	  .guest = XG_READ_4G, .setup = XS_EXCEPTIONS, .exc_bitmap = ~(1u << 13), .pfec_mask = 1, .pfec_match = 1,
+	  .idt_empty = true, .reason = 0, .checks = XC_QUAL | XC_RIP | XC_INTR | XC_ERR, .intr = 0x80000b08,
+	  .qual_mask = ALL },
+	/* #UD not in the bitmap is delivered; the IDT limit 0 makes that #GP with error code 6 * 8 | IDT | EXT,
+	 * which exits with the #UD in the IDT-vectoring information (28.2.4) */
+	{ .name = "exit_gp_delivering_ud_idt_vectoring_info_0", .sdm = "26.2, 28.2.4", .guest = XG_UD2,
+	  .setup = XS_EXCEPTIONS, .exc_bitmap = ~(1u << 6), .idt_empty = true, .reason = 0,
+	  .checks = XC_QUAL | XC_RIP | XC_INTR | XC_ERR | XC_IDTV, .intr = 0x80000b0d, .err = 6 * 8 | 3,
+	  .idtv = 0x80000306, .qual_mask = ALL },
 	/* exception bitmap 0 and an IDT limit of 0: #UD, #GP, #DF cannot be delivered (26.3) */
 	{ .name = "exit_triple_fault_empty_idt_2", .sdm = "26.2, appendix C", .guest = XG_UD2,
 	  .setup = XS_TRIPLE_FAULT, .reason = 2, .checks = XC_QUAL, .qual_mask = ALL },

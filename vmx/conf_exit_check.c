@@ -189,6 +189,9 @@ u64 conf_exit_first_diff(const struct conf_exit_case *k, const struct conf_exit_
 		     o->intr >> 31, k->intr);
 	if ((k->checks & XC_ERR) && o->err != k->err)
 		DIFF(XF_ERR, o->err, "interruption error code 0x%x, expected 0x%x", o->err, k->err);
+	if ((k->checks & XC_IDTV) && o->idtv != k->idtv)
+		DIFF(XF_IDTV, o->idtv, "IDT-vectoring information 0x%x, expected 0x%x (the event being delivered)", o->idtv,
+		     k->idtv);
 	if ((k->checks & XC_GPA) && o->gpa != e->addr_base + k->addr_off)
 		DIFF(XF_GPA, o->gpa, "guest-physical address 0x%lx, expected 0x%lx", o->gpa, e->addr_base + k->addr_off);
 	if ((k->checks & XC_GLA) && o->gla != e->addr_base + k->addr_off)

@@ -101,6 +101,14 @@ def smp_expect(found, online):
     return [f"cpus_found={found}", f"cpus_online={online}"]
 
 
+def exit_case_names():
+    """The exit_ rows of vmx/conf_exit_cases.c, read from the source so the list cannot drift."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "vmx", "conf_exit_cases.c")
+    with open(path) as f:
+        src = f.read()
+    return re.findall(r'"(exit_[a-z0-9_]+)"', src)
+
+
 TESTS = [
     # -- one CPU, each firmware --
     dict(name="qemu-bios-1cpu", emu="qemu", smp=1, cpu="max", cmdline="mode=test", timeout=60,
@@ -441,6 +449,13 @@ TESTS = [
     dict(name="qemu-conf-table-no-vmx", emu="qemu", smp=2, timeout=90,
          **{**no_vmx(2, r"vmx_cases # SKIP AMD CPU: this machine has AMD-V \(SVM\), not VT-x"), "require_skip": no_vmx(2, "")["require_skip"] +
             ["conformance/cpu0/vmx_cases", "conformance/cpu1/vmx_cases"]}),
+
+    # -- core VM-exit cases (exit_, vmx/conf_exit*.c): every row of the table ok on every CPU, none skipped --
+    dict(name="bochs-skx-exits4", emu="bochs", smp=4, cpu="corei7_skylake_x", timeout=420,
+         expect=smp_expect(4, 4) + ["vmx_ready=4", "failed=0"],
+         require=[f"conformance/cpu{i}/{n}" for i in range(4) for n in exit_case_names()],
+         expect_line=[r"conformance: cpu3: the VM-exit cases took \d+ us"]
+         + [rf"^    ok \d+ {n}$" for n in exit_case_names()]),
 
 ]
 

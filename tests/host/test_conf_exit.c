@@ -45,9 +45,12 @@ static void names_and_rows_are_sane(void **state)
 			assert_true(k->qual_mask != 0);
 		if (k->checks & XC_INFO)
 			assert_true(k->info_kind != XI_NONE);
-		/* only the triple-fault row leaves the exception bitmap of all ones */
+		/* only the triple-fault row leaves the exception bitmap of all ones; a row about the
+		 * bitmap clears at most the one bit it is about */
 		if (k->setup == XS_TRIPLE_FAULT)
 			assert_int_equal(k->reason, 2);
+		if (k->setup == XS_EXCEPTIONS)
+			assert_true(__builtin_popcount(~k->exc_bitmap) <= 1);
 		for (size_t j = 0; j < i; j++)
 			assert_string_not_equal(k->name, conf_exit_rows[j].name);
 		for (size_t j = 0; j < conf_rows_n; j++)
@@ -238,6 +241,14 @@ static void verdict_info_length_intr_timer(void **state)
 	o.intr = 0x8000030d;	/* no error-code-valid bit */
 	assert_int_equal(conf_exit_verdict(k, &e, &o, PLATFORM_BOCHS, b, sizeof(b)), KTAP_FAIL);
 	assert_non_null(strstr(b, "error code no"));
+
+	k = row("exit_gp_delivering_ud_idt_vectoring_info_0");
+	o = (struct conf_exit_obs){ .entered = true, .reason = 0, .rip = 0x1000, .intr = 0x80000b0d, .err = 0x33,
+				    .idtv = 0x80000306 };
+	assert_int_equal(conf_exit_verdict(k, &e, &o, PLATFORM_BOCHS, b, sizeof(b)), KTAP_PASS);
+	o.idtv = 0;
+	assert_int_equal(conf_exit_verdict(k, &e, &o, PLATFORM_BOCHS, b, sizeof(b)), KTAP_FAIL);
+	assert_non_null(strstr(b, "IDT-vectoring information 0x0, expected 0x80000306"));
 
 	k = row("exit_preemption_timer_saved_value_decreases");
 	e = (struct conf_exit_env){ .insn_rip = 0x1000, .timer_start = 0x10000000 };
