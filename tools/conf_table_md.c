@@ -94,7 +94,8 @@ size_t conf_exit_table_markdown(char *out, size_t n)
 	PUT("\n| exit case | SDM | guest | controls and set-up | expected exit (fields checked) |\n");
 	PUT("|---|---|---|---|---|\n");
 	static const char *const setups[] = { "", "MSR bitmap", "I/O bitmaps", "CR3 targets", "preemption timer",
-					      "exception bitmap 0, IDTR limit 0", "EPT identity map", "exception bitmap" };
+					      "exception bitmap 0, IDTR limit 0", "EPT identity map", "exception bitmap",
+					      "CR0 mask and read shadow" };
 	static const char *const cr3t[] = { "count max, none matches", "count max, the last matches",
 					    "count 1, target 1 matches" };
 	for (size_t i = 0; i < conf_exit_rows_n; i++) {
@@ -126,6 +127,8 @@ size_t conf_exit_table_markdown(char *out, size_t n)
 		if (k->setup == XS_EXCEPTIONS)
 			B(" 0x%x, #PF mask 0x%x match 0x%x%s", k->exc_bitmap, k->pfec_mask, k->pfec_match,
 			  k->idt_empty ? ", IDTR limit 0" : "");
+		if (k->setup == XS_CR0_SHADOW)
+			B(": mask 0x%x, shadow = guest CR0 \\| 0x%x", k->cr0_mask, k->shadow_or);
 		if (k->setup == XS_TIMER)
 			B(" 0x%x", k->timer);
 		if (k->setup == XS_EPT)

@@ -208,6 +208,10 @@ static bool setup(struct xrun *r, const struct conf_exit_case *k, struct guest_r
 		if (k->idt_empty)
 			vmwrite_safe(VMCS_GUEST_IDTR_LIMIT, 0);
 		break;
+	case XS_CR0_SHADOW:
+		vmwrite_safe(VMCS_CR0_GUEST_HOST_MASK, k->cr0_mask);
+		vmwrite_safe(VMCS_CR0_READ_SHADOW, rd(VMCS_GUEST_CR0) | k->shadow_or);
+		break;
 	case XS_EPT: {
 		if (!ept_ready(r)) {
 			ksnprintf(why, n, "%s", r->ept_why);

@@ -51,6 +51,11 @@ enum xg {
 	XG_OUTSB,		/* outsb from RSI = RDI + 0x100, DX 0x80 */
 	XG_REP_INSB,		/* rep insb to RDI + 0x200, RCX 1, DX 0x80 */
 	XG_MOV_CR3_R13,		/* mov conf_guest_cr3 -> R13 -> CR3 */
+	XG_MOV_FROM_CR3_R13,	/* mov %cr3, %r13 */
+	XG_MOV_FROM_CR8_R13,	/* mov %cr8, %r13 */
+	XG_CR0_FLIP_TS,		/* mov %cr0 -> R13, flip TS, mov %r13, %cr0 */
+	XG_CR0_SAME,		/* mov %cr0 -> R13 -> CR0 */
+	XG_CLTS,
 	XG_MOV_DS_TSS,		/* mov %r10w (the TSS selector) -> DS: #GP(selector) */
 	XG_UD2,
 	XG_INT3,
@@ -71,6 +76,7 @@ enum xs {
 	XS_TRIPLE_FAULT,	/* exception bitmap 0, guest IDTR limit 0 */
 	XS_EPT,			/* the EPT identity map, the test page's entry = ept_entry */
 	XS_EXCEPTIONS,		/* exception bitmap exc_bitmap, #PF mask/match, IDT limit 0 when idt_empty */
+	XS_CR0_SHADOW,		/* CR0 guest/host mask cr0_mask, read shadow = guest CR0 | shadow_or */
 };
 
 /* the MSR-bitmap bits a row sets (SDM 25.6.9: read low, read high, write low, write high) */
@@ -145,6 +151,7 @@ struct conf_exit_case {
 	u64 ept_entry;			/* XS_EPT: the test page's 4 KiB entry bits (address added) */
 	u32 exc_bitmap, pfec_mask, pfec_match;	/* XS_EXCEPTIONS */
 	bool idt_empty;			/* XS_EXCEPTIONS: guest IDTR limit 0 */
+	u32 cr0_mask, shadow_or;	/* XS_CR0_SHADOW */
 	/* the expected exit */
 	u32 reason;		/* basic exit reason (SDM appendix C) */
 	u32 checks;		/* XC_* */

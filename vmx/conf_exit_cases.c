@@ -11,6 +11,7 @@
 #include "arch/x86_64/gdt.h"
 
 #define ALL ~0ULL
+#define CR0_TS (1u << 3)	/* task switched (vol. 3A 2.5); the guest flips it with xor $8 */
 #define INSN (XC_RIP | XC_LEN)
 /* a memory operand: scale, 64-bit address, segment, index, base, reg2 */
 #define MEM(sc, sg, ix, bs, r2) { .scale = sc, .asize = 2, .seg = sg, .index = ix, .base = bs, .reg2 = r2 }
@@ -89,6 +90,10 @@ const struct conf_exit_case conf_exit_rows[] = {
 	{ .name = "exit_preemption_timer_saved_value_decreases", .sdm = "26.5.1, 28.3.4", .guest = XG_TIMER_SPIN,
 	  .pin = PIN_ACTIVATE_PREEMPTION_TIMER, .exit_ctl = EXIT_SAVE_PREEMPTION_TIMER, .setup = XS_TIMER,
 	  .timer = 0x10000000, .spin_shift = 6, .reason = 18, .checks = XC_RIP | XC_TIMER_LESS },
+	/* value 0: the exit comes before the guest's first instruction, so the saved RIP is that instruction */
+	{ .name = "exit_preemption_timer_0_rip_at_first_insn_52", .sdm = "26.7.4", .guest = XG_UD2,
+	  .pin = PIN_ACTIVATE_PREEMPTION_TIMER, .setup = XS_TIMER, .timer = 0, .reason = 52,
+	  .checks = XC_QUAL | XC_RIP, .qual_mask = ALL },
 	{ .name = "exit_preemption_timer_2_expires_in_guest_52", .sdm = "26.5.1, 26.7.4", .guest = XG_TIMER_SPIN,
 	  .pin = PIN_ACTIVATE_PREEMPTION_TIMER, .setup = XS_TIMER, .timer = 2, .spin_shift = 12, .reason = 52,
 	  .checks = XC_QUAL, .qual_mask = ALL },
@@ -136,6 +141,25 @@ const struct conf_exit_case conf_exit_rows[] = {
 	 * CR 3 (3:0), MOV to CR (5:4 = 0), R13 (11:8) ---- */
 	{ .name = "exit_cr3_load_from_r13_28_qual_0xd03", .sdm = "26.1.3, 28.2.1", .guest = XG_MOV_CR3_R13,
 	  .proc = CPU_CR3_LOAD_EXITING, .reason = 28, .checks = XC_QUAL | INSN, .qual = 0xd03, .qual_mask = ALL },
+	/* MOV from CR3 / CR8 (access type 1 in bits 5:4) */
+	{ .name = "exit_cr3_store_exiting_to_r13_28_qual_0xd13", .sdm = "26.1.3, 28.2.1",
+	  .guest = XG_MOV_FROM_CR3_R13, .proc = CPU_CR3_STORE_EXITING, .reason = 28, .checks = XC_QUAL | INSN,
+	  .qual = 0xd13, .qual_mask = ALL },
+	{ .name = "exit_cr8_store_exiting_to_r13_28_qual_0xd18", .sdm = "26.1.3, 28.2.1",
+	  .guest = XG_MOV_FROM_CR8_R13, .proc = CPU_CR8_STORE_EXITING, .reason = 28, .checks = XC_QUAL | INSN,
+	  .qual = 0xd18, .qual_mask = ALL },
+	/* CR0 guest/host mask TS: MOV to CR0 exits when a masked bit differs from the read shadow; CLTS exits
+	 * when TS is masked and set in the shadow (access type 2) */
+	{ .name = "exit_cr0_write_masked_ts_differs_from_shadow_28", .sdm = "26.1.3, 28.2.1", .guest = XG_CR0_FLIP_TS,
+	  .setup = XS_CR0_SHADOW, .cr0_mask = CR0_TS, .reason = 28, .checks = XC_QUAL | INSN, .qual = 0xd00,
+	  .qual_mask = ALL },
+	{ .name = "exit_cr0_write_masked_ts_equals_shadow_no_exit", .sdm = "26.1.3", .guest = XG_CR0_SAME,
+	  .setup = XS_CR0_SHADOW, .cr0_mask = CR0_TS, .reason = 18, .checks = XC_QUAL, .qual_mask = ALL },
+	{ .name = "exit_clts_ts_masked_shadow_set_28_qual_0x20", .sdm = "26.1.3, 28.2.1", .guest = XG_CLTS,
+	  .setup = XS_CR0_SHADOW, .cr0_mask = CR0_TS, .shadow_or = CR0_TS, .reason = 28, .checks = XC_QUAL | INSN,
+	  .qual = 0x20, .qual_mask = ALL },
+	{ .name = "exit_clts_ts_masked_shadow_clear_no_exit", .sdm = "26.1.3", .guest = XG_CLTS,
+	  .setup = XS_CR0_SHADOW, .cr0_mask = CR0_TS, .reason = 18, .checks = XC_QUAL, .qual_mask = ALL },
 	CR3ROW("exit_cr3_target_count_max_none_matches_28", CR3T_ALL_OTHER, 28),
 	CR3ROW("exit_cr3_target_count_max_last_matches_no_exit", CR3T_LAST_MATCHES, 18),
 	CR3ROW("exit_cr3_target_beyond_count_ignored_28", CR3T_BEYOND_COUNT, 28),
@@ -205,7 +229,9 @@ static const char *const guest_text[XG_NR] = {
 	[XG_IN_8080_DX_WORD] = "in (%dx), %ax, DX 0x8080", [XG_IN_8080_DX_BYTE] = "in (%dx), %al, DX 0x8080",
 	[XG_OUT_80_DX_DWORD] = "out %eax, (%dx), DX 0x80", [XG_OUTSB] = "outsb, DX 0x80",
 	[XG_REP_INSB] = "rep insb, DX 0x80, RCX 1", [XG_MOV_CR3_R13] = "mov %r13, %cr3",
-	[XG_MOV_DS_TSS] = "mov %r10w (TSS selector), %ds", [XG_UD2] = "ud2", [XG_INT3] = "int3",
+	[XG_MOV_FROM_CR3_R13] = "mov %cr3, %r13", [XG_MOV_FROM_CR8_R13] = "mov %cr8, %r13",
+	[XG_CR0_FLIP_TS] = "mov %r13 (CR0 with TS flipped), %cr0", [XG_CR0_SAME] = "mov %r13 (CR0 as read), %cr0",
+	[XG_CLTS] = "clts", [XG_MOV_DS_TSS] = "mov %r10w (TSS selector), %ds", [XG_UD2] = "ud2", [XG_INT3] = "int3",
 	[XG_READ_4G] = "read of linear 4 GiB", [XG_READ_TEST] = "read of the test page + 0x18",
 	[XG_WRITE_TEST] = "write of the test page + 0x28", [XG_FETCH_PAGE] = "jump to a page of its own",
 };

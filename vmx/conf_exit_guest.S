@@ -166,6 +166,24 @@ END(read_test) vmcall
 GUEST(write_test)
 AT(write_test)	movq %rax, 0x28(%rsi)
 END(write_test) vmcall
+GUEST(mov_from_cr3_r13)
+AT(mov_from_cr3_r13) movq %cr3, %r13
+END(mov_from_cr3_r13) vmcall
+GUEST(mov_from_cr8_r13)
+AT(mov_from_cr8_r13) movq %cr8, %r13
+END(mov_from_cr8_r13) vmcall
+GUEST(cr0_flip_ts)
+	movq %cr0, %r13
+	xorq $8, %r13
+AT(cr0_flip_ts)	movq %r13, %cr0
+END(cr0_flip_ts) vmcall
+GUEST(cr0_same)
+	movq %cr0, %r13
+AT(cr0_same)	movq %r13, %cr0
+END(cr0_same) vmcall
+GUEST(clts)
+AT(clts)	clts
+END(clts) vmcall
 GUEST(fetch_page)
 	leaq conf_xg_fetch_target(%rip), %rax
 	jmp *%rax
@@ -189,7 +207,8 @@ conf_exit_guests:
 	ROW(invept); ROW(invvpid); ROW(vmfunc); ROW(timer_spin)
 	ROW(rdmsr_174); ROW(wrmsr_174); ROW(rdmsr_fs_base); ROW(wrmsr_fs_base); ROW(rdmsr_2000); ROW(wrmsr_c0002000)
 	ROW(out_80_imm); ROW(in_8080_dx_word); ROW(in_8080_dx_byte); ROW(out_80_dx_dword); ROW(outsb); ROW(rep_insb)
-	ROW(mov_cr3_r13); ROW(mov_ds_tss); ROW(ud2); ROW(int3); ROW(read_4g); ROW(read_test); ROW(write_test)
+	ROW(mov_cr3_r13); ROW(mov_from_cr3_r13); ROW(mov_from_cr8_r13); ROW(cr0_flip_ts); ROW(cr0_same); ROW(clts)
+	ROW(mov_ds_tss); ROW(ud2); ROW(int3); ROW(read_4g); ROW(read_test); ROW(write_test)
 	.quad conf_xg_fetch_page, conf_xg_fetch_target, conf_xg_fetch_target
 conf_exit_guests_end:
 	.balign 4
