@@ -7,6 +7,7 @@
 #include <string.h>
 #include "tools/conf_table_md.h"
 #include "vmx/conf_cases.h"
+#include "vmx/conf_exit.h"
 #include "vmx/vmcs_fields.h"
 #include "tests/host/bochs_caps.h"
 
@@ -80,5 +81,91 @@ size_t conf_table_markdown(char *out, size_t n)
 			    clear ? "&= ~" : "\\|=", fname(field), sdm);
 		}
 	PUT("\nOn Bochs corei7_skylake_x: %u cases per CPU.\n", conf_case_count(&c));
+	len += conf_exit_table_markdown(out + len, len < n ? n - len : 0);
+	return len;
+}
+
+/* The core VM-exit cases (vmx/conf_exit_cases.c): what each sets up and every field it checks. */
+size_t conf_exit_table_markdown(char *out, size_t n)
+{
+	struct vmx_caps c = skylake_x();
+	size_t len = 0;
+	u32 runs = 0;
+	PUT("\n| exit case | SDM | guest | controls and set-up | expected exit (fields checked) |\n");
+	PUT("|---|---|---|---|---|\n");
+	static const char *const setups[] = { "", "MSR bitmap", "I/O bitmaps", "CR3 targets", "preemption timer",
+					      "exception bitmap 0, IDTR limit 0", "EPT identity map", "exception bitmap",
+					      "CR0 mask and read shadow" };
+	static const char *const cr3t[] = { "count max, none matches", "count max, the last matches",
+					    "count 1, target 1 matches" };
+	for (size_t i = 0; i < conf_exit_rows_n; i++) {
+		const struct conf_exit_case *k = &conf_exit_rows[i];
+		char b[200] = "", o[300], t[64];
+		size_t bl = 0, ol = 0;
+		char why[160];
+		runs += !conf_exit_skip_reason(k, &c, why, sizeof(why));
+#define B(...) (bl += (size_t)snprintf(b + bl, sizeof(b) - bl, __VA_ARGS__))
+#define O(...) (ol += (size_t)snprintf(o + ol, sizeof(o) - ol, __VA_ARGS__))
+		if (k->pin)
+			B("pin \\|= 0x%x; ", k->pin);
+		if (k->proc)
+			B("proc \\|= 0x%x; ", k->proc);
+		if (k->proc2)
+			B("proc2 \\|= 0x%x; ", k->proc2);
+		if (k->exit_ctl)
+			B("exit \\|= 0x%x; ", k->exit_ctl);
+		if (k->setup)
+			B("%s", setups[k->setup]);
+		for (int j = 0; j < 2 && k->setup == XS_MSR_BITMAP; j++)
+			if (k->msr_bits[j].msr)
+				B(" %s 0x%x", k->msr_bits[j].write ? "write" : "read", k->msr_bits[j].msr);
+		for (int j = 0; j < 2 && k->setup == XS_IO_BITMAPS; j++)
+			if (k->ports[j])
+				B(" port 0x%x", k->ports[j]);
+		if (k->setup == XS_CR3_TARGETS)
+			B(": %s", cr3t[k->cr3t]);
+		if (k->setup == XS_EXCEPTIONS)
+			B(" 0x%x, #PF mask 0x%x match 0x%x%s", k->exc_bitmap, k->pfec_mask, k->pfec_match,
+			  k->idt_empty ? ", IDTR limit 0" : "");
+		if (k->setup == XS_CR0_SHADOW)
+			B(": mask 0x%x, shadow = guest CR0 \\| 0x%x", k->cr0_mask, k->shadow_or);
+		if (k->setup == XS_TIMER)
+			B(" 0x%x", k->timer);
+		if (k->setup == XS_EPT)
+			B(": %s entry 0x%llx", k->addr_base == XA_FETCH_PAGE ? "fetch page" : "test page",
+			  (unsigned long long)k->ept_entry);
+		if (!bl)
+			B("none");
+		O("exit %u", k->reason);
+		if (k->checks & XC_QUAL)
+			O(", qualification 0x%llx", (unsigned long long)k->qual);
+		if ((k->checks & XC_QUAL) && k->qual_mask != ~0ULL)
+			O(" (bits 0x%llx)", (unsigned long long)k->qual_mask);
+		if (k->checks & XC_INFO)
+			O(", instruction information 0x%x (bits 0x%x)", conf_exit_info_encode(k->info_kind, &k->op),
+			  conf_exit_info_mask(k->info_kind, &k->op));
+		if (k->checks & XC_INTR)
+			O(", interruption information 0x%x", k->intr);
+		if (k->checks & XC_ERR)
+			O(", error code 0x%x", k->err);
+		snprintf(t, sizeof(t), "%s + 0x%llx", k->addr_base == XA_DATA_PAGE ? "data page" :
+			 k->addr_base == XA_FETCH_PAGE ? "fetch page" : "test page", (unsigned long long)k->addr_off);
+		if (k->checks & XC_IDTV)
+			O(", IDT-vectoring information 0x%x", k->idtv);
+		if (k->checks & XC_GPA)
+			O(", guest-physical %s", t);
+		if (k->checks & XC_GLA)
+			O(", guest-linear %s", t);
+		if (k->checks & XC_RIP)
+			O(", guest RIP");
+		if (k->checks & XC_LEN)
+			O(", instruction length");
+		if (k->checks & XC_TIMER_LESS)
+			O(", saved timer below 0x%x", k->timer);
+#undef B
+#undef O
+		PUT("| `%s` | %s | `%s` | %s | %s |\n", k->name, k->sdm, conf_exit_guest_text(k->guest), b, o);
+	}
+	PUT("\nOn Bochs corei7_skylake_x: %u of these %zu core VM-exit cases run per CPU.\n", runs, conf_exit_rows_n);
 	return len;
 }

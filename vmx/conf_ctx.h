@@ -53,6 +53,7 @@ void root_cases(struct ctx *x);
 void enum_cases(struct ctx *x);
 void launch_cases(struct ctx *x);
 u64 table_cases(struct ctx *x);
+u64 exit_cases(struct ctx *x);
 void inv_cases(struct ctx *x);
 void caps_cases(struct ctx *x);
 

@@ -4,6 +4,7 @@
  * capability MSRs' consistency.
  */
 #include "vmx/conf_ctx.h"
+#include "vmx/conf_exit.h"
 #include "vmx/vmx_errors.h"
 #include "vmx/conf_entry.h"
 #include "vmx/conf_inv.h"
@@ -110,6 +111,17 @@ u64 table_cases(struct ctx *x)
 	}
 	struct conf_entry_env e = { x->c, x->a, x->b, x->bitmap, x->stack, record_cb, x };
 	return conf_entry_run(&e);
+}
+
+/* the core VM-exit cases (vmx/conf_exit.c) */
+u64 exit_cases(struct ctx *x)
+{
+	if (!enter(x, ROOT_VMCS)) {
+		record(x, "exit_cases_setup", KTAP_FAIL, "VMXON/VMPTRLD failed");
+		return 0;
+	}
+	struct conf_exit_run_env e = { x->v, x->a, x->bitmap, x->stack, record_cb, x };
+	return conf_exit_run(&e);
 }
 
 /* INVEPT / INVVPID (vmx/conf_inv.c): error numbers need a current VMCS */

@@ -17,6 +17,7 @@
 #include "vmx/conf_cases.h"
 #include "vmx/conf_inv.h"
 #include "vmx/conf_insn.h"
+#include "vmx/conf_exit.h"
 #include "arch/x86_64/timer.h"
 #include "kernel/format.h"
 #include "kernel/kprintf.h"
@@ -36,6 +37,7 @@ struct conf_cpu {
 	struct case_result *res;   /* cap entries, page_alloc'd: sized from the case table */
 	u32 n, cap;
 	u64 entry_cycles;          /* the time the case table took */
+	u64 exit_cycles;           /* the time the VM-exit cases took (vmx/conf_exit.c) */
 	u64 suite_cycles;          /* the time the whole suite took on this CPU */
 	bool run_table;            /* the KTAP pool can hold this CPU's table results */
 	u64 res_pages;
@@ -90,6 +92,7 @@ static long conformance_job(void *arg)
 			out->entry_cycles = table_cases(x);
 		else
 			record(x, "entry_cases", KTAP_SKIP, "%s", table_skip);
+		out->exit_cycles = exit_cases(x);
 		caps_cases(x);
 	}
 	restore(x);
@@ -148,7 +151,7 @@ void vmx_conformance_run(void)
 		ktap_add(s, "setup", KTAP_FAIL, "out of memory");
 		return;
 	}
-	u32 cap = MAX_OWN_CASES + (u32)conf_entry_max_results();
+	u32 cap = MAX_OWN_CASES + (u32)conf_entry_max_results() + (u32)conf_exit_max_results();
 	u64 res_pages = ALIGN_UP((u64)cap * sizeof(struct case_result), PAGE_SIZE) / PAGE_SIZE;
 	for (u32 i = 0; i < cpu_count; i++) {
 		conf[i] = (struct conf_cpu){ 0 };
@@ -195,6 +198,9 @@ void vmx_conformance_run(void)
 		if (conf[i].entry_cycles)
 			kprintf("conformance: cpu%u: the VM-entry case table took %lu us (%lu TSC cycles)\n", i,
 				tsc_to_us(conf[i].entry_cycles), conf[i].entry_cycles);
+		if (conf[i].exit_cycles)
+			kprintf("conformance: cpu%u: the VM-exit cases took %lu us (%lu TSC cycles)\n", i,
+				tsc_to_us(conf[i].exit_cycles), conf[i].exit_cycles);
 		kprintf("conformance: cpu%u: the suite took %lu us (%lu TSC cycles)\n", i,
 			tsc_to_us(conf[i].suite_cycles), conf[i].suite_cycles);
 	}

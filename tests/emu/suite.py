@@ -101,6 +101,14 @@ def smp_expect(found, online):
     return [f"cpus_found={found}", f"cpus_online={online}"]
 
 
+def exit_case_names():
+    """The exit_ rows of vmx/conf_exit_cases.c, read from the source so the list cannot drift."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "vmx", "conf_exit_cases.c")
+    with open(path) as f:
+        src = f.read()
+    return re.findall(r'"(exit_[a-z0-9_]+)"', src)
+
+
 TESTS = [
     # -- one CPU, each firmware --
     dict(name="qemu-bios-1cpu", emu="qemu", smp=1, cpu="max", cmdline="mode=test", timeout=60,
@@ -485,6 +493,13 @@ TESTS = [
          cmdline="mode=test vmx.virtualize virt.break=vmm_nmi", timeout=400,
          expect=smp_expect(2, 2) + ["vmx_ready=2", "virt_ready=2", "nmis=2"],
          require=[f"virt/cpu{i}/{c}" for i in range(2) for c in VIRT_CHECKS + ["nmi_in_vmm_reaches_guest"]]),
+    # -- core VM-exit cases (exit_, vmx/conf_exit*.c): every row of the table ok on every CPU, none skipped --
+    dict(name="bochs-skx-exits4", emu="bochs", smp=4, cpu="corei7_skylake_x", timeout=420,
+         expect=smp_expect(4, 4) + ["vmx_ready=4", "failed=0"],
+         require=[f"conformance/cpu{i}/{n}" for i in range(4) for n in exit_case_names()],
+         expect_line=[r"conformance: cpu3: the VM-exit cases took \d+ us"]
+         + [rf"^    ok \d+ {n}$" for n in exit_case_names()]),
+
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
