@@ -104,7 +104,8 @@ static bool ept_ready(struct xrun *r)
 	/* the two pages the rows change get 4 KiB entries of their own (left not present, set per row) */
 	u64 own[2] = { r->page[P_TEST], fetch_page() };
 	/* the guests touch nothing above 4 GiB: map [0, 4 GiB) only */
-	struct ept_params p = { &r->e->cpu->mach, 32, ev.pages_2m, ev.pages_1g, own, 2, 64 };
+	struct ept_params p = { .mtrr = &r->e->cpu->mach, .phys_bits = 32, .pages_2m = ev.pages_2m, .pages_1g = ev.pages_1g,
+				   .excluded = own, .nexcluded = 2, .max_tables = 64 };
 	struct ept_stats st;
 	enum ept_status s = ept_build(&p, &ept_m, &r->ept_root, &st);
 	if (s != EPT_OK) {
