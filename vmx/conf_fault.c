@@ -202,7 +202,8 @@ static void operand_cases(struct ctx *x)
 {
 	volatile uintptr_t nc = (uintptr_t)VMX_NONCANONICAL;
 	const void *bad = (const void *)nc, *unm = (const void *)(uintptr_t)UNMAPPED_VA;
-	static const enum fi gp[] = { FI_VMPTRLD, FI_VMCLEAR, FI_VMPTRST, FI_VMREAD, FI_VMWRITE };
+	static const enum fi gp[] = { FI_VMPTRLD, FI_VMCLEAR, FI_VMPTRST, FI_VMREAD, FI_VMWRITE, FI_INVEPT,
+					 FI_INVVPID };
 	char name[64];
 	for (size_t k = 0; k < ARRAY_SIZE(gp); k++) {
 		ksnprintf(name, sizeof(name), "insn_%s_noncanonical_operand_gp0", fi_name[gp[k]]);

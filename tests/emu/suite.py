@@ -464,6 +464,7 @@ TESTS = [
          expect=smp_expect(2, 2) + ["vmx_ready=2", "failed=0"], require=vmx_ok(2),
          expect_line=[r"^    ok \d+ insn_vmxoff_cpl3_gp0$", r"^    ok \d+ insn_invvpid_compat_mode_ud$",
                       r"^    ok \d+ insn_vmptrst_noncanonical_rbp_operand_ss0$",
+                      r"^    ok \d+ insn_invept_noncanonical_operand_gp0$", r"^    ok \d+ insn_invvpid_noncanonical_operand_gp0$",
                       r"^    ok \d+ insn_vmptrst_unmapped_operand_pf_write$",
                       r"^    ok \d+ insn_vmlaunch_launched_vmcs_in_mov_ss_shadow_error_26$",
                       r"^    ok \d+ insn_vmclear_flushes_data_for_another_cpu$",
