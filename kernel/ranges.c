@@ -54,8 +54,11 @@ u32 ranges_list(const u32 *kind, u32 n, u32 k, const u32 *values, char *buf, siz
 	size_t pos = 0;
 	u32 count = 0, a = 0, b = 0;
 	bool open = false, cut = false;
-	if (!size)
-		return 0;
+	if (!size) {   /* the count alone */
+		for (u32 i = 0; i < n; i++)
+			count += kind[i] == k;
+		return count;
+	}
 	buf[0] = 0;
 	for (u32 i = 0; i < n; i++) {
 		if (kind[i] != k)

@@ -25,7 +25,7 @@ u32 ranges_first(const u32 *kind, u32 n, u32 k);
  * values NULL: the CPU indexes; else values[i] stands for CPU i (APIC IDs),
  * and a run continues while each member's value is the previous one's + 1.
  * A list that does not fit in size bytes ends in "...". Returns the number of
- * members (0: buf is ""). */
+ * members (0: buf is ""); with size 0 (buf may be NULL) only counts them. */
 u32 ranges_list(const u32 *kind, u32 n, u32 k, const u32 *values, char *buf, size_t size);
 
 #endif

@@ -93,6 +93,8 @@ static void alternating_rows_are_two_kinds_of_singles(void **state)
 	assert_int_equal(c, 5);
 	assert_string_equal(list(9, 1, NULL, &c), "1, 3, 5, 7");
 	assert_int_equal(c, 4);
+	assert_int_equal(ranges_list(kind, 9, 1, NULL, NULL, 0), 4);   /* the count alone */
+	assert_int_equal(ranges_list(kind, 9, 2, NULL, NULL, 0), 0);
 }
 
 static void every_row_different_is_one_kind_each(void **state)
