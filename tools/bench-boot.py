@@ -82,7 +82,7 @@ def kernel_bytes(raw):
 
 
 SECTIONS = ("boot", "smp", "irq", "vmx caps", "vmx table", "guest", "conformance", "other", "KTAP", "summary")
-PREFIX_RE = re.compile(rb"^\r*cpu\d+: ([^:]+):( caps:| machine:)?")
+PREFIX_RE = re.compile(rb"^\r*cpu\d+: ([^:\r]+)(: caps:|: machine:)?")
 
 
 def section_of(line):

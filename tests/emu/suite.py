@@ -454,6 +454,27 @@ TESTS = [
          **{**no_vmx(2, r"vmx_cases # SKIP AMD CPU: this machine has AMD-V \(SVM\), not VT-x"), "require_skip": no_vmx(2, "")["require_skip"] +
             ["conformance/cpu0/vmx_cases", "conformance/cpu1/vmx_cases"]}),
 
+    # -- the human tables print ranges of identical CPUs (kernel/ranges.c); the KTAP keeps every CPU --
+    # two sockets of 6: APIC IDs 0-5 and 8-13, so the ID list breaks while the CPU list does not
+    dict(name="qemu-smp12-ranges-sparse-ids", emu="qemu", qemu_smp="12,sockets=2,cores=6", timeout=90,
+         expect=smp_expect(12, 12), require=cpu_jobs(12),
+         expect_line=[r"^cpu0: smp: +1-11 +1-5, 8-13 +online +\d+(-\d+)? \(11 CPUs\)$",
+                      r"^cpu0: smp: per AP \(us after the first INIT: arrived/SIPI sent\): 1 \d+/\d+, .*, 11 \d+/\d+$",
+                      r"^cpu0: irq: cpus 1-11 \(ACPI UIDs 1-11\): LINT0 masked fixed",
+                      r"^cpu0: vmx: +0-11 +0-5, 8-13 +FEATURE_CONTROL -  no VT-x: AMD CPU"],
+         expect_once=[r"^cpu0: smp: +1-11 ", r"^cpu0: irq: cpus 1-11 ", r"^cpu0: vmx: cpus 0-11: AMD CPU"]),
+    # VT-x on CPUs 0, 2 and 3 only: a kind that is not contiguous, CPU 1 alone in its own row
+    dict(name="bochs-skx-smp4-ranges-gap", emu="bochs", smp=4, cpu="corei7_skylake_x", cmdline="mode=test vmx.cpus=0,2-3",
+         timeout=400, expect=smp_expect(4, 4) + ["vmx_ready=3", "failed=0"],
+         require=[p for p in vmx_ok(4) if "/cpu1/" not in p],
+         expect_line=[r"^cpu0: vmx: +0, 2-3 +0, 2-3 +FEATURE_CONTROL 0x5  VMXON -> VMCS lifecycle -> VMXOFF ok \(3/3 rounds\)",
+                      r"^cpu0: vmx: +1 +1 +not selected \(vmx\.cpus\)$",
+                      r"^cpu0: vmx: per CPU \(VMXON region, VMCS, lifecycle time\): 0 0x[0-9a-f]+ 0x[0-9a-f]+ \d+ us, "
+                      r"2 0x[0-9a-f]+ 0x[0-9a-f]+ \d+ us, 3 0x[0-9a-f]+ 0x[0-9a-f]+ \d+ us$",
+                      r"^cpu0: guest: cpus 0, 2-3: VMLAUNCH -> \d+ exits .* -> done -> VMCLEAR -> VMXOFF$",
+                      r"^cpu0: conformance: cpus 0, 2-3: the VM-entry case table took \d+(-\d+)? us"],
+         expect_once=[r"^cpu0: guest: .*VMLAUNCH", r"VMRESUME after VMXOFF/VMXON without VMCLEAR", r"smp: start-up waits"]),
+
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
