@@ -294,7 +294,7 @@ static void print_table(const bool *done)
 		ids[i] = cpus[i].apic_id;
 	}
 	ranges_kinds(keys, VMX_KEY, cpu_count, kind);
-	kprintf("vmx: CPUs       APIC IDs   result (lifecycle time), CPUs alike in one row%s\n",
+	kprintf("vmx: CPUs       APIC IDs   result (lifecycle time)%s\n",
 		brief ? ", brief: VMXON/VMCS addresses with report=full" : "");
 	for (u32 i = 0; i < cpu_count; i++) {
 		if (kind[i] == RANGES_NONE)

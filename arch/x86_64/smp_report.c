@@ -81,7 +81,7 @@ static void print_kinds(void (*pr)(const char *fmt, ...), bool brief)
 void smp_print_table(void (*pr)(const char *fmt, ...))
 {
 	bool brief = report_brief();
-	pr("smp: CPUs       APIC IDs   state          bring-up (us after first INIT), CPUs alike in one row%s\n",
+	pr("smp: CPUs       APIC IDs   state          bring-up (us after first INIT)%s\n",
 	   brief ? ", brief: each AP's times with report=full" : "");
 	pr("smp: %9u  %9u  %-13s  boot CPU\n", 0, cpus[0].apic_id, state_name(cpus[0].state));
 	print_kinds(pr, brief);
