@@ -464,7 +464,7 @@ def _fail_details(t):
     return d
 
 
-def check(text, expect=(), expect_result="PASS", require=(), require_skip=(), expect_lines=()):
+def check(text, expect=(), expect_result="PASS", require=(), require_skip=(), expect_lines=(), expect_once=()):
     """Check a serial log.  expect: iterable of 'key=value' (or 'key>=value', 'key<=value');
     expect_result: 'PASS', 'FAIL' or 'ANY'.  Returns a Report; report.ok tells the verdict."""
     log = parse(text)
@@ -589,6 +589,17 @@ def check(text, expect=(), expect_result="PASS", require=(), require_skip=(), ex
             continue
         if not any(r.search(l) for l in log.lines):
             probs.append(Problem(0, f"no line of the log matches {rx!r}", EXPECT))
+    for rx in expect_once:   # a fact said once: exactly one line matches
+        try:
+            r = re.compile(rx)
+        except re.error as err:
+            probs.append(Problem(0, f"bad --expect-once regex {rx!r}: {err}", EXPECT))
+            continue
+        hits = [i + 1 for i, l in enumerate(log.lines) if r.search(l)]
+        if len(hits) != 1:
+            probs.append(Problem(hits[1] if len(hits) > 1 else 0, f"{len(hits)} lines of the log match {rx!r}, "
+                                 f"want exactly 1" + (f" (lines {', '.join(map(str, hits[:5]))})" if hits else ""),
+                                 EXPECT))
 
     probs.sort(key=lambda p: (p.line == 0, p.line))
     notes.sort(key=lambda p: (p.line == 0, p.line))
@@ -636,6 +647,8 @@ def main(argv=None):
                     help="a test path that must exist with a SKIP directive; repeatable")
     ap.add_argument("--expect-line", action="append", default=[], metavar="REGEX",
                     help="a regex that must match some line of the log; repeatable")
+    ap.add_argument("--expect-once", action="append", default=[], metavar="REGEX",
+                    help="a regex that must match exactly one line of the log; repeatable")
     ap.add_argument("--tree", action="store_true", help="print the parsed test tree")
     ap.add_argument("--quiet", action="store_true", help="print only the problems and the final line")
     a = ap.parse_args(argv)
@@ -647,7 +660,7 @@ def main(argv=None):
         print(f"ktapcheck: {a.log} FAILED: 1 problems")
         return 1
     rep = check(data, expect=a.expect, expect_result=a.expect_result, require=a.require,
-                require_skip=a.require_skip, expect_lines=a.expect_line)
+                require_skip=a.require_skip, expect_lines=a.expect_line, expect_once=a.expect_once)
     out = sys.stdout
     if a.tree:
         for l in format_tree(rep.tree):

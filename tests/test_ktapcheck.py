@@ -325,6 +325,24 @@ class Panic(Base):
         rep = ktapcheck.check(log("panic.log"), expect_result="FAIL", expect_lines=[r"#GP"])
         self.assertProblem(rep, "no line of the log matches '#GP'")
 
+    def test_expect_once_holds_for_one_line_and_fails_for_two_or_none(self):
+        once = r"smp: start-up waits: INIT 0 us, SIPI 10 us \(GenuineIntel family 0x6"
+        body = inline("""
+            cpu0: smp: start-up waits: INIT 0 us, SIPI 10 us (GenuineIntel family 0x6: no INIT wait, as Linux on Intel family >= 0x6)
+            KTAP version 1
+            1..1
+            ok 1 boot
+            """) + PASS_SUMMARY + "tests=1 passed=1 failed=0 skipped=0 xfail=0\n"
+        self.assertClean(ktapcheck.check(body, expect_once=[once]))
+        # the line said twice (as the smp table once repeated it): a problem naming both lines
+        twice = body.replace("KTAP version 1", body.split("\n")[0] + "\nKTAP version 1", 1)
+        rep = ktapcheck.check(twice, expect_once=[once])
+        self.assertProblem(rep, "2 lines of the log match", count=1)
+        self.assertIn("(lines 1, 2)", rep.problems[0].msg)
+        rep = ktapcheck.check(body, expect_once=[r"smp: bring-up"])
+        self.assertProblem(rep, "0 lines of the log match 'smp: bring-up', want exactly 1")
+        self.assertProblem(ktapcheck.check(body, expect_once=["("]), "bad --expect-once regex")
+
     def test_malformed_ktap_before_panic_still_fails(self):
         text = log("panic.log").decode().replace("  ok 2 memory_map", "  ok 3 memory_map")
         rep = ktapcheck.check(text, expect_result="FAIL")

@@ -15,6 +15,11 @@ in emulated time as real hardware does; QEMU writes serial output at once, so
 its UART column is what a real port would add, not what QEMU spent.
 Then one more `mode=test bench.boot` boot per row gives the kernel's phase
 table (TSC microseconds; under Bochs emulated instructions at ips, labelled so).
+Last, the bytes of each row's first kernel log by section (boot lines, smp,
+irq, the VT-x capability and machine lines, the VT-x table, guest, conformance,
+KTAP, summary), so one sees where the UART time goes.
+    python3 tools/bench-boot.py --sections LOG [LOG ...]
+prints only that table, for serial logs already made (build/emu/NAME.serial.log).
 Figures only: nothing here passes or fails on timing; the exit status is 1 only
 when a boot gave no figures.
 """
@@ -68,11 +73,61 @@ def build():
 
 def kernel_bytes(raw):
     """The kernel's part of a serial log: from its first 'vmxboot ' line (GRUB and firmware before it)."""
-    i = raw.find(b"vmxboot ")
+    m = re.search(rb"cpu\d+: vmxboot ", raw)   # not GRUB's "Booting `vmxboot (mode=test)'"
+    i = m.start() if m else raw.find(b"vmxboot")
     if i < 0:
         return None
     i = raw.rfind(b"\n", 0, i) + 1
     return len(raw) - i
+
+
+SECTIONS = ("boot", "smp", "irq", "vmx caps", "vmx table", "guest", "conformance", "other", "KTAP", "summary")
+PREFIX_RE = re.compile(rb"^\r*cpu\d+: ([^:\r]+)(: caps:|: machine:)?")
+
+
+def section_of(line):
+    """Which part of the report one kernel line (bytes, CR LF included) belongs to."""
+    if line.startswith(b"vmxboot: summary"):
+        return "summary"
+    m = PREFIX_RE.match(line)
+    if not m:
+        return "KTAP" if re.match(rb"^\s*(KTAP version|\d+\.\.\d+|ok |not ok |#)", line) else "other"
+    area = m[1]
+    if area == b"vmx":
+        return "vmx caps" if m[2] else "vmx table"
+    if area in (b"smp", b"guest", b"conformance"):
+        return area.decode()
+    if area == b"irq":
+        return "irq"
+    return "boot"   # every other kernel line: the boot story, timers, ACPI, report: lines
+
+
+def log_sections(raw):
+    """{section: bytes} of the kernel's part of a serial log (from its first 'vmxboot ' line)."""
+    n = kernel_bytes(raw)
+    sec = {k: 0 for k in SECTIONS}
+    if n is None:
+        return None
+    for line in raw[len(raw) - n:].split(b"\n"):
+        if line:
+            sec[section_of(line)] += len(line) + 1
+    return sec
+
+
+def print_sections(named):
+    """named: [(label, raw)]: one column of bytes per log, a row per section, then the total."""
+    cols = [(label, log_sections(raw)) for label, raw in named]
+    cols = [(label, s) for label, s in cols if s]
+    if not cols:
+        return
+    w = max(12, max(len(label) for label, _ in cols) + 1)
+    print("Log bytes by section (kernel part of the log; UART time = bytes x "
+          f"{UART_US_PER_BYTE:.1f} us)")
+    print(f"{'section':<12}" + "".join(f"{label:>{w}}" for label, _ in cols))
+    for k in SECTIONS:
+        print(f"{k:<12}" + "".join(f"{s[k]:>{w}}" for _, s in cols))
+    print(f"{'total':<12}" + "".join(f"{sum(s.values()):>{w}}" for _, s in cols))
+    print(f"{'UART s':<12}" + "".join(f"{sum(s.values()) * UART_US_PER_BYTE / 1e6:>{w}.2f}" for _, s in cols))
 
 
 def boot(row, kind, i, timeout):
@@ -105,7 +160,15 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=3, help="boots per row and kind; medians (default %(default)s)")
     ap.add_argument("--timeout", type=float, default=300, help="seconds per boot (default %(default)s)")
     ap.add_argument("--no-phases", action="store_true", help="skip the bench.boot phase tables")
+    ap.add_argument("--sections", nargs="+", metavar="LOG", help="only print the bytes by section of these logs")
     a = ap.parse_args(argv)
+    if a.sections:
+        named = []
+        for path in a.sections:
+            with open(path, "rb") as f:
+                named.append((os.path.basename(path).replace(".serial.log", ""), f.read()))
+        print_sections(named)
+        return 0
     rows = [r for r in a.rows.split(",") if r]
     for r in rows:
         if r not in ROWS:
@@ -120,7 +183,7 @@ def main(argv=None):
                 print(f"bench-boot: {ROWS[r][0]}: {kind} boot {i + 1} of {a.repeat}", flush=True)
                 runs.append(boot(r, kind, i, a.timeout))
             res[kind] = dict(wall=med([x["wall"] for x in runs]), bytes=med([x["bytes"] for x in runs]),
-                             tails=[x["tail"] for x in runs if x["wall"] is None])
+                             tails=[x["tail"] for x in runs if x["wall"] is None], raw=runs[0]["raw"])
         results[r] = res
         if not a.no_phases:
             print(f"bench-boot: {ROWS[r][0]}: bench.boot boot", flush=True)
@@ -151,6 +214,8 @@ def main(argv=None):
                 print("  " + line)
         elif r in phases:
             failed.append(f"{ROWS[r][0]}: the bench.boot boot printed no phase table")
+    print()
+    print_sections([(ROWS[r][0], results[r]["test"]["raw"]) for r in rows])
     for f in failed:
         print(f"bench-boot: {f}")
     return 1 if failed else 0

@@ -11,7 +11,8 @@ and reads from each serial log
     I us, SIPI wait S us, M second SIPIs), P us per AP` (online = parked, waiting
     for work);
   - `smp: start-up waits: INIT I us, SIPI S us (WHY)`: the vendor/family rule used;
-  - the per-CPU table (`smp: CPU APIC ID state ...`): each AP's arrival, in us after
+  - the per-CPU table (`smp: CPU APIC ID state ...`, an AP alone in its row, and the
+    `smp: per AP ...` lines of the folded table): each AP's arrival, in us after
     the first INIT;
   - the summary line's cpus_online.
 It prints one table of figures and the ratio of the 16-CPU to the 2-CPU bring-up.
@@ -53,6 +54,8 @@ BRINGUP_RE = re.compile(r"smp: bring-up (\d+) us from the first INIT to the last
 WAITS_RE = re.compile(r"smp: start-up waits: INIT (\d+) us, SIPI (\d+) us \((.*)\)$")
 # smp_report.c print_table(): index, APIC ID, state, then "ARRIVAL (SIPI at T)" for an online AP
 ROW_RE = re.compile(r"smp:\s+(\d+)\s+(\d+)\s+online\s+(\d+) \(SIPI at (\d+)\)")
+# the table with ranges of identical CPUs (kernel/ranges.h): each AP's own times on "per AP" lines
+PER_AP_RE = re.compile(r"smp: per AP \(us after the first INIT: arrived/SIPI sent\): (.*)$")
 SUMMARY_RE = re.compile(r"vmxboot: summary .*\bcpus_online=(\S+)")
 WALL_RE = re.compile(r"emulator wall time ([\d.]+) s")
 
@@ -90,6 +93,10 @@ def parse_log(path):
         m = ROW_RE.search(line)
         if m:
             fig["arrivals"].append(int(m[3]))
+            continue
+        m = PER_AP_RE.search(line)
+        if m:
+            fig["arrivals"] += [int(x) for x in re.findall(r"\d+ (\d+)/\d+", m[1])]
             continue
         m = SUMMARY_RE.search(line)
         if m and m[1].isdigit():

@@ -27,6 +27,7 @@ struct ctx {
 	bool in_vmx;
 	struct case_result *res;   /* this CPU's slot in conf[] */
 	u32 n, cap;
+	char resume_seen[64];      /* VMRESUME after VMXOFF/VMXON: the allowed outcome seen, printed folded */
 };
 
 /* ---- recording (conf_core.c) ---- */

@@ -21,6 +21,7 @@
 #include "arch/x86_64/timer.h"
 #include "kernel/format.h"
 #include "kernel/kprintf.h"
+#include "kernel/ranges.h"
 #include "kernel/ktap.h"
 #include "kernel/report.h"
 #include "kernel/options.h"
@@ -134,6 +135,62 @@ static void plan_table(u32 cap)
 		}
 }
 
+/* The per-CPU human lines, one per kind of CPU (kernel/ranges.h): the
+ * VMRESUME-after-VMXOFF/VMXON outcome each CPU saw, and the times of the case
+ * table, the VM-exit cases and the whole suite (as ranges over the CPUs). */
+#define CONF_KEY 96
+static void *keys_, *kind_;
+
+enum conf_time { T_ENTRY, T_EXIT, T_SUITE };
+
+static u64 conf_time(u32 i, enum conf_time t)
+{
+	return t == T_ENTRY ? conf[i].entry_cycles : t == T_EXIT ? conf[i].exit_cycles : conf[i].suite_cycles;
+}
+
+static void print_time(const bool *done, enum conf_time t, const char *what)
+{
+	char *keys = cpu_array(&keys_, CONF_KEY), list[64];
+	u32 *kind = cpu_array(&kind_, sizeof(u32));
+	u64 lo = ~0ull, hi = 0;
+	for (u32 i = 0; i < cpu_count; i++) {
+		u64 c = con_sel_online(i) && done[i] ? conf_time(i, t) : 0;
+		ksnprintf(keys + (size_t)i * CONF_KEY, CONF_KEY, "%s", c ? "ran" : "");
+		lo = c && c < lo ? c : lo;
+		hi = c > hi ? c : hi;
+	}
+	if (!hi || ranges_kinds(keys, CONF_KEY, cpu_count, kind) != 1)
+		return;
+	u32 n = ranges_list(kind, cpu_count, 0, 0, list, sizeof(list));
+	if (lo == hi)
+		kprintf("conformance: %s%s: %s took %lu us (%lu TSC cycles)%s\n", n == 1 ? "cpu" : "cpus ", list, what,
+			tsc_to_us(lo), lo, n == 1 ? "" : " on each");
+	else
+		kprintf("conformance: cpus %s: %s took %lu-%lu us (%lu-%lu TSC cycles) per CPU\n", list, what,
+			tsc_to_us(lo), tsc_to_us(hi), lo, hi);
+}
+
+static void print_folded(const bool *done)
+{
+	char *keys = cpu_array(&keys_, CONF_KEY), list[64];
+	u32 *kind = cpu_array(&kind_, sizeof(u32));
+	const struct ctx *xs = cpu_array(&ctxs_, sizeof(struct ctx));
+	for (u32 i = 0; i < cpu_count; i++)
+		ksnprintf(keys + (size_t)i * CONF_KEY, CONF_KEY, "%s", con_sel_online(i) && done[i] ?
+			  xs[i].resume_seen : "");
+	ranges_kinds(keys, CONF_KEY, cpu_count, kind);
+	for (u32 i = 0; i < cpu_count; i++)
+		if (kind[i] != RANGES_NONE && ranges_first(kind, i + 1, kind[i]) == i) {
+			u32 n = ranges_list(kind, cpu_count, kind[i], 0, list, sizeof(list));
+			kprintf("conformance: %s%s: VMRESUME after VMXOFF/VMXON without VMCLEAR: %s (SDM 25.11.1 allows "
+				"error 5, error 6 or entering the guest)\n", n == 1 ? "cpu" : "cpus ", list,
+				keys + (size_t)i * CONF_KEY);
+		}
+	print_time(done, T_ENTRY, "the VM-entry case table");
+	print_time(done, T_EXIT, "the VM-exit cases");
+	print_time(done, T_SUITE, "the suite");
+}
+
 void vmx_conformance_run(void)
 {
 	struct ktap_node *s = ktap_group(0, "conformance");
@@ -146,6 +203,8 @@ void vmx_conformance_run(void)
 	static void *done_;
 	bool *done = cpu_array(&done_, sizeof(bool));
 	cpu_array(&ctxs_, sizeof(struct ctx));   /* before the leak check's first figure */
+	cpu_array(&keys_, CONF_KEY);
+	cpu_array(&kind_, sizeof(u32));
 	guest_launch_prepare();
 	if (!conf) {
 		ktap_add(s, "setup", KTAP_FAIL, "out of memory");
@@ -195,16 +254,9 @@ void vmx_conformance_run(void)
 				kprintf("conformance: cpu%u: %s: %s\n", i, cr->name, cr->detail);
 		}
 		ktap_check(g, "left_out_of_vmx_with_cr0_cr4_restored", conf[i].clean, "%s", conf[i].clean_detail);
-		if (conf[i].entry_cycles)
-			kprintf("conformance: cpu%u: the VM-entry case table took %lu us (%lu TSC cycles)\n", i,
-				tsc_to_us(conf[i].entry_cycles), conf[i].entry_cycles);
-		if (conf[i].exit_cycles)
-			kprintf("conformance: cpu%u: the VM-exit cases took %lu us (%lu TSC cycles)\n", i,
-				tsc_to_us(conf[i].exit_cycles), conf[i].exit_cycles);
-		kprintf("conformance: cpu%u: the suite took %lu us (%lu TSC cycles)\n", i,
-			tsc_to_us(conf[i].suite_cycles), conf[i].suite_cycles);
 	}
 	u64 free_after = report_free_pages();
+	print_folded(done);
 	ktap_check(s, "no_pages_leaked", free_after == free_before, "free pages %lu before, %lu after",
 		   free_before, free_after);
 	bool all_done = true;

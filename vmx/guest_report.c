@@ -9,7 +9,7 @@
 #include "kernel/pmm.h"
 #include "kernel/platform.h"
 #include "kernel/report.h"
-#include "kernel/fold.h"
+#include "kernel/ranges.h"
 #include "arch/x86_64/smp.h"
 
 static void ktap_cpu(struct ktap_node *c, const struct guest_cpu *g)
@@ -68,27 +68,54 @@ void vmx_guest_print_cpu(void (*pr)(const char *fmt, ...), u32 i)
 		pr("guest: cpu%u: %s\n", i, g->unexpected);
 }
 
-/* brief form: one line per run of CPUs whose guest ran alike, the exit round trip as a range */
-static void guest_row(const struct fold_run *r, void *ctx)
+#define GUEST_KEY 320
+
+/* The guest lines of CPU i without its number: CPUs with the same key print
+ * once (kernel/ranges.h). report=full keeps every figure in the key, so only
+ * CPUs with the same cycle counts fold; the brief form keeps the run count and
+ * shows the median CPUID exit round trip as a range. Empty: no guest lines
+ * (not run), or a guest that did not reach done (printed in full). */
+static void guest_key(u32 i, bool brief, char *key, size_t size)
 {
-	(void)ctx;
-	char cpus_[24];
-	fold_range(cpus_, sizeof(cpus_), r->first, r->last);
-	int bar = 0;
-	while (r->key[bar] && r->key[bar] != '|')
-		bar++;
-	kprintf("guest: %s %s: %.*s\n", r->first == r->last ? "cpu" : "cpus", cpus_, bar, r->key);
-	if (r->key[bar] == '|' && r->key[bar + 1] != '0')
-		kprintf("guest: %s %s: CPUID exit round trip median %lu-%lu TSC cycles over %s runs "
-			"(report=full: each CPU's figures)\n", r->first == r->last ? "cpu" : "cpus", cpus_, r->lo, r->hi,
-			r->key + bar + 1);
+	const struct guest_cpu *g = &guest_cpus[i];
+	int n = ksnprintf(key, size, "VMLAUNCH -> %u exits (CPUID %u, VMCALL %u, HLT %u) -> done -> VMCLEAR -> VMXOFF",
+			  g->exits, g->cpuid_exits, g->vmcall_exits, g->hlt_exits);
+	if (brief)
+		ksnprintf(key + n, size - (size_t)n, "|%lu", g->bench_n);
+	else if (g->bench_n)
+		ksnprintf(key + n, size - (size_t)n, "\nround trip in TSC cycles over %lu runs: CPUID exit min %lu median "
+			  "%lu, VMCALL exit min %lu median %lu, native CPUID min %lu median %lu", g->bench_n, g->cpuid_min,
+			  g->cpuid_med, g->vmcall_min, g->vmcall_med, g->native_min, g->native_med);
+}
+
+/* "guest: cpus 0-3: ..." for the CPUs of kind k */
+static void guest_kind(const char *keys, const u32 *kind, u32 k, u32 first)
+{
+	char cpus_[64];
+	u32 n = ranges_list(kind, cpu_count, k, 0, cpus_, sizeof(cpus_));
+	const char *key = keys + (size_t)first * GUEST_KEY, *who = n == 1 ? "cpu" : "cpus ";
+	int end = 0;
+	while (key[end] && key[end] != '|' && key[end] != '\n')
+		end++;
+	kprintf("guest: %s%s: %.*s\n", who, cpus_, end, key);
+	if (key[end] == '\n')
+		kprintf("guest: %s%s: %s\n", who, cpus_, key + end + 1);
+	if (key[end] != '|' || key[end + 1] == '0')
+		return;
+	u64 lo = ~0ull, hi = 0;
+	for (u32 i = first; i < cpu_count; i++)
+		if (kind[i] == k) {
+			lo = guest_cpus[i].cpuid_med < lo ? guest_cpus[i].cpuid_med : lo;
+			hi = guest_cpus[i].cpuid_med > hi ? guest_cpus[i].cpuid_med : hi;
+		}
+	kprintf("guest: %s%s: CPUID exit round trip median %lu-%lu TSC cycles over %s runs "
+		"(report=full: each CPU's figures)\n", who, cpus_, lo, hi, key + end + 1);
 }
 
 void vmx_guest_report(void)
 {
-	static struct fold_run run;
+	static void *keys_, *kind_;
 	bool brief = report_brief();
-	run.open = false;
 	struct ktap_node *s = ktap_group(0, "guest");
 	if (!opt.vmx) {
 		ktap_set(s, KTAP_SKIP, "vmx=off on the command line");
@@ -107,11 +134,14 @@ void vmx_guest_report(void)
 		ktap_add(s, "setup", KTAP_FAIL, "out of memory");
 		return;
 	}
+	char *keys = cpu_array(&keys_, GUEST_KEY);   /* before the leak check's first figure */
+	u32 *kind = cpu_array(&kind_, sizeof(u32));
 	u64 free_before = report_free_pages();
 	on_each_cpu(vmx_guest_job, 0, opt.vmx_cpus, true, ON_CPU_TIMEOUT_US * 4, 0, done);
 	u32 ready = 0, any = 0;
 	for (u32 i = 0; i < cpu_count; i++) {
 		const struct guest_cpu *g = &guest_cpus[i];
+		keys[(size_t)i * GUEST_KEY] = 0;
 		if (cpus[i].state != CPU_ONLINE || !vmx_cpus[i].det.usable)
 			continue;
 		any++;
@@ -126,21 +156,24 @@ void vmx_guest_report(void)
 			ktap_set(c, KTAP_SKIP, "the VMX lifecycle failed on this CPU");
 			continue;
 		}
-		if (brief && g->done) {
-			char key[FOLD_KEY_MAX];
-			ksnprintf(key, sizeof(key), "VMLAUNCH -> %u exits (CPUID %u, VMCALL %u, HLT %u) -> done -> VMCLEAR -> "
-				  "VMXOFF|%lu", g->exits, g->cpuid_exits, g->vmcall_exits, g->hlt_exits, g->bench_n);
-			fold_row(&run, i, cpus[i].apic_id, g->cpuid_med, key, guest_row, 0);
-		} else {
-			fold_end(&run, guest_row, 0);
-			vmx_guest_print_cpu(kprintf, i);
-		}
+		if (g->done)
+			guest_key(i, brief, keys + (size_t)i * GUEST_KEY, GUEST_KEY);
 		ktap_cpu(c, g);
 		ktap_check(c, "left_out_of_vmx_with_cr0_cr4_restored", g->left_clean,
 			   "after the guest: still in VMX operation, or CR0/CR4 differ");
 		ready += g->done && g->relaunch_ok;
 	}
-	fold_end(&run, guest_row, 0);
+	/* one line (pair) per kind of CPU, in the order of its first CPU; a
+	 * guest that did not reach done prints in full, in its place */
+	ranges_kinds(keys, GUEST_KEY, cpu_count, kind);
+	for (u32 i = 0; i < cpu_count; i++) {
+		if (kind[i] != RANGES_NONE) {
+			if (ranges_first(kind, i + 1, kind[i]) == i)
+				guest_kind(keys, kind, kind[i], i);
+		} else if (cpus[i].state == CPU_ONLINE && vmx_cpus[i].det.usable && done[i] && guest_cpus[i].ran) {
+			vmx_guest_print_cpu(kprintf, i);
+		}
+	}
 	if (!any)
 		ktap_set(s, KTAP_SKIP, "no CPU with usable VT-x");
 	u64 free_after = report_free_pages();

@@ -8,7 +8,7 @@
 #include "vmx/vmx_capdecode.h"
 #include "vmx/vmx_capdiff.h"
 #include "kernel/format.h"
-#include "kernel/fold.h"
+#include "kernel/ranges.h"
 #include "kernel/kprintf.h"
 #include "kernel/ktap.h"
 #include "kernel/options.h"
@@ -174,90 +174,136 @@ void vmx_print_caps(const struct vmx_caps *c, void (*pr)(const char *fmt, ...))
 		e.pages_1g ? "yes" : "no", e.invept ? "yes" : "no", e.invvpid ? "yes" : "no");
 }
 
-/* brief form: "vmx: 1-239  APIC IDs 1-239  <row without the CPU's own addresses>" */
-static void vmx_row(const struct fold_run *r, void *ctx)
-{
-	(void)ctx;
-	char cpus_[24], ids[24];
-	fold_range(cpus_, sizeof(cpus_), r->first, r->last);
-	fold_range(ids, sizeof(ids), r->id_first, r->id_last);
-	const char *nl = 0;   /* a second line: the reason in full */
-	for (const char *k = r->key; *k && !nl; k++)
-		if (*k == '\n')
-			nl = k;
-	kprintf("vmx: %9s  %9s  %.*s", cpus_, ids, nl ? (int)(nl - r->key) : (int)strlen(r->key), r->key);
-	if (r->hi)
-		kprintf_raw(" (%lu-%lu us)", r->lo, r->hi);
-	kprintf_raw("\n");
-	if (nl)
-		kprintf("vmx: %s %s: %s\n", r->first == r->last ? "cpu" : "cpus", cpus_, nl + 1);
-}
+#define VMX_KEY 256
 
-/* the CPUs whose row has no more lines fold; the others print as in the full form */
-static bool print_row_brief(u32 i, const bool *done, struct fold_run *run)
+/* The row of CPU i without its own numbers (index, APIC ID, pages, time): CPUs
+ * with the same key print as one row (kernel/ranges.h). Empty: the CPU has
+ * lines of its own (an unlocked FEATURE_CONTROL, forced CR bits, a failed step)
+ * and prints in full. A second line after '\n' is the reason in full. */
+static void row_key(u32 i, const bool *done, char *key, size_t size)
 {
 	const struct vmx_cpu *v = &vmx_cpus[i];
-	char key[FOLD_KEY_MAX];
-	u64 t = 0;
+	key[0] = 0;
 	if (cpus[i].state != CPU_ONLINE || !selected(i) || !done[i])
-		ksnprintf(key, sizeof(key), "%s", cpus[i].state != CPU_ONLINE ? "not online" : !selected(i) ?
+		ksnprintf(key, size, "%s", cpus[i].state != CPU_ONLINE ? "not online" : !selected(i) ?
 			  "not selected (vmx.cpus)" : "did not answer");
 	else if (!v->det.usable)
-		ksnprintf(key, sizeof(key), "FEATURE_CONTROL %s  no VT-x: %s\n%s",
+		ksnprintf(key, size, "FEATURE_CONTROL %s  no VT-x: %s\n%s",
 			  v->in.feature_control_read ? "(see below)" : "-", vmx_detect_reason_text(v->det.verdict), v->why);
-	else if (v->completed && !v->fc_written && !v->cr0_forced && !v->cr4_forced) {
-		ksnprintf(key, sizeof(key), "FEATURE_CONTROL 0x%lx  VMXON -> VMCS lifecycle -> VMXOFF ok (%u/%lu rounds)",
+	else if (v->completed && !v->fc_written && !v->cr0_forced && !v->cr4_forced)
+		ksnprintf(key, size, "FEATURE_CONTROL 0x%lx  VMXON -> VMCS lifecycle -> VMXOFF ok (%u/%lu rounds)",
 			  v->in.feature_control, v->rounds_done, opt.vmx_rounds);
-		t = tsc_to_us(v->lifecycle_cycles);
-	} else
-		return false;
-	fold_row(run, i, cpus[i].apic_id, t, key, vmx_row, 0);
-	return true;
 }
 
+static bool timed(u32 i)
+{
+	return vmx_cpus[i].det.usable && vmx_cpus[i].completed;
+}
+
+/* "vmx: 0-14  0-14  <row> (1103-1298 us)" for the CPUs of kind k */
+static void print_kind(const char *keys, const u32 *kind, const u32 *ids, u32 k, u32 first)
+{
+	char cpus_[64], idl[64];
+	ranges_list(kind, cpu_count, k, 0, cpus_, sizeof(cpus_));
+	u32 n = ranges_list(kind, cpu_count, k, ids, idl, sizeof(idl));
+	const char *key = keys + (size_t)first * VMX_KEY, *nl = 0;   /* a second line: the reason in full */
+	for (const char *c = key; *c && !nl; c++)
+		if (*c == '\n')
+			nl = c;
+	kprintf("vmx: %9s  %9s  %.*s", cpus_, idl, nl ? (int)(nl - key) : (int)strlen(key), key);
+	u64 lo = ~0ull, hi = 0;
+	for (u32 i = first; i < cpu_count; i++)
+		if (kind[i] == k && timed(i)) {
+			u64 t = tsc_to_us(vmx_cpus[i].lifecycle_cycles);
+			lo = t < lo ? t : lo;
+			hi = t > hi ? t : hi;
+		}
+	if (n == 1 && timed(first))   /* a CPU alone: its pages on its row */
+		kprintf_raw(" (%lu us), VMXON region %#lx, VMCS %#lx", lo, vmx_cpus[first].vmxon_pa, vmx_cpus[first].vmcs_pa);
+	else if (lo == hi)
+		kprintf_raw(" (%lu us)", lo);
+	else if (hi)
+		kprintf_raw(" (%lu-%lu us)", lo, hi);
+	kprintf_raw("\n");
+	if (nl)
+		kprintf("vmx: %s%s: %s\n", n == 1 ? "cpu" : "cpus ", cpus_, nl + 1);
+}
+
+/* a CPU with lines of its own: its full row and those lines */
+static void print_cpu(u32 i, const bool *done)
+{
+	const struct vmx_cpu *v = &vmx_cpus[i];
+	if (cpus[i].state != CPU_ONLINE || !selected(i) || !done[i]) {
+		kprintf("vmx: %9u  %9u  %s\n", i, cpus[i].apic_id, cpus[i].state != CPU_ONLINE ? "not online" :
+			!selected(i) ? "not selected (vmx.cpus)" : "did not answer");
+		return;
+	}
+	if (!v->det.usable) {
+		kprintf("vmx: %9u  %9u  FEATURE_CONTROL %s  no VT-x: %s\n", i, cpus[i].apic_id,
+			v->in.feature_control_read ? "(see below)" : "-", vmx_detect_reason_text(v->det.verdict));
+		kprintf("vmx: cpu%u: %s\n", i, v->why);
+		return;
+	}
+	const char *res = v->completed ? "VMXON -> VMCS lifecycle -> VMXOFF ok" : "FAILED";
+	kprintf("vmx: %9u  %9u  FEATURE_CONTROL 0x%lx  %s (%u/%lu rounds) (%lu us), VMXON region %#lx, VMCS %#lx\n",
+		i, cpus[i].apic_id, v->in.feature_control, res, v->rounds_done, opt.vmx_rounds,
+		tsc_to_us(v->lifecycle_cycles), v->vmxon_pa, v->vmcs_pa);
+	if (v->fc_written)
+		kprintf("vmx: cpu%u: IA32_FEATURE_CONTROL was unlocked: locked it as Linux does, now 0x%lx\n",
+			i, v->in.feature_control);
+	if (v->cr0_forced || v->cr4_forced)
+		kprintf("vmx: cpu%u: fixed bits changed CR0 bits 0x%lx, CR4 bits 0x%lx for VMX operation\n", i,
+			v->cr0_forced, v->cr4_forced);
+	for (int s = 0; s < STEP_NR; s++)
+		if (v->steps[s].ran && !v->steps[s].ok)
+			kprintf("vmx: cpu%u: step %s failed in round %u: %s\n", i, vmx_step_name((enum vmx_step)s),
+				v->steps[s].round, v->steps[s].detail);
+}
+
+/* report=full: what the folded rows leave out, the pages and lifecycle time
+ * of each CPU folded with others, a few CPUs a line */
+static void print_pages(const u32 *kind)
+{
+	char line[400];
+	size_t pos = 0;
+	for (u32 i = 0, on_line = 0; i < cpu_count; i++) {
+		if (kind[i] == RANGES_NONE || !timed(i) || ranges_list(kind, cpu_count, kind[i], 0, 0, 0) == 1)
+			continue;   /* a CPU alone has its figures on its row */
+		const struct vmx_cpu *v = &vmx_cpus[i];
+		pos += (size_t)ksnprintf(line + pos, sizeof(line) - pos, "%s%u %#lx %#lx %lu us", on_line ? ", " : "",
+					 i, v->vmxon_pa, v->vmcs_pa, tsc_to_us(v->lifecycle_cycles));
+		if (++on_line == 6) {
+			kprintf("vmx: per CPU (VMXON region, VMCS, lifecycle time): %s\n", line);
+			pos = on_line = 0;
+		}
+	}
+	if (pos)
+		kprintf("vmx: per CPU (VMXON region, VMCS, lifecycle time): %s\n", line);
+}
+
+/* One row per kind of CPU (kernel/ranges.h), in the order of its first CPU;
+ * a CPU with lines of its own in full, in its place. */
 static void print_table(const bool *done)
 {
-	static struct fold_run run;
+	static void *keys_, *kind_, *ids_;
 	bool brief = report_brief();
-	if (brief)
-		kprintf("vmx: CPUs       APIC IDs   result (lifecycle time), brief: CPUs alike in one row, "
-			"VMXON/VMCS addresses with report=full\n");
-	else
-		kprintf("vmx: CPU  APIC ID  FEATURE_CONTROL  VMXON region  VMCS        result\n");
-	run.open = false;
+	char *keys = cpu_array(&keys_, VMX_KEY);
+	u32 *kind = cpu_array(&kind_, sizeof(u32)), *ids = cpu_array(&ids_, sizeof(u32));
 	for (u32 i = 0; i < cpu_count; i++) {
-		if (brief && print_row_brief(i, done, &run))
-			continue;
-		fold_end(&run, vmx_row, 0);
-		const struct vmx_cpu *v = &vmx_cpus[i];
-		if (cpus[i].state != CPU_ONLINE || !selected(i) || !done[i]) {
-			kprintf("vmx: %3u  %7u  -                -             -           %s\n", i, cpus[i].apic_id,
-				cpus[i].state != CPU_ONLINE ? "not online" : !selected(i) ? "not selected (vmx.cpus)"
-											   : "did not answer");
-			continue;
-		}
-		if (!v->det.usable) {
-			kprintf("vmx: %3u  %7u  %-16s -             -           no VT-x: %s\n", i, cpus[i].apic_id,
-				v->in.feature_control_read ? "(see below)" : "-", vmx_detect_reason_text(v->det.verdict));
-			kprintf("vmx: cpu%u: %s\n", i, v->why);
-			continue;
-		}
-		const char *res = v->completed ? "VMXON -> VMCS lifecycle -> VMXOFF ok" : "FAILED";
-		kprintf("vmx: %3u  %7u  0x%-14lx %#-12lx  %#-10lx  %s (%u/%lu rounds, %lu us)\n", i, cpus[i].apic_id,
-			v->in.feature_control, v->vmxon_pa, v->vmcs_pa, res, v->rounds_done, opt.vmx_rounds,
-			tsc_to_us(v->lifecycle_cycles));
-		if (v->fc_written)
-			kprintf("vmx: cpu%u: IA32_FEATURE_CONTROL was unlocked: locked it as Linux does, now 0x%lx\n",
-				i, v->in.feature_control);
-		if (v->cr0_forced || v->cr4_forced)
-			kprintf("vmx: cpu%u: fixed bits changed CR0 bits 0x%lx, CR4 bits 0x%lx for VMX operation\n", i,
-				v->cr0_forced, v->cr4_forced);
-		for (int s = 0; s < STEP_NR; s++)
-			if (v->steps[s].ran && !v->steps[s].ok)
-				kprintf("vmx: cpu%u: step %s failed in round %u: %s\n", i, vmx_step_name((enum vmx_step)s),
-					v->steps[s].round, v->steps[s].detail);
+		row_key(i, done, keys + (size_t)i * VMX_KEY, VMX_KEY);
+		ids[i] = cpus[i].apic_id;
 	}
-	fold_end(&run, vmx_row, 0);
+	ranges_kinds(keys, VMX_KEY, cpu_count, kind);
+	kprintf("vmx: CPUs       APIC IDs   result (lifecycle time)%s\n",
+		brief ? ", brief: VMXON/VMCS addresses with report=full" : "");
+	for (u32 i = 0; i < cpu_count; i++) {
+		if (kind[i] == RANGES_NONE)
+			print_cpu(i, done);
+		else if (ranges_first(kind, i + 1, kind[i]) == i)
+			print_kind(keys, kind, ids, kind[i], i);
+	}
+	if (!brief)
+		print_pages(kind);
 }
 
 static void ktap_cpu(struct ktap_node *g, u32 i)

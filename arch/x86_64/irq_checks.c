@@ -13,6 +13,8 @@
 #include "arch/x86_64/timer.h"
 #include "kernel/kprintf.h"
 #include "kernel/ktap.h"
+#include "kernel/format.h"
+#include "kernel/ranges.h"
 
 #define SELFTEST_VECTOR 0x41        /* no handler: takes the unexpected path */
 #define STI_WINDOW_US 10000
@@ -32,42 +34,41 @@ static const char *why_str(u8 why)
 	}
 }
 
-static void lint_line(const struct cpu *c)
-{
-	char a[64], b[64];
-	irq_lvt_describe(a, sizeof(a), c->lint_lvt[0]);
-	irq_lvt_describe(b, sizeof(b), c->lint_lvt[1]);
-	kprintf("irq: cpu%u (ACPI UID %u): LINT0 %s (%s), LINT1 %s (%s)\n", c->index, c->acpi_uid, a,
-		why_str(c->lint_why[0]), b, why_str(c->lint_why[1]));
-}
+#define LINT_KEY 200
 
-static bool same_lints(const struct cpu *a, const struct cpu *b)
-{
-	return a->lint_lvt[0] == b->lint_lvt[0] && a->lint_lvt[1] == b->lint_lvt[1] &&
-	       a->lint_why[0] == b->lint_why[0] && a->lint_why[1] == b->lint_why[1];
-}
-
+/* One line per kind of CPU with the same LINT0/LINT1 (kernel/ranges.h):
+ * "irq: cpus 1-14 (ACPI UIDs 1-14): LINT0 ..., LINT1 ...", a CPU alone as
+ * "irq: cpu0 (ACPI UID 0): ..." */
 static void check_lints(struct ktap_node *s)
 {
-	u32 same = 0, bad = 0, first_bad = 0;
-	const struct cpu *ref = 0;   /* the first AP: the others usually match it */
+	static void *keys_, *kind_, *uids_;
+	char *keys = cpu_array(&keys_, LINT_KEY), list[64], uids[64];
+	u32 *kind = cpu_array(&kind_, sizeof(u32)), *uid = cpu_array(&uids_, sizeof(u32));
+	u32 bad = 0, first_bad = 0;
 	for (u32 i = 0; i < cpu_count; i++) {
 		const struct cpu *c = &cpus[i];
+		char a[64], b[64];
+		keys[(size_t)i * LINT_KEY] = 0;
+		uid[i] = c->acpi_uid;
 		if (c->state != CPU_ONLINE)
 			continue;
 		for (unsigned l = 0; l < 2; l++)
 			if ((c->lint_lvt[l] ^ c->lint_want[l]) & ~LVT_READ_ONLY && !bad++)
 				first_bad = i;
-		if (i > 0 && !ref)
-			ref = c;
-		else if (i > 0 && same_lints(c, ref)) {
-			same++;
-			continue;
-		}
-		lint_line(c);
+		irq_lvt_describe(a, sizeof(a), c->lint_lvt[0]);
+		irq_lvt_describe(b, sizeof(b), c->lint_lvt[1]);
+		ksnprintf(keys + (size_t)i * LINT_KEY, LINT_KEY, "LINT0 %s (%s), LINT1 %s (%s)", a,
+			  why_str(c->lint_why[0]), b, why_str(c->lint_why[1]));
 	}
-	if (same)
-		kprintf("irq: LINT0/LINT1 as on cpu%u on %u more CPU(s)\n", ref->index, same);
+	ranges_kinds(keys, LINT_KEY, cpu_count, kind);
+	for (u32 i = 0; i < cpu_count; i++) {
+		if (kind[i] == RANGES_NONE || ranges_first(kind, i + 1, kind[i]) != i)
+			continue;
+		u32 n = ranges_list(kind, cpu_count, kind[i], 0, list, sizeof(list));
+		ranges_list(kind, cpu_count, kind[i], uid, uids, sizeof(uids));
+		kprintf("irq: %s%s (ACPI UID%s %s): %s\n", n == 1 ? "cpu" : "cpus ", list, n == 1 ? "" : "s", uids,
+			keys + (size_t)i * LINT_KEY);
+	}
 	const struct cpu *f = &cpus[first_bad];
 	ktap_check(s, "lint_pins_as_planned_on_every_cpu", !bad,
 		   "%u LINT registers read back wrong; cpu%u wanted 0x%x/0x%x, read 0x%x/0x%x", bad, first_bad,

@@ -22,6 +22,8 @@ u32 smp_cpus_online(void);
 void smp_report(void);     /* table, evidence, KTAP suite "smp" */
 void smp_run_checks(void); /* KTAP suite "smp" only */
 void smp_print_table(void (*pr)(const char *fmt, ...));
+/* "smp: start-up waits: INIT I us, SIPI S us (WHY)", as the boot printed it */
+void smp_print_waits(void (*pr)(const char *fmt, ...));
 
 #define ON_CPU_TIMEOUT_US 5000000ULL
 /* Is CPU index cpu in mask? NULL means every CPU. A mask is a kernel/cpuset.h

@@ -10,7 +10,7 @@
 #include "kernel/ktap.h"
 #include "kernel/report.h"
 #include "kernel/format.h"
-#include "kernel/fold.h"
+#include "kernel/ranges.h"
 
 static const char *state_name(enum cpu_state s)
 {
@@ -24,54 +24,67 @@ static const char *state_name(enum cpu_state s)
 	}
 }
 
-/* brief form: a run of CPUs in the same state with consecutive APIC IDs is one row */
-static void smp_row(const struct fold_run *r, void *ctx)
+/* One row per kind of AP (same state; kernel/ranges.h) with its CPUs and APIC
+ * IDs as ranges and the arrival times as a range; report=full adds each AP's
+ * own times, a few APs a line. */
+static void print_kinds(void (*pr)(const char *fmt, ...), bool brief)
 {
-	void (*pr)(const char *fmt, ...) = (void (*)(const char *, ...))ctx;
-	char cpus_[24], ids[24];
-	fold_range(cpus_, sizeof(cpus_), r->first, r->last);
-	fold_range(ids, sizeof(ids), r->id_first, r->id_last);
-	if (r->hi)
-		pr("smp: %9s  %9s  %-13s  %lu-%lu (%u CPUs)\n", cpus_, ids, r->key, r->lo, r->hi, r->last - r->first + 1);
-	else
-		pr("smp: %9s  %9s  %-13s  - (%u CPUs)\n", cpus_, ids, r->key, r->last - r->first + 1);
-}
-
-static void print_table_brief(void (*pr)(const char *fmt, ...))
-{
-	static struct fold_run run;
-	pr("smp: CPUs       APIC IDs   state          bring-up (us after first INIT), brief: CPUs alike in one row\n");
-	pr("smp: %9u  %9u  %-13s  boot CPU\n", 0, cpus[0].apic_id, state_name(cpus[0].state));
-	run.open = false;
-	for (u32 i = 1; i < cpu_count; i++) {
-		const struct cpu *c = &cpus[i];
-		char key[32];
-		ksnprintf(key, sizeof(key), "%s%s", state_name(c->state), c->online_capable_only ? " online-capable" : "");
-		u64 t = c->state == CPU_ONLINE ? tsc_to_us(c->arrive_tsc - smp_fig.first_init_tsc) : 0;
-		fold_row(&run, i, c->apic_id, t, key, smp_row, (void *)pr);
+	static void *keys_, *kind_, *ids_;
+	char *keys = cpu_array(&keys_, 32), cpus_[64], idl[64], line[400];
+	u32 *kind = cpu_array(&kind_, sizeof(u32)), *ids = cpu_array(&ids_, sizeof(u32));
+	u64 t0 = smp_fig.first_init_tsc;
+	for (u32 i = 0; i < cpu_count; i++) {
+		ksnprintf(keys + (size_t)i * 32, 32, "%s%s", i ? state_name(cpus[i].state) : "",
+			  cpus[i].online_capable_only ? " online-capable" : "");
+		ids[i] = cpus[i].apic_id;
 	}
-	fold_end(&run, smp_row, (void *)pr);
+	ranges_kinds(keys, 32, cpu_count, kind);
+	for (u32 i = 1; i < cpu_count; i++) {
+		if (ranges_first(kind, i + 1, kind[i]) != i)
+			continue;
+		u32 n = ranges_list(kind, cpu_count, kind[i], 0, cpus_, sizeof(cpus_));
+		ranges_list(kind, cpu_count, kind[i], ids, idl, sizeof(idl));
+		u64 lo = ~0ull, hi = 0;
+		for (u32 j = i; j < cpu_count; j++)
+			if (kind[j] == kind[i] && cpus[j].state == CPU_ONLINE) {
+				u64 t = tsc_to_us(cpus[j].arrive_tsc - t0);
+				lo = t < lo ? t : lo;
+				hi = t > hi ? t : hi;
+			}
+		if (cpus[i].state != CPU_ONLINE)
+			pr("smp: %9s  %9s  %-13s  - (%u %s)\n", cpus_, idl, keys + (size_t)i * 32, n, n == 1 ? "CPU" : "CPUs");
+		else if (n == 1)   /* an AP alone: its times on its row */
+			pr("smp: %9s  %9s  %-13s  %lu (SIPI at %lu)\n", cpus_, idl, keys + (size_t)i * 32, lo,
+			   tsc_to_us(cpus[i].sipi_tsc - t0));
+		else if (lo == hi)
+			pr("smp: %9s  %9s  %-13s  %lu (%u %s)\n", cpus_, idl, keys + (size_t)i * 32, lo, n, n == 1 ? "CPU" : "CPUs");
+		else
+			pr("smp: %9s  %9s  %-13s  %lu-%lu (%u CPUs)\n", cpus_, idl, keys + (size_t)i * 32, lo, hi, n);
+	}
+	if (brief)
+		return;
+	size_t pos = 0;
+	for (u32 i = 1, on_line = 0; i < cpu_count; i++) {
+		if (cpus[i].state != CPU_ONLINE || ranges_list(kind, cpu_count, kind[i], 0, 0, 0) == 1)
+			continue;
+		pos += (size_t)ksnprintf(line + pos, sizeof(line) - pos, "%s%u %lu/%lu", on_line ? ", " : "", i,
+					 tsc_to_us(cpus[i].arrive_tsc - t0), tsc_to_us(cpus[i].sipi_tsc - t0));
+		if (++on_line == 16 || pos > sizeof(line) - 40) {
+			pr("smp: per AP (us after the first INIT: arrived/SIPI sent): %s\n", line);
+			pos = on_line = 0;
+		}
+	}
+	if (pos)
+		pr("smp: per AP (us after the first INIT: arrived/SIPI sent): %s\n", line);
 }
 
 void smp_print_table(void (*pr)(const char *fmt, ...))
 {
 	bool brief = report_brief();
-	if (brief)
-		print_table_brief(pr);
-	else
-		pr("smp: CPU  APIC ID  state          bring-up (us after first INIT)\n");
-	for (u32 i = 0; i < cpu_count && !brief; i++) {
-		const struct cpu *c = &cpus[i];
-		if (i == 0)
-			pr("smp: %3u  %7u  %-13s  boot CPU\n", i, c->apic_id, state_name(c->state));
-		else if (c->state == CPU_ONLINE)
-			pr("smp: %3u  %7u  %-13s  %lu (SIPI at %lu)%s\n", i, c->apic_id, state_name(c->state),
-				tsc_to_us(c->arrive_tsc - smp_fig.first_init_tsc),
-				tsc_to_us(c->sipi_tsc - smp_fig.first_init_tsc),
-				c->online_capable_only ? " online-capable" : "");
-		else
-			pr("smp: %3u  %7u  %-13s  -\n", i, c->apic_id, state_name(c->state));
-	}
+	pr("smp: CPUs       APIC IDs   state          bring-up (us after first INIT)%s\n",
+	   brief ? ", brief: each AP's times with report=full" : "");
+	pr("smp: %9u  %9u  %-13s  boot CPU\n", 0, cpus[0].apic_id, state_name(cpus[0].state));
+	print_kinds(pr, brief);
 	if (smp_fig.started) {
 		u64 t0 = smp_fig.first_init_tsc;
 		bool before = smp_fig.last_sipi_tsc <= smp_fig.first_arrival_tsc;
@@ -85,7 +98,6 @@ void smp_print_table(void (*pr)(const char *fmt, ...))
 			"SIPI wait %lu us, %u second SIPIs), %lu us per AP\n",
 			up, smp_fig.started, smp_fig.init_delay_us, smp_fig.sipi_delay_us, smp_fig.second_sipis,
 			up / smp_fig.started);
-		pr("smp: start-up waits chosen by: %s\n", smp_fig.delay_why);
 	}
 	if (smp_fig.strays)
 		pr("smp: %u CPU(s) arrived that are not in our list; they are parked\n", smp_fig.strays);
@@ -109,6 +121,15 @@ static long identify(void *arg)
 	me->gs_ok = c->self == c && (u64)(uintptr_t)c == rdmsr(MSR_GS_BASE);
 	me->tr_ok = store_tr() == KERNEL_TSS && g.base == (u64)(uintptr_t)c->tables.gdt;
 	return (long)me->apic_id;
+}
+
+/* The start-up waits and why (vendor/family); the boot prints this line as it
+ * starts the APs (smp.c), the console's "bench smp" with the table. */
+void smp_print_waits(void (*pr)(const char *fmt, ...))
+{
+	if (smp_fig.started)
+		pr("smp: start-up waits: INIT %lu us, SIPI %lu us (%s)\n", smp_fig.init_delay_us, smp_fig.sipi_delay_us,
+		   smp_fig.delay_why);
 }
 
 void smp_report(void)

@@ -239,6 +239,8 @@ def parse_args(argv):
     ap.add_argument("--require-skip", action="append", default=[], metavar="PATH")
     ap.add_argument("--expect-line", action="append", default=[], metavar="REGEX",
                     help="a regex that must match some line of the serial log")
+    ap.add_argument("--expect-once", action="append", default=[], metavar="REGEX",
+                    help="a regex that must match exactly one line of the serial log")
     a = ap.parse_args(argv)
     if a.emu == "bochs" and (a.qemu_smp or a.qemu_arg or a.machine != "pc" or a.com1 != "file:{serial}"):
         ap.error("--qemu-smp, --machine, --com1 and --qemu-arg are for QEMU; use --smp N with Bochs")
@@ -332,7 +334,8 @@ def main(argv=None):
     else:
         with open(serial, "rb") as f:
             rep = ktapcheck.check(f.read(), expect=a.expect, expect_result=a.expect_result, require=a.require,
-                                  require_skip=a.require_skip, expect_lines=a.expect_line)
+                                  require_skip=a.require_skip, expect_lines=a.expect_line,
+                                  expect_once=a.expect_once)
         rel = os.path.relpath(serial, ROOT)
         for p in rep.notes:
             ktapcheck._print_problem(rel, ktapcheck.Problem(p.line, "note: " + p.msg, p.kind, p.details),

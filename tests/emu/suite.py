@@ -127,20 +127,23 @@ TESTS = [
     dict(name="qemu-smp4", emu="qemu", smp=4, timeout=60, expect=smp_expect(4, 4), require=cpu_jobs(4),
          expect_line=[r"apic: xAPIC mode", r"smp: bring-up \d+ us from the first INIT",
                       r"smp: bring-up \d+ us .*second SIPIs\), \d+ us per AP$",
-                      r"smp: start-up waits: INIT 0 us, SIPI 10 us \(AuthenticAMD family 0xf: no INIT wait"]),
+                      r"smp: start-up waits: INIT 0 us, SIPI 10 us \(AuthenticAMD family 0xf: no INIT wait"],
+         expect_once=[r"smp: start-up waits", r"^cpu0: smp: +1-3 +1-3 +online +\d+(-\d+)? \(3 CPUs\)$"]),
     dict(name="qemu-smp8-2sockets", emu="qemu", qemu_smp="8,sockets=2,cores=4", timeout=60,
          expect=smp_expect(8, 8), require=cpu_jobs(8)),
     # two sockets of 3 cores: the second socket starts at APIC ID 4, so the IDs are 0-2 and 4-6
     dict(name="qemu-smp6-sparse-apicid", emu="qemu", qemu_smp="6,sockets=2,cores=3", timeout=60,
          expect=smp_expect(6, 6), require=cpu_jobs(6),
-         expect_line=[rf"smp:\s+{i}\s+{a}\s+online\s+\d+ \(SIPI at" for i, a in ((3, 4), (4, 5), (5, 6))]),
+         expect_line=[r"^cpu0: smp: +1-5 +1-2, 4-6 +online +\d+(-\d+)? \(5 CPUs\)$"] +   # CPUs 3-5 are APIC IDs 4-6
+                     [rf"^cpu0: smp: per AP \(us after the first INIT: arrived/SIPI sent\): .*\b{i} \d+/\d+" for i in (3, 4, 5)]),
     # -- SMP under OVMF: no legacy RSDP, XSDT (slow firmware: keep it to one config) --
     dict(name="qemu-uefi-smp4", emu="qemu-uefi", smp=4, timeout=90, expect=smp_expect(4, 4),
          require=cpu_jobs(4)),
     # -- SMP in Bochs: x2APIC on Intel models, and up to 15 CPUs (count=16 crashes Bochs 2.7) --
     dict(name="bochs-skx-smp4-x2apic", emu="bochs", smp=4, cpu="corei7_skylake_x", timeout=180,
          expect=smp_expect(4, 4), require=cpu_jobs(4), expect_line=[r"apic: x2APIC mode",
-         r"smp: start-up waits: INIT 0 us, SIPI 10 us \(GenuineIntel family 0x6: no INIT wait"]),
+         r"smp: start-up waits: INIT 0 us, SIPI 10 us \(GenuineIntel family 0x6: no INIT wait"],
+         expect_once=[r"smp: start-up waits"]),
     dict(name="bochs-skx-smp4-xapic", emu="bochs", smp=4, cpu="corei7_skylake_x", cmdline="mode=test apic=xapic",
          timeout=180, expect=smp_expect(4, 4), require=cpu_jobs(4), expect_line=[r"apic: xAPIC mode"]),
     dict(name="bochs-skx-smp15", emu="bochs", smp=15, cpu="corei7_skylake_x", timeout=480,
@@ -169,8 +172,17 @@ TESTS = [
          expect_line=[r"^cpu0: vmx: caps: all 4 CPUs identical$",
                       r"^cpu0: vmx: caps: raw 0-3: IA32_VMX_BASIC 0x480 = 0x00d810000000002b$",
                       r"^cpu0: vmx: caps: raw 0-3: IA32_VMX_TRUE_PROCBASED_CTLS 0x48e = 0xf7f9fffe04006172$",
-                      r"vmx: +3 +3 +0x5 .*VMXON -> VMCS lifecycle -> VMXOFF ok",
-                      r"guest: cpu3: VMLAUNCH -> \d+ exits .* -> done -> VMCLEAR -> VMXOFF"]),
+                      # CPU 3 inside the folded rows, its own pages and time on the per-CPU line
+                      r"^cpu0: vmx: +0-3 +0-3 +FEATURE_CONTROL 0x5  VMXON -> VMCS lifecycle -> VMXOFF ok \(3/3 rounds\) "
+                      r"\(\d+(-\d+)? us\)$",
+                      r"^cpu0: vmx: per CPU \(VMXON region, VMCS, lifecycle time\): .*\b3 0x[0-9a-f]+ 0x[0-9a-f]+ \d+ us$",
+                      r"^cpu0: guest: cpus 0-3: VMLAUNCH -> \d+ exits .* -> done -> VMCLEAR -> VMXOFF$",
+                      r"^cpu0: guest: cpus 0-3: round trip in TSC cycles over 100 runs: CPUID exit min \d+ median \d+, "
+                      r"VMCALL exit min \d+ median \d+, native CPUID min \d+ median \d+$"],
+         expect_once=[r"VMRESUME after VMXOFF/VMXON without VMCLEAR",
+                      r"^cpu0: conformance: cpus 0-3: VMRESUME after VMXOFF/VMXON without VMCLEAR: entered the guest",
+                      r"^cpu0: conformance: cpus 0-3: the VM-entry case table took \d+(-\d+)? us",
+                      r"smp: start-up waits", r"^cpu0: vmx: +0-3 ", r"guest: .*VMLAUNCH"]),
     dict(name="bochs-icx-vmx1", emu="bochs", smp=1, cpu="corei7_icelake_u", timeout=180,
          expect=smp_expect(1, 1) + ["vmx_ready=1"], require=vmx_ok(1)),
     dict(name="bochs-icx-vmx4", emu="bochs", smp=4, cpu="corei7_icelake_u", timeout=180,
@@ -452,7 +464,7 @@ TESTS = [
                       r"^    ok \d+ entry_guest_rip_noncanonical_exit_33 # XFAIL SDM 27\.3\.1\.4: Bochs 2\.7"]),
     dict(name="bochs-icl-conf-table2", emu="bochs", smp=2, cpu="corei7_icelake_u", timeout=300,
          expect=smp_expect(2, 2) + ["vmx_ready=2", "failed=0"], require=vmx_ok(2) + conf_table(0) + conf_table(1),
-         expect_line=[r"conformance: cpu1: the VM-entry case table took \d+ us"]),
+         expect_line=[r"^cpu0: conformance: cpus 0-1: the VM-entry case table took \d+(-\d+)? us"]),
     # QEMU TCG has no VT-x: the table does not run, and the #UD cases still do
     dict(name="qemu-conf-table-no-vmx", emu="qemu", smp=2, timeout=90,
          **{**no_vmx(2, r"vmx_cases # SKIP AMD CPU: this machine has AMD-V \(SVM\), not VT-x"), "require_skip": no_vmx(2, "")["require_skip"] +
@@ -498,8 +510,28 @@ TESTS = [
     dict(name="bochs-skx-exits4", emu="bochs", smp=4, cpu="corei7_skylake_x", timeout=420,
          expect=smp_expect(4, 4) + ["vmx_ready=4", "failed=0"],
          require=[f"conformance/cpu{i}/{n}" for i in range(4) for n in exit_case_names()],
-         expect_line=[r"conformance: cpu3: the VM-exit cases took \d+ us"]
+         expect_line=[r"^cpu0: conformance: cpus 0-3: the VM-exit cases took \d+(-\d+)? us"]
          + [rf"^    ok \d+ {n}$" for n in exit_case_names()]),
+    # -- the human tables print ranges of identical CPUs (kernel/ranges.c); the KTAP keeps every CPU --
+    # two sockets of 6: APIC IDs 0-5 and 8-13, so the ID list breaks while the CPU list does not
+    dict(name="qemu-smp12-ranges-sparse-ids", emu="qemu", qemu_smp="12,sockets=2,cores=6", timeout=90,
+         expect=smp_expect(12, 12), require=cpu_jobs(12),
+         expect_line=[r"^cpu0: smp: +1-11 +1-5, 8-13 +online +\d+(-\d+)? \(11 CPUs\)$",
+                      r"^cpu0: smp: per AP \(us after the first INIT: arrived/SIPI sent\): 1 \d+/\d+, .*, 11 \d+/\d+$",
+                      r"^cpu0: irq: cpus 1-11 \(ACPI UIDs 1-11\): LINT0 masked fixed",
+                      r"^cpu0: vmx: +0-11 +0-5, 8-13 +FEATURE_CONTROL -  no VT-x: AMD CPU"],
+         expect_once=[r"^cpu0: smp: +1-11 ", r"^cpu0: irq: cpus 1-11 ", r"^cpu0: vmx: cpus 0-11: AMD CPU"]),
+    # VT-x on CPUs 0, 2 and 3 only: a kind that is not contiguous, CPU 1 alone in its own row
+    dict(name="bochs-skx-smp4-ranges-gap", emu="bochs", smp=4, cpu="corei7_skylake_x", cmdline="mode=test vmx.cpus=0,2-3",
+         timeout=400, expect=smp_expect(4, 4) + ["vmx_ready=3", "failed=0"],
+         require=[p for p in vmx_ok(4) if "/cpu1/" not in p],
+         expect_line=[r"^cpu0: vmx: +0, 2-3 +0, 2-3 +FEATURE_CONTROL 0x5  VMXON -> VMCS lifecycle -> VMXOFF ok \(3/3 rounds\)",
+                      r"^cpu0: vmx: +1 +1 +not selected \(vmx\.cpus\)$",
+                      r"^cpu0: vmx: per CPU \(VMXON region, VMCS, lifecycle time\): 0 0x[0-9a-f]+ 0x[0-9a-f]+ \d+ us, "
+                      r"2 0x[0-9a-f]+ 0x[0-9a-f]+ \d+ us, 3 0x[0-9a-f]+ 0x[0-9a-f]+ \d+ us$",
+                      r"^cpu0: guest: cpus 0, 2-3: VMLAUNCH -> \d+ exits .* -> done -> VMCLEAR -> VMXOFF$",
+                      r"^cpu0: conformance: cpus 0, 2-3: the VM-entry case table took \d+(-\d+)? us"],
+         expect_once=[r"^cpu0: guest: .*VMLAUNCH", r"VMRESUME after VMXOFF/VMXON without VMCLEAR", r"smp: start-up waits"]),
 
 ]
 
@@ -507,6 +539,8 @@ KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_r
         "require_skip", "expect_line", "machine", "com1", "qemu_args", "no_debug_exit", "expect_exit",
         "same_log", "stuck_fifo", "iso_drive", "megs"}
 LIST_KEYS = ("expect", "require", "require_skip", "expect_line", "same_log", "stuck_fifo")
+KEYS.add("expect_once")             # regexes that must match exactly one line (a fact said once)
+LIST_KEYS += ("expect_once",)
 
 
 def validate(tests):
