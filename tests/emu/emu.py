@@ -22,6 +22,7 @@
 
 import argparse
 import fcntl
+import json
 import os
 import re
 import shlex
@@ -35,6 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.dirname(HERE))
 import ktapcheck  # noqa: E402
+import slots  # noqa: E402  (make test's shared emulator job slots)
 
 OVMF = "/usr/share/ovmf/OVMF.fd"
 QEMU = "qemu-system-x86_64"
@@ -185,6 +187,33 @@ def same_kernel_log(main_log, other):
     return None
 
 
+def cached_iso(a, cache):
+    """The ISO for a.cmdline from the cache directory, built once for every test with that command
+    line: its name is a hash of the kernel ELF, tools/mkiso.sh and the command line, so a rebuilt
+    kernel never boots an old ISO. (path, None) or (None, why it failed)."""
+    import hashlib
+    h = hashlib.sha256(a.cmdline.encode() + b"\0")
+    for path in (os.path.join(ROOT, "build", "vmxboot.elf"), os.path.join(ROOT, "tools", "mkiso.sh")):
+        try:
+            with open(path, "rb") as f:
+                h.update(f.read())
+        except OSError as e:
+            return None, f"cannot read {os.path.relpath(path, ROOT)} for the ISO cache: {e.strerror}"
+    os.makedirs(cache, exist_ok=True)
+    iso = os.path.join(cache, h.hexdigest()[:16] + ".iso")
+    with open(iso + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)       # a test with the same command line may be building it
+        if os.path.isfile(iso):
+            print(f"emu: {os.path.relpath(iso, ROOT)} (cmdline: {a.cmdline}) already built: booting it", flush=True)
+            return iso, None
+        tmp = iso + ".part"
+        err = build_iso(a, tmp)
+        if err:
+            return None, err
+        os.rename(tmp, iso)
+    return iso, None
+
+
 def build_iso(a, iso):
     cmd = ["make", "-s", "iso", f"CMDLINE={a.cmdline}", f"ISO={os.path.relpath(iso, ROOT)}"]
     print("emu: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
@@ -230,9 +259,18 @@ def parse_args(argv):
     ap.add_argument("--megs", type=int, default=256, help="guest memory in MiB (default %(default)s)")
     ap.add_argument("--cmdline", default="mode=test", help="the kernel command line (default %(default)s)")
     ap.add_argument("--timeout", type=float, default=90, help="hard limit for the emulator run, seconds")
+    ap.add_argument("--estimate", type=float, metavar="SECONDS",
+                    help="how long the run should take (default: --timeout): under make test's shared job "
+                         "slots (tests/emu/slots.py) the longest runs start first")
     ap.add_argument("--name", help="test name: files are build/emu/NAME.* (default from emu and cmdline)")
     ap.add_argument("--iso", help="boot this ISO as is instead of building one (plumbing tests)")
+    ap.add_argument("--iso-cache", metavar="DIR",
+                    help="build the ISO into DIR once per command line (and kernel) and boot it from there, "
+                         "shared by the tests with the same command line (suite.py passes it)")
     ap.add_argument("--keep", action="store_true", help="keep the ISO, bochsrc and emulator output")
+    ap.add_argument("--reuse-boot", metavar="NAME",
+                    help="boot nothing: check the serial log (and exit status) that test NAME's run of the same "
+                         "configuration left in build/emu/NAME.* (suite.py merges identical boots this way)")
     ap.add_argument("--expect", action="append", default=[], metavar="KEY=VALUE")
     ap.add_argument("--expect-result", default="PASS", type=str.upper, choices=["PASS", "FAIL", "ANY"])
     ap.add_argument("--require", action="append", default=[], metavar="PATH")
@@ -264,11 +302,33 @@ def main(argv=None):
         print(f"emu: {name} FAIL: {reason} ({wall:.1f}s)")
         return 1
 
+    if a.reuse_boot:
+        # another test's boot of the same configuration: check its log against this test's expectations
+        other = os.path.join(outdir, a.reuse_boot)
+        try:
+            with open(other + ".run") as f:
+                rec = json.load(f)
+        except (OSError, ValueError) as e:
+            return finish(f"the boot of {a.reuse_boot} left no record in {os.path.relpath(other + '.run', ROOT)} "
+                          f"({e.__class__.__name__}): it did not run")
+        rc, wall, a.timeout = rec["rc"], rec["wall"], rec["timeout"]
+        print(f"emu: {name} checks the serial log of {a.reuse_boot}'s boot (the same configuration, "
+              f"one emulator run for both; {rec['status']})", flush=True)
+        serial, emu_out = other + ".serial.log", other + ".emu.out"
+        blog = other + ".bochs.log" if a.emu == "bochs" else None
+        return verdict(a, name, base, serial, emu_out, blog, rc, wall, None, finish)
+
+    if os.path.exists(base + ".run"):
+        os.unlink(base + ".run")
     # -- the ISO --
     if a.iso:
         iso = os.path.abspath(a.iso)
         if not os.path.isfile(iso):
             return finish(f"ISO not found: {a.iso}")
+    elif a.iso_cache:
+        iso, err = cached_iso(a, os.path.abspath(a.iso_cache))
+        if err:
+            return finish(err)
     else:
         iso = base + ".iso"
         if os.path.exists(iso):
@@ -299,13 +359,21 @@ def main(argv=None):
         env["TERM"] = "dumb"   # display_library: term runs nothing without a TERM it knows
     print("emu: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
     held = [stuck_fifo(p.format(base=base)) for p in a.stuck_fifo]
-    rc, wall = run_limited(cmd, a.timeout, emu_out, env)
+    with slots.held(name, a.estimate or a.timeout) as waited:
+        if waited >= 0.1:
+            print(f"emu: {name} waited {waited:.1f} s for an emulator job slot", flush=True)
+        rc, wall = run_limited(cmd, a.timeout, emu_out, env)
     for fd in held:
         os.close(fd)
     status = "killed" if rc is None else f"exit status {rc}"
     print(f"emu: {name} emulator wall time {wall:.2f} s ({status})", flush=True)
+    with open(base + ".run", "w") as f:       # for --reuse-boot
+        json.dump({"rc": rc, "wall": wall, "timeout": a.timeout, "status": status}, f)
+    return verdict(a, name, base, serial, emu_out, blog, rc, wall, iso, finish)
 
-    # -- the verdict --
+
+def verdict(a, name, base, serial, emu_out, blog, rc, wall, iso, finish):
+    """Checks one run (exit status, Bochs log, serial log, other logs) against a's expectations."""
     reasons = []
     if rc is None:
         reasons.append(f"timed out after {a.timeout:g}s")
@@ -373,9 +441,9 @@ def main(argv=None):
             print(f"---- Bochs log panic lines ({os.path.relpath(blog, ROOT)})")
             for l in bochs_panics[:20]:
                 print(f"  | {l}")
-    if not a.keep:
+    if not a.keep and not a.reuse_boot:
         # the ISO is big (~20 MB) and rebuilt every run; the rest is kept when the test failed
-        junk = [] if a.iso else [iso]
+        junk = [] if a.iso or a.iso_cache else [iso]
         if not reasons:
             junk += [emu_out] + ([base + ".bochsrc", base + ".bochs-cmds"] if blog else [])
         for path in junk:
