@@ -43,10 +43,12 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from emu import kill_group  # noqa: E402  (one way to stop an emulator)
 import console_irq  # noqa: E402  (the qemu-nmi session's steps)
+import slots  # noqa: E402  (make test's shared emulator job slots)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -264,6 +266,7 @@ class Session:
         self.ctx = {}
         self.timings = {}
         self.exit_status = None
+        self.live = True          # print each case as it ends (False: the caller prints them)
 
     def start(self):
         self.t0 = time.monotonic()
@@ -858,11 +861,20 @@ def select_steps(emu, only):
     return [st for st in steps if st[0] in keep]
 
 
-def run_session(emu, iso, only, limit, verbose, results):
+def run_session(emu, iso, only, limit, verbose, results, live=True):
     steps = select_steps(emu, only)
     if len(steps) == 1 and only and not re.search(only, f"{emu}/boot"):
         return None
-    s = Session(emu, iso, limit, verbose)
+    with slots.held(f"console/{emu}", SESSION_ESTIMATE.get(emu, 20)):
+        s = Session(emu, iso, limit, verbose)
+        s.live = live
+        return run_steps(emu, steps, s, results)
+
+
+SESSION_ESTIMATE = {"bochs": 90}     # seconds, for the order of make test's job slots
+
+
+def run_steps(emu, steps, s, results):
     broken = None
     try:
         s.start()
@@ -882,8 +894,9 @@ def run_session(emu, iso, only, limit, verbose, results):
                 except Broken as e:
                     broken = f"the session broke at '{name}'"
                     results.append((full, f"{e} (emulator {s.status()})"))
-            r = results[-1]
-            print(f"ok - {r[0]}" if r[1] is None else f"not ok - {r[0]}: {r[1]}", flush=True)
+            if s.live:
+                r = results[-1]
+                print(f"ok - {r[0]}" if r[1] is None else f"not ok - {r[0]}: {r[1]}", flush=True)
     finally:
         if s.p:
             s.stop()
@@ -948,6 +961,9 @@ def main(argv=None):
     ap.add_argument("--list", action="store_true", help="list the cases")
     ap.add_argument("--iso", help="boot this ISO as is (built with CMDLINE='mode=interactive')")
     ap.add_argument("--timeout", type=float, default=120, help="hard limit per session, seconds (default 120)")
+    ap.add_argument("-j", "--jobs", type=int, default=1, choices=[1, 2],
+                    help="sessions at a time (default 1; make test uses 2: each has its own port and files); "
+                         "with 2 each session's cases print when it ends")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every reply as received")
     ap.add_argument("--self-test", action="store_true", help="check the reply parser on made-up replies, no emulator")
     a = ap.parse_args(argv)
@@ -970,14 +986,26 @@ def main(argv=None):
         err = build_iso(iso)
     elif not os.path.isfile(iso):
         err = f"ISO not found: {a.iso}"
+    todo = []
     for emu in emus:
         if err or emu in missing:
             why = err or f"{emu} not installed"
             for name, _, _ in select_steps(emu, a.only):
                 results.append((f"{emu}/{name}", f"not run: {why}"))
                 print(f"not ok - {emu}/{name}: not run: {why}", flush=True)
-            continue
-        t = run_session(emu, iso, a.only, a.timeout, a.verbose, results)
+        else:
+            todo.append(emu)
+
+    def one(emu):
+        mine = []
+        return mine, run_session(emu, iso, a.only, a.timeout, a.verbose, mine, live=a.jobs == 1)
+    with ThreadPoolExecutor(max_workers=a.jobs) as pool:
+        done = list(pool.map(one, todo))          # in the sessions' order
+    for emu, (mine, t) in zip(todo, done):
+        if a.jobs > 1:
+            for full, e in mine:
+                print(f"ok - {full}" if e is None else f"not ok - {full}: {e}", flush=True)
+        results += mine
         if t is not None:
             timings[emu] = t
     for emu, (t, rc) in timings.items():

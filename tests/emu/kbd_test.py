@@ -38,6 +38,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from emu import kill_group, OVMF  # noqa: E402
+import slots  # noqa: E402  (make test's shared emulator job slots)
 import fbtext  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -390,37 +391,46 @@ def main():
     for name, machine, serial, cases in SESSIONS:
         if a.only and not re.search(a.only, name):
             continue
-        s = None
-        try:
-            s = Session(name, machine, serial, a.iso, a.timeout)
-            broken = None
-            for cname, fn in cases:
-                full = f"{name}/{cname}"
-                if broken:
-                    print(f"not ok - {full}: not run: {broken}")
-                    failed += 1
-                    continue
-                t0 = time.monotonic()
-                try:
-                    fn(s)
-                    print(f"ok - {full} ({time.monotonic() - t0:.1f} s)")
-                    passed += 1
-                except Fail as e:
-                    print(f"not ok - {full}: {e}")
-                    failed += 1
-                except Broken as e:
-                    print(f"not ok - {full}: {e}")
-                    failed += 1
-                    broken = str(e)
-        except (Broken, OSError) as e:
-            print(f"not ok - {name}: the session did not start: {e}")
-            failed += len(cases)
-        finally:
-            if s:
-                s.stop()
+        with slots.held(f"kbd/{name}", 30):
+            p, f = run_session(a, name, machine, serial, cases)
+        passed, failed = passed + p, failed + f
     print(f"kbd-tests: {passed} passed, {failed} failed")
     write_count(passed, failed)
     return 1 if failed else 0
+
+
+def run_session(a, name, machine, serial, cases):
+    """One QEMU session and its cases; returns (passed, failed)."""
+    passed = failed = 0
+    s = None
+    try:
+        s = Session(name, machine, serial, a.iso, a.timeout)
+        broken = None
+        for cname, fn in cases:
+            full = f"{name}/{cname}"
+            if broken:
+                print(f"not ok - {full}: not run: {broken}")
+                failed += 1
+                continue
+            t0 = time.monotonic()
+            try:
+                fn(s)
+                print(f"ok - {full} ({time.monotonic() - t0:.1f} s)")
+                passed += 1
+            except Fail as e:
+                print(f"not ok - {full}: {e}")
+                failed += 1
+            except Broken as e:
+                print(f"not ok - {full}: {e}")
+                failed += 1
+                broken = str(e)
+    except (Broken, OSError) as e:
+        print(f"not ok - {name}: the session did not start: {e}")
+        failed += len(cases)
+    finally:
+        if s:
+            s.stop()
+    return passed, failed
 
 
 def write_count(passed, failed):

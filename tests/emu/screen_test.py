@@ -38,6 +38,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import fbtext  # noqa: E402
 from emu import OVMF, QEMU, QEMU_PASS, kill_group  # noqa: E402
+import slots  # noqa: E402  (make test's shared emulator job slots)
 
 ELF = os.path.join(ROOT, "build", "vmxboot.elf")
 OUT = os.path.join(ROOT, "build", "screen")
@@ -375,7 +376,8 @@ def main(argv=None):
         t0 = time.monotonic()
         try:
             try:
-                note = run(t, a.keep)
+                with slots.held(f"screen/{t['name']}", 30):
+                    note = run(t, a.keep)
             except Fail as e:
                 if not t.get("expect_fail") or not re.search(t["expect_fail"], str(e)):
                     raise

@@ -42,11 +42,13 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from emu import kill_group, ktapcheck, QEMU, QEMU_PASS, QEMU_FAIL  # noqa: E402
+import slots  # noqa: E402  (make test's shared emulator job slots)
 
 OUT = os.path.join(ROOT, "build", "emu", "secboot")
 CODE = "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
@@ -133,7 +135,7 @@ def vars_copy(name, which):
 def emu_case(name, iso, emu, timeout, extra):
     """A boot that must run the kernel to PASS, checked by emu.py (GRUB's own line included)."""
     cmd = [sys.executable, os.path.join(HERE, "emu.py"), "--emu", emu, "--iso", iso, "--name", name,
-           "--timeout", str(timeout), "--expect-line", "Booting `vmxboot \\(mode=test\\)'"] + extra
+           "--timeout", str(timeout), "--estimate", "30", "--expect-line", "Booting `vmxboot \\(mode=test\\)'"] + extra
     p = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = p.stdout.decode("utf-8", errors="replace").rstrip()
     last = out.split("\n")[-1] if out else "emu.py printed nothing"
@@ -149,6 +151,16 @@ def qemu_cmd(iso, vars_path, serial, usb=False):
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"] + secure_args(vars_path)
 
 
+def in_slot(fn):
+    """A case that runs QEMU itself holds one of make test's emulator job slots meanwhile (the
+    cases that boot through emu.py get theirs there)."""
+    def case(name, *args, **kw):
+        with slots.held(f"secboot/{name}", 30):
+            return fn(name, *args, **kw)
+    return case
+
+
+@in_slot
 def usb_case(name, iso, timeout):
     """The signed image written to a USB stick boots under Secure Boot and the kernel's run passes."""
     stick, log = os.path.join(OUT, f"{name}.img"), os.path.join(OUT, f"{name}.serial.log")
@@ -171,6 +183,7 @@ def usb_case(name, iso, timeout):
     return None if not why else "; ".join(why) + f"\n  serial log {os.path.relpath(log, ROOT)}:\n" + tail_text(data)
 
 
+@in_slot
 def refused_case(name, iso, which, timeout, want, also=()):
     """A boot that must stop before the kernel: `want` appears, `also` too, the kernel never speaks."""
     log = os.path.join(OUT, f"{name}.serial.log")
@@ -239,6 +252,7 @@ UNSIGN_STEPS = [("multiboot2 /boot/vmxboot.elf mode=test", BAD_SIG_RE), ("set ch
 CMDLINE_STEPS = [("multiboot2 /boot/vmxboot.elf mode=test cpus=1", None), ("boot", None)]
 
 
+@in_slot
 def prompt_case(name, iso, timeout, steps, kernel_runs):
     """Types steps (line, regex its reply must match) at the GRUB prompt ('c' at the menu) of a signed ISO.
     kernel_runs: the last step boots the signed kernel, which must run to PASS; else the kernel must never run."""
@@ -369,14 +383,9 @@ def setup_screens(mon, log, steps):
             time.sleep(0.5)
 
 
-def enrol_case(name, iso, cer, timeout):
-    """The user's steps: db.cer on a FAT stick, enrolled into db through OVMF's setup screens with Secure
-    Boot on; then the ISO signed with that key (make iso-signed without KEY/CERT) boots to PASS."""
-    stick, log, mon_path = (os.path.join(OUT, f"{name}{x}") for x in (".keys.img", ".setup.serial.log", ".mon"))
-    run(["dd", "if=/dev/zero", f"of={stick}", "bs=1M", "count=4", "status=none"])
-    run(["mformat", "-i", stick, "::"])
-    run(["mcopy", "-i", stick, cer, "::/db.cer"])
-    vars_path = vars_copy(name, "snakeoil")
+@in_slot
+def enrol_setup(name, stick, log, mon_path, vars_path, timeout):
+    """OVMF's setup screens with the key stick attached: db.cer into db. None, or why it failed."""
     cmd = [QEMU, "-machine", MACHINE, "-m", "256M", "-cpu", "max", "-display", "none", "-serial", f"file:{log}",
            "-no-reboot", "-nic", "none", "-monitor", f"unix:{mon_path},server=on,wait=off",
            "-device", "qemu-xhci", "-drive", f"if=none,id=keys,format=raw,file={stick}",
@@ -404,6 +413,18 @@ def enrol_case(name, iso, cer, timeout):
     except (TimeoutError, OSError, subprocess.TimeoutExpired) as e:
         why = f"enrolment through the setup screens failed: {e}"
     kill_group(p)
+    return why
+
+
+def enrol_case(name, iso, cer, timeout):
+    """The user's steps: db.cer on a FAT stick, enrolled into db through OVMF's setup screens with Secure
+    Boot on; then the ISO signed with that key (make iso-signed without KEY/CERT) boots to PASS."""
+    stick, log, mon_path = (os.path.join(OUT, f"{name}{x}") for x in (".keys.img", ".setup.serial.log", ".mon"))
+    run(["dd", "if=/dev/zero", f"of={stick}", "bs=1M", "count=4", "status=none"])
+    run(["mformat", "-i", stick, "::"])
+    run(["mcopy", "-i", stick, cer, "::/db.cer"])
+    vars_path = vars_copy(name, "snakeoil")
+    why = enrol_setup(name, stick, log, mon_path, vars_path, timeout)
     os.unlink(stick)
     if why:
         return why
@@ -466,6 +487,8 @@ def main(argv=None):
     ap.add_argument("--only", metavar="REGEX")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--timeout", type=float, default=240, help="hard limit per boot, seconds (default %(default)s)")
+    ap.add_argument("-j", "--jobs", type=int, default=1, choices=[1, 2],
+                    help="cases at a time (default 1; make test uses 2: each case has its own files and port)")
     a = ap.parse_args(argv)
     todo = [c for c in cases(a.timeout) if not a.only or re.search(a.only, c[0])]
     if a.list:
@@ -489,10 +512,13 @@ def main(argv=None):
         write_count(0, len(todo))
         return 1
     passed = failed = 0
-    for n, fn in todo:
+
+    def one(case):
         t0 = time.monotonic()
-        why = fn(isos)
-        secs = time.monotonic() - t0
+        return case[1](isos), time.monotonic() - t0
+    with ThreadPoolExecutor(max_workers=a.jobs) as pool:
+        results = list(pool.map(one, todo))      # in the list's order
+    for (n, _), (why, secs) in zip(todo, results):
         if why is None:
             passed += 1
             print(f"ok - {n} ({secs:.1f} s)", flush=True)
