@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # `make test`: host unit tests, fuzzers, the log checker's own tests, emulator boots.
 # Prints one closing line "make test: N passed, N failed" (leaf tests of every part).
-# The host parts run first (builds with make -j2); then every emulator-based part runs at the
-# same time, sharing EMU_JOBS (2) emulator job slots (tests/emu/slots.py), longest run first, so
-# that both cores stay busy; each part's output is printed whole, in the usual order, once all
-# of them are done. Closing lines: each part's wall time, the ten longest emulator runs.
+# Every emulator-based part starts at once, sharing EMU_JOBS (2) emulator job slots
+# (tests/emu/slots.py), longest run first; meanwhile the host parts run in the foreground (builds
+# with make -j2, two fuzzers at a time), so both cores stay busy; each emulator part's output is
+# printed whole, in the usual order, once all of them are done. Closing lines: each part's wall
+# time and the ten longest emulator runs.
 set -u
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -27,20 +28,6 @@ timed() {     # timed NAME CMD...: runs CMD in the foreground, notes its wall ti
 	return $rc
 }
 
-echo "== host unit tests (cmocka, ASan+UBSan)"
-timed host-tests make -s -j2 host-tests || status=1
-echo "== fuzzers (libFuzzer, ${FUZZ_SECONDS:-5} s each)"
-timed fuzz env FUZZ_JOBS=2 make -s -j2 fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-5}" || status=1
-echo "== log checker and log tool tests"
-t0=$(date +%s)
-if out=$(python3 -m unittest tests/test_ktapcheck.py tests/test_vmxcaps.py 2>&1); then kt_f=0; else kt_f=1; status=1; fi
-printf '%s\n' "$out" | tail -3
-kt_n=$(printf '%s\n' "$out" | sed -n 's/^Ran \([0-9]*\) test.*/\1/p')
-kt_fail=$(printf '%s\n' "$out" | sed -n 's/^FAILED (\(failures\|errors\)=\([0-9]*\).*/\2/p')
-kt_fail=${kt_fail:-$kt_f}
-echo "$(( ${kt_n:-0} - kt_fail )) $kt_fail 0" > build/ktapcheck.count
-times+=("ktapcheck $(( $(date +%s) - t0 ))")
-
 # -- the emulator-based parts, all at once, sharing the job slots --
 # the ISOs the runners build need the kernel: build it once here, before they start
 make -s all || status=1
@@ -53,7 +40,7 @@ part() {      # part NAME 'HEADING' CMD...: starts CMD in the background, output
 	( t0=$(date +%s); "$@" >"$parts/$name.out" 2>&1; rc=$?
 	  echo "$(( $(date +%s) - t0 ))" >"$parts/$name.secs"; echo "$rc" >"$parts/$name.rc" ) &
 }
-echo "== emulator-based parts: all at once, $jobs emulator runs at a time (output follows when all are done)"
+echo "== emulator-based parts: started, all at once, $jobs emulator runs at a time (their output follows the host parts)"
 # two boots at a time within the suite: each test has its own files, no fixed port
 part emu "emulator boots (QEMU TCG, OVMF, Bochs)" \
 	python3 tests/emu/suite.py -j "$jobs" ${EMU_ONLY:+--only "$EMU_ONLY"}
@@ -72,7 +59,23 @@ part screen "screen tests (QEMU: the framebuffer and VGA text screen read back a
 # secboot_test.py writes build/secboot.count ("passed failed 0")
 part secboot "Secure Boot (QEMU q35 + OVMF_CODE_4M.secboot.fd: the signed ISO runs, unsigned or changed ones are refused)" \
 	python3 tests/emu/secboot_test.py -j "$jobs"
+# -- meanwhile the host parts, in the foreground (they fill the cores while emulator runs wait on I/O) --
+echo "== host unit tests (cmocka, ASan+UBSan)"
+timed host-tests make -s -j2 host-tests || status=1
+echo "== fuzzers (libFuzzer, ${FUZZ_SECONDS:-5} s each)"
+timed fuzz env FUZZ_JOBS=2 make -s -j2 fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-5}" || status=1
+echo "== log checker and log tool tests"
+t0=$(date +%s)
+if out=$(python3 -m unittest tests/test_ktapcheck.py tests/test_vmxcaps.py 2>&1); then kt_f=0; else kt_f=1; status=1; fi
+printf '%s\n' "$out" | tail -3
+kt_n=$(printf '%s\n' "$out" | sed -n 's/^Ran \([0-9]*\) test.*/\1/p')
+kt_fail=$(printf '%s\n' "$out" | sed -n 's/^FAILED (\(failures\|errors\)=\([0-9]*\).*/\2/p')
+kt_fail=${kt_fail:-$kt_f}
+echo "$(( ${kt_n:-0} - kt_fail )) $kt_fail 0" > build/ktapcheck.count
+times+=("ktapcheck $(( $(date +%s) - t0 ))")
+
 wait
+rm -rf build/emu/iso-cache     # the ISOs every runner shared (about 20 MB each)
 for i in "${!names[@]}"; do
 	n=${names[$i]}
 	echo "== ${heads[$i]}"

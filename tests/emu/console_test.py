@@ -4,7 +4,7 @@
     python3 tests/emu/console_test.py [--emu bochs|qemu] [--only REGEX] [--list]
         [--iso PATH] [--timeout SECONDS] [--verbose] [--self-test]
 
-Boots the real ISO (`make -s iso CMDLINE='mode=interactive' ISO=build/emu/console.iso`)
+Boots the real ISO (`make -s iso CMDLINE='mode=interactive'`, once, in emu.py's ISO cache)
 with COM1 on a TCP socket bound to 127.0.0.1 (a free port picked per run: Bochs cannot
 rebind a port in TIME_WAIT), waits for the first prompt, types commands and parses every
 reply strictly against the contract of kernel/console.h:
@@ -46,14 +46,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from emu import kill_group  # noqa: E402  (one way to stop an emulator)
+from emu import cached_iso, kill_group  # noqa: E402  (one way to stop an emulator; the shared ISOs)
 import console_irq  # noqa: E402  (the qemu-nmi session's steps)
 import slots  # noqa: E402  (make test's shared emulator job slots)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OUTDIR = os.path.join(ROOT, "build", "emu")
-DEFAULT_ISO = os.path.join(OUTDIR, "console.iso")
 CMDLINE = "mode=interactive"
 
 PROMPT = b"vmxboot> "
@@ -933,19 +932,6 @@ def self_test():
     return 1 if bad else 0
 
 
-def build_iso(iso):
-    cmd = ["make", "-s", "iso", f"CMDLINE={CMDLINE}", f"ISO={os.path.relpath(iso, ROOT)}"]
-    try:
-        p = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=600)
-    except subprocess.TimeoutExpired:
-        return f"`{' '.join(cmd)}` took more than 600 s"
-    if p.returncode != 0 or not os.path.isfile(iso):
-        print(p.stdout.decode("utf-8", "replace")[-3000:])
-        return f"`{' '.join(cmd)}` failed (exit status {p.returncode})"
-    return None
-
-
 def write_count(passed, failed):
     os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
     with open(os.path.join(ROOT, "build", "console.count"), "w") as f:
@@ -980,10 +966,10 @@ def main(argv=None):
     missing = [t for t, e in (("bochs", "bochs"), ("qemu", "qemu-system-x86_64"),
                                                  ("qemu-pci", "qemu-system-x86_64"), ("qemu-nmi", "qemu-system-x86_64")) if t in emus and not shutil.which(e)]
     os.makedirs(OUTDIR, exist_ok=True)
-    iso = os.path.abspath(a.iso) if a.iso else DEFAULT_ISO
+    iso = os.path.abspath(a.iso) if a.iso else None
     err = None
     if not a.iso:
-        err = build_iso(iso)
+        iso, err = cached_iso(CMDLINE)      # the one mode=interactive ISO every runner shares
     elif not os.path.isfile(iso):
         err = f"ISO not found: {a.iso}"
     todo = []

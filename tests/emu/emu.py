@@ -21,6 +21,7 @@
 """
 
 import argparse
+import contextlib
 import fcntl
 import json
 import os
@@ -187,35 +188,42 @@ def same_kernel_log(main_log, other):
     return None
 
 
-def cached_iso(a, cache):
-    """The ISO for a.cmdline from the cache directory, built once for every test with that command
-    line: its name is a hash of the kernel ELF, tools/mkiso.sh and the command line, so a rebuilt
-    kernel never boots an old ISO. (path, None) or (None, why it failed)."""
+ISO_CACHE = os.path.join(ROOT, "build", "emu", "iso-cache")
+
+
+def cached_iso(cmdline, cache=ISO_CACHE):
+    """The ISO for cmdline, built once for every test (and runner) with that command line, in
+    CACHE/K/C.iso: K is a hash of the kernel ELF and tools/mkiso.sh (other kernels' directories are
+    removed), C one of the command line. (path, None) or (None, why it failed)."""
     import hashlib
-    h = hashlib.sha256(a.cmdline.encode() + b"\0")
+    h = hashlib.sha256()
     for path in (os.path.join(ROOT, "build", "vmxboot.elf"), os.path.join(ROOT, "tools", "mkiso.sh")):
         try:
             with open(path, "rb") as f:
                 h.update(f.read())
         except OSError as e:
             return None, f"cannot read {os.path.relpath(path, ROOT)} for the ISO cache: {e.strerror}"
-    os.makedirs(cache, exist_ok=True)
-    iso = os.path.join(cache, h.hexdigest()[:16] + ".iso")
+    kdir = os.path.join(cache, h.hexdigest()[:16])
+    os.makedirs(kdir, exist_ok=True)
+    for old in os.listdir(cache):
+        if old != os.path.basename(kdir):
+            shutil.rmtree(os.path.join(cache, old), ignore_errors=True)
+    iso = os.path.join(kdir, hashlib.sha256(cmdline.encode()).hexdigest()[:16] + ".iso")
     with open(iso + ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)       # a test with the same command line may be building it
         if os.path.isfile(iso):
-            print(f"emu: {os.path.relpath(iso, ROOT)} (cmdline: {a.cmdline}) already built: booting it", flush=True)
+            print(f"emu: {os.path.relpath(iso, ROOT)} (cmdline: {cmdline}) already built: booting it", flush=True)
             return iso, None
         tmp = iso + ".part"
-        err = build_iso(a, tmp)
+        err = build_iso(cmdline, tmp)
         if err:
             return None, err
         os.rename(tmp, iso)
     return iso, None
 
 
-def build_iso(a, iso):
-    cmd = ["make", "-s", "iso", f"CMDLINE={a.cmdline}", f"ISO={os.path.relpath(iso, ROOT)}"]
+def build_iso(cmdline, iso):
+    cmd = ["make", "-s", "iso", f"CMDLINE={cmdline}", f"ISO={os.path.relpath(iso, ROOT)}"]
     print("emu: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
     t0 = time.monotonic()
     p = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -320,51 +328,56 @@ def main(argv=None):
 
     if os.path.exists(base + ".run"):
         os.unlink(base + ".run")
-    # -- the ISO --
-    if a.iso:
-        iso = os.path.abspath(a.iso)
-        if not os.path.isfile(iso):
-            return finish(f"ISO not found: {a.iso}")
-    elif a.iso_cache:
-        iso, err = cached_iso(a, os.path.abspath(a.iso_cache))
-        if err:
-            return finish(err)
-    else:
-        iso = base + ".iso"
-        if os.path.exists(iso):
-            os.unlink(iso)
-        err = build_iso(a, iso)
-        if err:
-            return finish(err)
+    # under make test: one of the shared emulator job slots, for the ISO build (work too) and the run
+    hold = contextlib.ExitStack()
+    waited = hold.enter_context(slots.held(name, a.estimate or a.timeout))
+    if waited >= 0.1:
+        print(f"emu: {name} waited {waited:.1f} s for an emulator job slot", flush=True)
+    try:
+        # -- the ISO --
+        if a.iso:
+            iso = os.path.abspath(a.iso)
+            if not os.path.isfile(iso):
+                return finish(f"ISO not found: {a.iso}")
+        elif a.iso_cache:
+            iso, err = cached_iso(a.cmdline, os.path.abspath(a.iso_cache))
+            if err:
+                return finish(err)
+        else:
+            iso = base + ".iso"
+            if os.path.exists(iso):
+                os.unlink(iso)
+            err = build_iso(a.cmdline, iso)
+            if err:
+                return finish(err)
 
-    # -- the emulator --
-    if os.path.exists(serial):
-        os.unlink(serial)
-    blog = None
-    env = dict(os.environ)
-    if a.emu in ("qemu", "qemu-uefi"):
-        if shutil.which(QEMU) is None:
-            return finish(f"{QEMU} not found (apt-get install qemu-system-x86)")
-        if a.emu == "qemu-uefi" and not os.path.isfile(OVMF):
-            return finish(f"{OVMF} not found (apt-get install ovmf)")
-        cmd = qemu_command(a, iso, serial)
-    else:
-        if shutil.which(BOCHS) is None:
-            return finish(f"{BOCHS} not found (apt-get install bochs bochs-term bochsbios vgabios)")
-        if a.smp > BOCHS_MAX_CPUS:
-            return finish(f"Bochs 2.7 crashes with more than {BOCHS_MAX_CPUS} CPUs (asked {a.smp})")
-        cmd, blog = bochs_files(a, iso, serial, base)
-        if os.path.exists(blog):
-            os.unlink(blog)
-        env["TERM"] = "dumb"   # display_library: term runs nothing without a TERM it knows
-    print("emu: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
-    held = [stuck_fifo(p.format(base=base)) for p in a.stuck_fifo]
-    with slots.held(name, a.estimate or a.timeout) as waited:
-        if waited >= 0.1:
-            print(f"emu: {name} waited {waited:.1f} s for an emulator job slot", flush=True)
+        # -- the emulator --
+        if os.path.exists(serial):
+            os.unlink(serial)
+        blog = None
+        env = dict(os.environ)
+        if a.emu in ("qemu", "qemu-uefi"):
+            if shutil.which(QEMU) is None:
+                return finish(f"{QEMU} not found (apt-get install qemu-system-x86)")
+            if a.emu == "qemu-uefi" and not os.path.isfile(OVMF):
+                return finish(f"{OVMF} not found (apt-get install ovmf)")
+            cmd = qemu_command(a, iso, serial)
+        else:
+            if shutil.which(BOCHS) is None:
+                return finish(f"{BOCHS} not found (apt-get install bochs bochs-term bochsbios vgabios)")
+            if a.smp > BOCHS_MAX_CPUS:
+                return finish(f"Bochs 2.7 crashes with more than {BOCHS_MAX_CPUS} CPUs (asked {a.smp})")
+            cmd, blog = bochs_files(a, iso, serial, base)
+            if os.path.exists(blog):
+                os.unlink(blog)
+            env["TERM"] = "dumb"   # display_library: term runs nothing without a TERM it knows
+        print("emu: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
+        held = [stuck_fifo(p.format(base=base)) for p in a.stuck_fifo]
         rc, wall = run_limited(cmd, a.timeout, emu_out, env)
-    for fd in held:
-        os.close(fd)
+        for fd in held:
+            os.close(fd)
+    finally:
+        hold.close()
     status = "killed" if rc is None else f"exit status {rc}"
     print(f"emu: {name} emulator wall time {wall:.2f} s ({status})", flush=True)
     with open(base + ".run", "w") as f:       # for --reuse-boot

@@ -37,14 +37,13 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from emu import kill_group, OVMF  # noqa: E402
+from emu import cached_iso, kill_group, OVMF  # noqa: E402
 import slots  # noqa: E402  (make test's shared emulator job slots)
 import fbtext  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OUTDIR = os.path.join(ROOT, "build", "emu")
-DEFAULT_ISO = os.path.join(OUTDIR, "kbd.iso")
 CMDLINE = "mode=interactive"
 PROMPT = "vmxboot>"           # a screen line is compared with trailing blanks removed
 BOOT_TIMEOUT = 120            # BIOS, GRUB and the boot report under a loaded machine
@@ -376,12 +375,18 @@ SESSIONS = [
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", help="run the sessions whose name matches REGEX")
-    ap.add_argument("--iso", default=DEFAULT_ISO)
+    ap.add_argument("--iso", help="boot this ISO (default: the shared mode=interactive one from emu.py's cache)")
     ap.add_argument("--timeout", type=float, default=180.0)
     ap.add_argument("--no-build", action="store_true", help="use --iso as it is")
     a = ap.parse_args()
     os.makedirs(OUTDIR, exist_ok=True)
-    if not a.no_build:
+    if not a.iso:
+        a.iso, err = cached_iso(CMDLINE)
+        if err:
+            print(f"kbd-tests: building the ISO failed: {err}")
+            write_count(0, 1)
+            return 1
+    elif not a.no_build:
         r = subprocess.run(["make", "-s", "iso", f"CMDLINE={CMDLINE}", f"ISO={a.iso}"], cwd=ROOT)
         if r.returncode:
             print(f"kbd-tests: building the ISO failed (make exit {r.returncode})")

@@ -47,8 +47,9 @@ from concurrent.futures import ThreadPoolExecutor
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-from emu import kill_group, ktapcheck, QEMU, QEMU_PASS, QEMU_FAIL  # noqa: E402
+from emu import cached_iso, kill_group, ktapcheck, QEMU, QEMU_PASS, QEMU_FAIL  # noqa: E402
 import slots  # noqa: E402  (make test's shared emulator job slots)
+from secboot_screens import ENROL_STEPS, Monitor, clean, setup_screens  # noqa: E402
 
 OUT = os.path.join(ROOT, "build", "emu", "secboot")
 CODE = "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
@@ -70,10 +71,6 @@ def secure_args(vars_copy):
     return ["-global", "driver=cfi.pflash01,property=secure,value=on",
             "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={CODE}",
             "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
-
-
-def clean(b):
-    return re.sub(rb"\x1b\[[0-9;?=]*[A-Za-z]", b"", b).decode("utf-8", errors="replace")
 
 
 def tail_text(b, n=25):
@@ -118,7 +115,9 @@ def build_isos():
     signed = ["make", "-s", "iso-signed", f"KEY={key}", f"CERT={SNAKEOIL_PEM}"]
     run(signed + ["CMDLINE=mode=test", f"SIGNED_ISO={isos['signed']}"])
     run(signed + [f"SIGNED_ISO={isos['menu']}"])
-    run(["make", "-s", "iso", "CMDLINE=mode=test", f"ISO={isos['plain']}"])
+    isos["plain"], err = cached_iso("mode=test")     # the suite's own mode=test ISO, built once
+    if err:
+        raise RuntimeError(err)
     env = dict(os.environ, SECBOOT_KEYDIR=os.path.join(OUT, "otherkey"))
     run(["make", "-s", "iso-signed", "CMDLINE=mode=test", f"SIGNED_ISO={isos['otherkey']}"], env=env)
     tamper(isos["signed"], isos["tampered"])
@@ -221,17 +220,18 @@ def refused_case(name, iso, which, timeout, want, also=()):
 
 
 class Serial:
-    """COM1 on a TCP socket: read until a pattern, type slowly (GRUB drops fast serial input)."""
+    """COM1 on a TCP socket: read until a pattern, type a key at a time (GRUB drops fast serial input)."""
 
     def __init__(self, sock, deadline):
         self.sock, self.deadline, self.buf = sock, deadline, b""
 
-    def until(self, pat, start=0):
-        while time.monotonic() < self.deadline:
+    def until(self, pat, start=0, limit=None):
+        end = self.deadline if limit is None else min(self.deadline, time.monotonic() + limit)
+        while time.monotonic() < end:
             m = re.search(pat, self.buf[start:])
             if m:
                 return start + m.end()
-            self.sock.settimeout(max(0.1, min(0.5, self.deadline - time.monotonic())))
+            self.sock.settimeout(max(0.01, min(0.5, end - time.monotonic())))
             try:
                 d = self.sock.recv(65536)
             except socket.timeout:
@@ -239,14 +239,22 @@ class Serial:
             if not d:
                 break
             self.buf += d
-        raise TimeoutError(f"no {pat.decode()!r} before the deadline")
+        raise TimeoutError(f"no {pat.decode()!r} " + ("before the deadline" if limit is None else
+                                                      f"within {limit:g} s"))
 
     def type(self, line):
-        for ch in line.encode() + b"\r":
+        """One key at a time, each once GRUB has echoed the one before (it drops keys typed faster)."""
+        for ch in line.encode():
+            start = len(self.buf)
             self.sock.sendall(bytes([ch]))
-            time.sleep(0.12)
+            try:
+                self.until(re.escape(bytes([ch])), start, ECHO_S)
+            except TimeoutError:
+                raise TimeoutError(f"GRUB did not echo {chr(ch)!r} of {line!r} within {ECHO_S:g} s")
+        self.sock.sendall(b"\r")
 
 
+ECHO_S = 10          # for GRUB's echo of one typed key
 UNSIGN_STEPS = [("multiboot2 /boot/vmxboot.elf mode=test", BAD_SIG_RE), ("set check_signatures=no", None),
                 ("multiboot2 /boot/vmxboot.elf mode=test", NOBODY_RE), ("boot", NO_KERNEL_RE)]
 CMDLINE_STEPS = [("multiboot2 /boot/vmxboot.elf mode=test cpus=1", None), ("boot", None)]
@@ -294,7 +302,8 @@ def prompt_case(name, iso, timeout, steps, kernel_runs):
             elif rc != QEMU_PASS:
                 why = f"QEMU exit status {rc}, expected {QEMU_PASS} (the kernel's PASS)"
         else:
-            time.sleep(SETTLE_S)
+            # GRUB has printed its prompt again after the last step: it waits for a key, so no
+            # kernel can start from here; what it printed up to that prompt is what is checked
             s.settimeout(0.5)
             try:
                 con.buf += s.recv(65536)
@@ -314,73 +323,6 @@ def prompt_case(name, iso, timeout, steps, kernel_runs):
     if why:
         return why + f"\n  serial log {os.path.relpath(log, ROOT)}:\n" + tail_text(data)
     return None
-
-
-# OVMF 2022.11's setup screens (Debian 12), from "Press any key to enter the Boot Manager Menu":
-# front page -> Device Manager -> Secure Boot Configuration -> Secure Boot Mode <Custom Mode> ->
-# Custom Secure Boot Options -> DB Options -> Enroll Signature -> Enroll Signature Using File ->
-# the USB stick's volume -> db.cer -> Commit Changes and Exit.  Each step: the keys, then a text
-# the next screen shows on COM1 (OVMF draws its setup screens there too).
-ENROL_STEPS = [(["ret"], "Boot Maintenance Manager"), (["down", "ret"], "Secure Boot Configuration"),
-               (["down", "down", "ret"], "Attempt Secure Boot"), (["down", "down", "ret"], "Custom Mode"),
-               (["down", "ret"], "Custom Secure Boot Options"), (["down", "ret"], "PK Options"),
-               (["down", "down", "ret"], "Delete Signature"), (["ret"], "Enroll Signature Using File"),
-               (["ret"], "File Explorer"), (["ret"], "NEW FOLDER"),
-               (["down", "down", "down", "ret"], "Commit Changes and Exit"), (["down", "down", "ret"], "PK Options")]
-STEP_S = 30
-QUIET_S = 1.5        # a screen is drawn when COM1 has been quiet this long; keys sent earlier can get lost
-
-
-class Monitor:
-    """QEMU's monitor on a unix socket: one command at a time."""
-
-    def __init__(self, path):
-        self.m = socket.socket(socket.AF_UNIX)
-        self.m.connect(path)
-        self.m.settimeout(5)
-        self.m.recv(4096)                      # the banner and prompt
-
-    def __call__(self, command):
-        self.m.sendall(command.encode() + b"\n")
-        time.sleep(0.3)
-        try:
-            self.m.recv(4096)
-        except OSError:
-            if command != "quit":          # quit closes the socket
-                raise
-
-
-def wait_quiet(log, limit):
-    size, since = -1, time.monotonic()
-    while time.monotonic() < limit:
-        now = os.path.getsize(log)
-        if now != size:
-            size, since = now, time.monotonic()
-        elif time.monotonic() - since >= QUIET_S:
-            return
-        time.sleep(0.25)
-
-
-def setup_screens(mon, log, steps):
-    """Types each step's keys once the screen is drawn and waits for the next screen's text. The first key
-    (any key leaves "Press any key") is sent again every 10 s until the front page shows."""
-    for n, (keys, text) in enumerate(steps):
-        wait_quiet(log, time.monotonic() + STEP_S)
-        start = os.path.getsize(log)
-        end = time.monotonic() + STEP_S
-        sent = 0.0
-        while True:
-            if time.monotonic() - sent > (10 if n == 0 else STEP_S):
-                for k in keys:
-                    mon(f"sendkey {k}")
-                sent = time.monotonic()
-            with open(log, "rb") as f:
-                f.seek(start)
-                if text in clean(f.read()):
-                    break
-            if time.monotonic() > end:
-                raise TimeoutError(f"step {n + 1} ({' '.join(keys)}): no {text!r} on COM1 within {STEP_S} s")
-            time.sleep(0.5)
 
 
 @in_slot

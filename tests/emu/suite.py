@@ -42,6 +42,7 @@ import subprocess
 import sys
 import time
 import spcr
+import slots
 from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -599,8 +600,6 @@ def main(argv=None):
     t0 = time.monotonic()
     todo = units(tests, not a.no_merge)
     iso_cache = None if a.no_iso_cache else ISO_CACHE
-    if iso_cache and os.path.isdir(iso_cache):
-        shutil.rmtree(iso_cache)
     with ThreadPoolExecutor(max_workers=a.jobs) as pool:
         # with two at a time the long boots (largest timeout: Bochs) start first, so that one of
         # them does not run alone at the end; output still comes in the list's order
@@ -617,8 +616,8 @@ def main(argv=None):
             print(out.rstrip(), flush=True)
             (passed if rc == 0 else failed).append(t["name"])
             took.append((secs, t["name"]))
-    if iso_cache and not a.keep and os.path.isdir(iso_cache):
-        shutil.rmtree(iso_cache)
+    if iso_cache and not a.keep and not slots.config() and os.path.isdir(iso_cache):
+        shutil.rmtree(iso_cache)      # under make test the other runners may still boot from it: run-all.sh removes it
     boots = len(todo)
     print(f"suite: {len(tests)} tests ({boots} emulator runs) in {time.monotonic() - t0:.1f} s, {a.jobs} at a time"
           + (f"; failed: {' '.join(failed)}" if failed else ""))
