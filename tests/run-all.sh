@@ -37,7 +37,7 @@ part() {      # part NAME 'HEADING' CMD...: starts CMD in the background, output
 	local name=$1 head=$2
 	shift 2
 	names+=("$name"); heads+=("$head")
-	( t0=$(date +%s); "$@" >"$parts/$name.out" 2>&1; rc=$?
+	( export VMXBOOT_PART=$name; t0=$(date +%s); "$@" >"$parts/$name.out" 2>&1; rc=$?
 	  echo "$(( $(date +%s) - t0 ))" >"$parts/$name.secs"; echo "$rc" >"$parts/$name.rc" ) &
 }
 echo "== emulator-based parts: started, all at once, $jobs emulator runs at a time (their output follows the host parts)"
@@ -66,7 +66,7 @@ echo "== fuzzers (libFuzzer, ${FUZZ_SECONDS:-5} s each)"
 timed fuzz env FUZZ_JOBS=2 make -s -j2 fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-5}" || status=1
 echo "== log checker and log tool tests"
 t0=$(date +%s)
-if out=$(python3 -m unittest tests/test_ktapcheck.py tests/test_vmxcaps.py 2>&1); then kt_f=0; else kt_f=1; status=1; fi
+if out=$(python3 -m unittest tests/test_ktapcheck.py tests/test_vmxcaps.py tests/test_slots.py 2>&1); then kt_f=0; else kt_f=1; status=1; fi
 printf '%s\n' "$out" | tail -3
 kt_n=$(printf '%s\n' "$out" | sed -n 's/^Ran \([0-9]*\) test.*/\1/p')
 kt_fail=$(printf '%s\n' "$out" | sed -n 's/^FAILED (\(failures\|errors\)=\([0-9]*\).*/\2/p')
@@ -93,11 +93,15 @@ for f in build/host-tests.count build/fuzz.count build/ktapcheck.count build/emu
 		echo "make test: $f missing: that part did not run"; fail=$((fail + 1)); status=1
 	fi
 done
+held=$parts/slots/held.tsv
 for t in "${times[@]}"; do
-	echo "make test: part ${t% *} took ${t##* } s"
+	n=${t% *}
+	# an emulator part's wall time includes its waits for a slot: also say how long its runs held one
+	more=$( [ -s "$held" ] && awk -F '\t' -v p="$n" '$4 == p { n++; h += $2 } END { if (n) printf "; its %d emulator runs held a job slot for %.0f s", n, h }' "$held")
+	echo "make test: part $n took ${t##* } s$more"
 done
-if [ -s "$parts/slots/held.tsv" ]; then
-	echo "make test: slowest emulator runs (seconds holding a job slot): $(sort -t "$(printf '\t')" -k2,2 -rn "$parts/slots/held.tsv" \
+if [ -s "$held" ]; then
+	echo "make test: slowest emulator runs (seconds holding a job slot): $(sort -t "$(printf '\t')" -k2,2 -rn "$held" \
 		| head -10 | awk -F '\t' '{printf "%s%s %s s", (NR > 1 ? ", " : ""), $1, $2}')"
 fi
 echo "make test: took $(( $(date +%s) - start )) s"

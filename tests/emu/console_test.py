@@ -29,7 +29,7 @@ Each check is one case: `ok - NAME` or `not ok - NAME: why`; at the end
 `console-tests: N passed, N failed`; build/console.count gets "passed failed 0".
 --only REGEX runs the matching cases plus the earlier cases they depend on (the
 session state they need). Hard limits: each session is killed (its whole process group)
-after --timeout seconds (default 120); a hung kernel fails the cases left, never hangs
+after --timeout seconds (default 240); a hung kernel fails the cases left, never hangs
 the run. Files: build/emu/console-EMU.serial.log (every byte received), .emu.out.
 """
 
@@ -60,7 +60,7 @@ FIRST_PROMPT = b"console: type 'help' for the commands\r\n" + PROMPT
 BANNER_RE = re.compile(rb"vmxboot \S+: bare-metal VT-x bring-up")
 FINAL_RE = re.compile(r"^(ok|error: \S.*)$")
 QUIET_S = 0.25            # after a prompt: this long with no further byte
-BOOT_TIMEOUT = 60         # boot to the first prompt
+BOOT_TIMEOUT = 120        # boot to the first prompt (Bochs, 2 CPUs: 48 s on a quiet machine)
 CMD_TIMEOUT = 30          # one command's reply (on_cpu itself gives up after 5 s per CPU)
 EXIT_TIMEOUT = 20         # poweroff to the emulator's exit
 
@@ -946,7 +946,7 @@ def main(argv=None):
                     help="run the cases whose 'emu/name' matches REGEX (re.search), plus the cases they need")
     ap.add_argument("--list", action="store_true", help="list the cases")
     ap.add_argument("--iso", help="boot this ISO as is (built with CMDLINE='mode=interactive')")
-    ap.add_argument("--timeout", type=float, default=120, help="hard limit per session, seconds (default 120)")
+    ap.add_argument("--timeout", type=float, default=240, help="hard limit per session, seconds (default 240)")
     ap.add_argument("-j", "--jobs", type=int, default=1, choices=[1, 2],
                     help="sessions at a time (default 1; make test uses 2: each has its own port and files); "
                          "with 2 each session's cases print when it ends")

@@ -26,9 +26,10 @@ signed ISO whose kernel was changed after signing. Then each case boots one of t
                                 is enrolled into db through OVMF's setup screens (keys typed with the
                                 monitor's sendkey); then the ISO signed with it boots to PASS
 
-A refusal case passes when the refusal line is in the serial log, no kernel line follows
-within SETTLE_S seconds, and QEMU is then stopped (the firmware and GRUB wait for a key
-forever). Every run is killed (its process group) after --timeout seconds. Prints
+A refusal case passes when the refusal line is in the serial log and no kernel line follows
+until OVMF says it waits for a key for good ("No bootable option or device was found" and
+"Press any key to enter the Boot Manager Menu") or, where no such line is known (GRUB's
+refusal), for SETTLE_S seconds; QEMU is then stopped. Every run is killed (its process group) after --timeout seconds. Prints
 `ok - NAME` or `not ok - NAME: why` per case, then `secboot-tests: N passed, N failed`;
 writes build/secboot.count ("passed failed 0").
 """
@@ -41,6 +42,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -59,6 +61,8 @@ MACHINE = "q35,smm=on"
 SETTLE_S = 5
 BANNER_RE = re.compile(rb"bare-metal VT-x bring-up", re.I)   # the kernel's first line
 SUMMARY_RE = re.compile(rb"vmxboot: summary ")
+# after every boot option failed, OVMF waits for a key for good: nothing after this line can run
+BDS_WAITS_RE = rb"BdsDxe: No bootable option or device was found\.\s+BdsDxe: Press any key to enter the Boot Manager Menu\."
 DENIED_RE = rb'BdsDxe: failed to load Boot\d+ "UEFI QEMU DVD-ROM[^"]*" from \S+: Access Denied'
 GRUB_RE = rb"Welcome to GRUB"
 BAD_SIG_RE = rb"error: bad signature"
@@ -131,12 +135,22 @@ def vars_copy(name, which):
     return path
 
 
+EMU_WAITED = threading.local()     # .s: seconds this thread's emu.py boots waited for a job slot
+EMU_WAITED_RE = re.compile(r"^emu: \S+ waited ([0-9.]+) s for an emulator job slot$", re.M)
+
+
+def waited():
+    """Seconds this thread waited for make test's job slots, in this process and in emu.py."""
+    return slots.waited_in_thread() + getattr(EMU_WAITED, "s", 0.0)
+
+
 def emu_case(name, iso, emu, timeout, extra):
     """A boot that must run the kernel to PASS, checked by emu.py (GRUB's own line included)."""
     cmd = [sys.executable, os.path.join(HERE, "emu.py"), "--emu", emu, "--iso", iso, "--name", name,
            "--timeout", str(timeout), "--estimate", "30", "--expect-line", "Booting `vmxboot \\(mode=test\\)'"] + extra
     p = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = p.stdout.decode("utf-8", errors="replace").rstrip()
+    EMU_WAITED.s = getattr(EMU_WAITED, "s", 0.0) + sum(float(w) for w in EMU_WAITED_RE.findall(out))
     last = out.split("\n")[-1] if out else "emu.py printed nothing"
     return None if p.returncode == 0 else f"{last}\n" + "\n".join("  " + l for l in out.split("\n")[-40:])
 
@@ -183,8 +197,10 @@ def usb_case(name, iso, timeout):
 
 
 @in_slot
-def refused_case(name, iso, which, timeout, want, also=()):
-    """A boot that must stop before the kernel: `want` appears, `also` too, the kernel never speaks."""
+def refused_case(name, iso, which, timeout, want, also=(), waits=None):
+    """A boot that must stop before the kernel: `want` appears, `also` too, the kernel never speaks.
+    waits: what the firmware prints once it waits for a key for good after `want` (the run ends
+    there); without it the run ends SETTLE_S seconds after `want`."""
     log = os.path.join(OUT, f"{name}.serial.log")
     cmd = qemu_cmd(iso, vars_copy(name, which), f"file:{log}")
     with open(os.path.join(OUT, f"{name}.emu.out"), "wb") as out:
@@ -197,11 +213,14 @@ def refused_case(name, iso, which, timeout, want, also=()):
         if os.path.exists(log):
             with open(log, "rb") as f:
                 data = f.read()
-        if seen is None and re.search(want, data):
+        m = re.search(want, data)
+        if seen is None and m:
             seen = time.monotonic()
         if rc is not None or (seen is not None and time.monotonic() - seen >= SETTLE_S):
             break
-        time.sleep(0.5)
+        if m and waits is not None and re.search(waits, data[m.end():]):
+            break
+        time.sleep(0.1)
     kill_group(p)
     with open(log, "rb") as f:
         data = f.read()
@@ -405,9 +424,9 @@ def cases(timeout):
         ("signed_boots_usb_stick", lambda i: usb_case("usb-stick", i["signed"], timeout)),
         ("signed_boots_bios", lambda i: emu_case("secboot-signed-bios", i["signed"], "qemu", timeout, [])),
         ("signed_boots_uefi_sb_off", lambda i: emu_case("secboot-signed-uefi", i["signed"], "qemu-uefi", timeout, [])),
-        ("plain_refused_snakeoil", lambda i: refused_case("plain-snakeoil", i["plain"], "snakeoil", timeout, DENIED_RE)),
-        ("plain_refused_microsoft", lambda i: refused_case("plain-ms", i["plain"], "ms", timeout, DENIED_RE)),
-        ("other_key_refused", lambda i: refused_case("otherkey", i["otherkey"], "snakeoil", timeout, DENIED_RE)),
+        ("plain_refused_snakeoil", lambda i: refused_case("plain-snakeoil", i["plain"], "snakeoil", timeout, DENIED_RE, waits=BDS_WAITS_RE)),
+        ("plain_refused_microsoft", lambda i: refused_case("plain-ms", i["plain"], "ms", timeout, DENIED_RE, waits=BDS_WAITS_RE)),
+        ("other_key_refused", lambda i: refused_case("otherkey", i["otherkey"], "snakeoil", timeout, DENIED_RE, waits=BDS_WAITS_RE)),
         ("tampered_kernel_refused", lambda i: refused_case("tampered", i["tampered"], "snakeoil", timeout,
                                                            BAD_SIG_RE, also=(GRUB_RE,))),
         ("prompt_cannot_unsign", lambda i: prompt_case("prompt", i["menu-tampered"], timeout, UNSIGN_STEPS, False)),
@@ -456,8 +475,10 @@ def main(argv=None):
     passed = failed = 0
 
     def one(case):
-        t0 = time.monotonic()
-        return case[1](isos), time.monotonic() - t0
+        """(why it failed or None, seconds without the waits for make test's job slots)."""
+        t0, w0 = time.monotonic(), waited()
+        why = case[1](isos)
+        return why, time.monotonic() - t0 - (waited() - w0)
     with ThreadPoolExecutor(max_workers=a.jobs) as pool:
         results = list(pool.map(one, todo))      # in the list's order
     for (n, _), (why, secs) in zip(todo, results):

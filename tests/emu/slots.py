@@ -11,7 +11,8 @@ held() does nothing and each runner paces itself as before.
 A slot is an flock(2) on DIR/slot.I: the kernel drops it when the holder dies, so a killed
 runner never keeps one. Waiters leave a ticket in DIR/queue/ (its name sorts by estimate,
 then arrival; tickets of dead processes are ignored). Each run held appends "NAME<TAB>held
-seconds<TAB>waited seconds" to DIR/held.tsv, from which run-all.sh prints the slowest.
+seconds<TAB>waited seconds<TAB>part" to DIR/held.tsv (part: VMXBOOT_PART, which run-all.sh sets
+per runner), from which run-all.sh prints the slowest runs and each part's emulator time.
 """
 
 import contextlib
@@ -22,6 +23,12 @@ import time
 
 ENV = "VMXBOOT_SLOTS"
 POLL_S = 0.05
+_here = threading.local()
+
+
+def waited_in_thread():
+    """Seconds this thread has spent waiting for slots so far (a runner subtracts it from a case's time)."""
+    return getattr(_here, "waited", 0.0)
 
 
 def config():
@@ -101,11 +108,12 @@ def held(name, estimate=60):
     finally:
         os.unlink(ticket)
     waited = time.monotonic() - t0
+    _here.waited = waited_in_thread() + waited
     t1 = time.monotonic()
     try:
         yield waited
     finally:
         os.close(fd)
-        line = f"{name}\t{time.monotonic() - t1:.1f}\t{waited:.1f}\n"
+        line = f"{name}\t{time.monotonic() - t1:.1f}\t{waited:.1f}\t{os.environ.get('VMXBOOT_PART', '-')}\n"
         with open(os.path.join(d, "held.tsv"), "a") as f:
             f.write(line)
