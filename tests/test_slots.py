@@ -86,6 +86,42 @@ class SlotsTest(unittest.TestCase):
         self.assertLess(time.monotonic() - t0, 5, "the killed holder's slot was not freed")
         self.assertLess(waited, 5)
 
+    def test_exclusive_waits_for_every_slot_and_keeps_them(self):
+        self.use(2)
+        lock, log, go = threading.Lock(), [], threading.Event()
+
+        def one():
+            with slots.held("one", 100):
+                go.set()
+                time.sleep(0.4)
+                with lock:
+                    log.append("one done")
+
+        def timing():
+            with slots.held("timing", 5, exclusive=True):
+                with lock:
+                    log.append("timing in")
+                time.sleep(0.4)
+                with lock:
+                    log.append("timing out")
+
+        def later():
+            with slots.held("later", 1):
+                with lock:
+                    log.append("later in")
+        ts = [threading.Thread(target=one)]
+        ts[0].start()
+        go.wait()
+        for f in (timing, later):
+            ts.append(threading.Thread(target=f))
+            ts[-1].start()
+            time.sleep(0.1)
+        for t in ts:
+            t.join()
+        # the exclusive run starts only once 'one' is out, and 'later' (a free slot was there all
+        # along, but the exclusive ticket is ahead of it) only once the exclusive run is out
+        self.assertEqual(log, ["one done", "timing in", "timing out", "later in"])
+
     def test_without_the_variable_nothing_waits(self):
         os.environ.pop(slots.ENV, None)
         with slots.held("x", 1) as waited:

@@ -52,23 +52,24 @@ def _alive(pid):
         return True
 
 
-def _ahead_of(qdir, mine):
-    """How many live tickets sort before mine."""
+def _ahead_of(qdir, mine, slots):
+    """How many slots the live tickets that sort before mine ask for (an exclusive one: all)."""
     n = 0
     for t in os.listdir(qdir):
         if t >= mine:
             continue
+        f = t.split("-")
         try:
-            pid = int(t.split("-")[2])
+            pid = int(f[2])
         except (IndexError, ValueError):
             continue
         if _alive(pid):
-            n += 1
+            n += slots if f[-1] == "x" else 1
     return n
 
 
-def _try_take(d, n, ahead):
-    """An open, flocked slot file when at least ahead+1 slots are free, else None."""
+def _try_take(d, n, ahead, want=1):
+    """Open, flocked slot files (want of them) when at least ahead+want slots are free, else None."""
     got = []
     for i in range(n):
         fd = os.open(os.path.join(d, f"slot.{i}"), os.O_RDWR | os.O_CREAT, 0o644)
@@ -77,16 +78,17 @@ def _try_take(d, n, ahead):
             got.append(fd)
         except BlockingIOError:
             os.close(fd)
-    keep = got.pop(0) if len(got) > ahead else None
-    for fd in got:
+    keep = got[:want] if len(got) >= ahead + want else []
+    for fd in got[len(keep):]:
         os.close(fd)            # closing drops the lock
-    return keep
+    return keep or None
 
 
 @contextlib.contextmanager
-def held(name, estimate=60):
+def held(name, estimate=60, exclusive=False):
     """Runs the body while holding one emulator slot (or at once without VMXBOOT_SLOTS).
     estimate: seconds the run is expected to take; larger ones get a free slot first.
+    exclusive: hold every slot, for a run that measures time and needs the host otherwise idle.
     Yields the seconds spent waiting."""
     cfg = config()
     if cfg is None:
@@ -95,14 +97,14 @@ def held(name, estimate=60):
     d, n = cfg
     qdir = os.path.join(d, "queue")
     os.makedirs(qdir, exist_ok=True)
-    mine = f"{max(0, 99999 - int(estimate)):05d}-{time.time_ns():020d}-{os.getpid()}-{threading.get_ident()}"
+    mine = f"{max(0, 99999 - int(estimate)):05d}-{time.time_ns():020d}-{os.getpid()}-{threading.get_ident()}-{'x' if exclusive else '1'}"
     ticket = os.path.join(qdir, mine)
     open(ticket, "w").close()
     t0 = time.monotonic()
     fd = None
     try:
         while fd is None:
-            fd = _try_take(d, n, _ahead_of(qdir, mine))
+            fd = _try_take(d, n, _ahead_of(qdir, mine, n), n if exclusive else 1)
             if fd is None:
                 time.sleep(POLL_S)
     finally:
@@ -113,7 +115,8 @@ def held(name, estimate=60):
     try:
         yield waited
     finally:
-        os.close(fd)
+        for f in fd:
+            os.close(f)
         line = f"{name}\t{time.monotonic() - t1:.1f}\t{waited:.1f}\t{os.environ.get('VMXBOOT_PART', '-')}\n"
         with open(os.path.join(d, "held.tsv"), "a") as f:
             f.write(line)
