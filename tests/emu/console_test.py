@@ -4,7 +4,7 @@
     python3 tests/emu/console_test.py [--emu bochs|qemu] [--only REGEX] [--list]
         [--iso PATH] [--timeout SECONDS] [--verbose] [--self-test]
 
-Boots the real ISO (`make -s iso CMDLINE='mode=interactive' ISO=build/emu/console.iso`)
+Boots the real ISO (`make -s iso CMDLINE='mode=interactive'`, once, in emu.py's ISO cache)
 with COM1 on a TCP socket bound to 127.0.0.1 (a free port picked per run: Bochs cannot
 rebind a port in TIME_WAIT), waits for the first prompt, types commands and parses every
 reply strictly against the contract of kernel/console.h:
@@ -29,7 +29,7 @@ Each check is one case: `ok - NAME` or `not ok - NAME: why`; at the end
 `console-tests: N passed, N failed`; build/console.count gets "passed failed 0".
 --only REGEX runs the matching cases plus the earlier cases they depend on (the
 session state they need). Hard limits: each session is killed (its whole process group)
-after --timeout seconds (default 120); a hung kernel fails the cases left, never hangs
+after --timeout seconds (default 240); a hung kernel fails the cases left, never hangs
 the run. Files: build/emu/console-EMU.serial.log (every byte received), .emu.out.
 """
 
@@ -43,15 +43,16 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from emu import kill_group  # noqa: E402  (one way to stop an emulator)
+from emu import cached_iso, kill_group  # noqa: E402  (one way to stop an emulator; the shared ISOs)
 import console_irq  # noqa: E402  (the qemu-nmi session's steps)
+import slots  # noqa: E402  (make test's shared emulator job slots)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OUTDIR = os.path.join(ROOT, "build", "emu")
-DEFAULT_ISO = os.path.join(OUTDIR, "console.iso")
 CMDLINE = "mode=interactive"
 
 PROMPT = b"vmxboot> "
@@ -59,7 +60,7 @@ FIRST_PROMPT = b"console: type 'help' for the commands\r\n" + PROMPT
 BANNER_RE = re.compile(rb"vmxboot \S+: bare-metal VT-x bring-up")
 FINAL_RE = re.compile(r"^(ok|error: \S.*)$")
 QUIET_S = 0.25            # after a prompt: this long with no further byte
-BOOT_TIMEOUT = 60         # boot to the first prompt
+BOOT_TIMEOUT = 120        # boot to the first prompt (Bochs, 2 CPUs: 48 s on a quiet machine)
 CMD_TIMEOUT = 30          # one command's reply (on_cpu itself gives up after 5 s per CPU)
 EXIT_TIMEOUT = 20         # poweroff to the emulator's exit
 
@@ -264,6 +265,7 @@ class Session:
         self.ctx = {}
         self.timings = {}
         self.exit_status = None
+        self.live = True          # print each case as it ends (False: the caller prints them)
 
     def start(self):
         self.t0 = time.monotonic()
@@ -860,11 +862,20 @@ def select_steps(emu, only):
     return [st for st in steps if st[0] in keep]
 
 
-def run_session(emu, iso, only, limit, verbose, results):
+def run_session(emu, iso, only, limit, verbose, results, live=True):
     steps = select_steps(emu, only)
     if len(steps) == 1 and only and not re.search(only, f"{emu}/boot"):
         return None
-    s = Session(emu, iso, limit, verbose)
+    with slots.held(f"console/{emu}", SESSION_ESTIMATE.get(emu, 20)):
+        s = Session(emu, iso, limit, verbose)
+        s.live = live
+        return run_steps(emu, steps, s, results)
+
+
+SESSION_ESTIMATE = {"bochs": 90}     # seconds, for the order of make test's job slots
+
+
+def run_steps(emu, steps, s, results):
     broken = None
     try:
         s.start()
@@ -884,8 +895,9 @@ def run_session(emu, iso, only, limit, verbose, results):
                 except Broken as e:
                     broken = f"the session broke at '{name}'"
                     results.append((full, f"{e} (emulator {s.status()})"))
-            r = results[-1]
-            print(f"ok - {r[0]}" if r[1] is None else f"not ok - {r[0]}: {r[1]}", flush=True)
+            if s.live:
+                r = results[-1]
+                print(f"ok - {r[0]}" if r[1] is None else f"not ok - {r[0]}: {r[1]}", flush=True)
     finally:
         if s.p:
             s.stop()
@@ -922,19 +934,6 @@ def self_test():
     return 1 if bad else 0
 
 
-def build_iso(iso):
-    cmd = ["make", "-s", "iso", f"CMDLINE={CMDLINE}", f"ISO={os.path.relpath(iso, ROOT)}"]
-    try:
-        p = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=600)
-    except subprocess.TimeoutExpired:
-        return f"`{' '.join(cmd)}` took more than 600 s"
-    if p.returncode != 0 or not os.path.isfile(iso):
-        print(p.stdout.decode("utf-8", "replace")[-3000:])
-        return f"`{' '.join(cmd)}` failed (exit status {p.returncode})"
-    return None
-
-
 def write_count(passed, failed):
     os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
     with open(os.path.join(ROOT, "build", "console.count"), "w") as f:
@@ -949,7 +948,10 @@ def main(argv=None):
                     help="run the cases whose 'emu/name' matches REGEX (re.search), plus the cases they need")
     ap.add_argument("--list", action="store_true", help="list the cases")
     ap.add_argument("--iso", help="boot this ISO as is (built with CMDLINE='mode=interactive')")
-    ap.add_argument("--timeout", type=float, default=120, help="hard limit per session, seconds (default 120)")
+    ap.add_argument("--timeout", type=float, default=240, help="hard limit per session, seconds (default 240)")
+    ap.add_argument("-j", "--jobs", type=int, default=1, choices=[1, 2],
+                    help="sessions at a time (default 1; make test uses 2: each has its own port and files); "
+                         "with 2 each session's cases print when it ends")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every reply as received")
     ap.add_argument("--self-test", action="store_true", help="check the reply parser on made-up replies, no emulator")
     a = ap.parse_args(argv)
@@ -966,20 +968,32 @@ def main(argv=None):
     missing = [t for t, e in (("bochs", "bochs"), ("qemu", "qemu-system-x86_64"),
                                                  ("qemu-pci", "qemu-system-x86_64"), ("qemu-nmi", "qemu-system-x86_64")) if t in emus and not shutil.which(e)]
     os.makedirs(OUTDIR, exist_ok=True)
-    iso = os.path.abspath(a.iso) if a.iso else DEFAULT_ISO
+    iso = os.path.abspath(a.iso) if a.iso else None
     err = None
     if not a.iso:
-        err = build_iso(iso)
+        iso, err = cached_iso(CMDLINE)      # the one mode=interactive ISO every runner shares
     elif not os.path.isfile(iso):
         err = f"ISO not found: {a.iso}"
+    todo = []
     for emu in emus:
         if err or emu in missing:
             why = err or f"{emu} not installed"
             for name, _, _ in select_steps(emu, a.only):
                 results.append((f"{emu}/{name}", f"not run: {why}"))
                 print(f"not ok - {emu}/{name}: not run: {why}", flush=True)
-            continue
-        t = run_session(emu, iso, a.only, a.timeout, a.verbose, results)
+        else:
+            todo.append(emu)
+
+    def one(emu):
+        mine = []
+        return mine, run_session(emu, iso, a.only, a.timeout, a.verbose, mine, live=a.jobs == 1)
+    with ThreadPoolExecutor(max_workers=a.jobs) as pool:
+        done = list(pool.map(one, todo))          # in the sessions' order
+    for emu, (mine, t) in zip(todo, done):
+        if a.jobs > 1:
+            for full, e in mine:
+                print(f"ok - {full}" if e is None else f"not ok - {full}: {e}", flush=True)
+        results += mine
         if t is not None:
             timings[emu] = t
     for emu, (t, rc) in timings.items():

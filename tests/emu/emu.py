@@ -21,7 +21,9 @@
 """
 
 import argparse
+import contextlib
 import fcntl
+import json
 import os
 import re
 import shlex
@@ -35,6 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.dirname(HERE))
 import ktapcheck  # noqa: E402
+import slots  # noqa: E402  (make test's shared emulator job slots)
 
 OVMF = "/usr/share/ovmf/OVMF.fd"
 QEMU = "qemu-system-x86_64"
@@ -185,8 +188,42 @@ def same_kernel_log(main_log, other):
     return None
 
 
-def build_iso(a, iso):
-    cmd = ["make", "-s", "iso", f"CMDLINE={a.cmdline}", f"ISO={os.path.relpath(iso, ROOT)}"]
+ISO_CACHE = os.path.join(ROOT, "build", "emu", "iso-cache")
+
+
+def cached_iso(cmdline, cache=ISO_CACHE):
+    """The ISO for cmdline, built once for every test (and runner) with that command line, in
+    CACHE/K/C.iso: K is a hash of the kernel ELF and tools/mkiso.sh (other kernels' directories are
+    removed), C one of the command line. (path, None) or (None, why it failed)."""
+    import hashlib
+    h = hashlib.sha256()
+    for path in (os.path.join(ROOT, "build", "vmxboot.elf"), os.path.join(ROOT, "tools", "mkiso.sh")):
+        try:
+            with open(path, "rb") as f:
+                h.update(f.read())
+        except OSError as e:
+            return None, f"cannot read {os.path.relpath(path, ROOT)} for the ISO cache: {e.strerror}"
+    kdir = os.path.join(cache, h.hexdigest()[:16])
+    os.makedirs(kdir, exist_ok=True)
+    for old in os.listdir(cache):
+        if old != os.path.basename(kdir):
+            shutil.rmtree(os.path.join(cache, old), ignore_errors=True)
+    iso = os.path.join(kdir, hashlib.sha256(cmdline.encode()).hexdigest()[:16] + ".iso")
+    with open(iso + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)       # a test with the same command line may be building it
+        if os.path.isfile(iso):
+            print(f"emu: {os.path.relpath(iso, ROOT)} (cmdline: {cmdline}) already built: booting it", flush=True)
+            return iso, None
+        tmp = iso + ".part"
+        err = build_iso(cmdline, tmp)
+        if err:
+            return None, err
+        os.rename(tmp, iso)
+    return iso, None
+
+
+def build_iso(cmdline, iso):
+    cmd = ["make", "-s", "iso", f"CMDLINE={cmdline}", f"ISO={os.path.relpath(iso, ROOT)}"]
     print("emu: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
     t0 = time.monotonic()
     p = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -230,9 +267,21 @@ def parse_args(argv):
     ap.add_argument("--megs", type=int, default=256, help="guest memory in MiB (default %(default)s)")
     ap.add_argument("--cmdline", default="mode=test", help="the kernel command line (default %(default)s)")
     ap.add_argument("--timeout", type=float, default=90, help="hard limit for the emulator run, seconds")
+    ap.add_argument("--exclusive", action="store_true",
+                    help="under make test's job slots, hold all of them: a run that measures time "
+                         "(timer_test.py) needs the host otherwise idle")
+    ap.add_argument("--estimate", type=float, metavar="SECONDS",
+                    help="how long the run should take (default: --timeout): under make test's shared job "
+                         "slots (tests/emu/slots.py) the longest runs start first")
     ap.add_argument("--name", help="test name: files are build/emu/NAME.* (default from emu and cmdline)")
     ap.add_argument("--iso", help="boot this ISO as is instead of building one (plumbing tests)")
+    ap.add_argument("--iso-cache", metavar="DIR",
+                    help="build the ISO into DIR once per command line (and kernel) and boot it from there, "
+                         "shared by the tests with the same command line (suite.py passes it)")
     ap.add_argument("--keep", action="store_true", help="keep the ISO, bochsrc and emulator output")
+    ap.add_argument("--reuse-boot", metavar="NAME",
+                    help="boot nothing: check the serial log (and exit status) that test NAME's run of the same "
+                         "configuration left in build/emu/NAME.* (suite.py merges identical boots this way)")
     ap.add_argument("--expect", action="append", default=[], metavar="KEY=VALUE")
     ap.add_argument("--expect-result", default="PASS", type=str.upper, choices=["PASS", "FAIL", "ANY"])
     ap.add_argument("--require", action="append", default=[], metavar="PATH")
@@ -266,48 +315,83 @@ def main(argv=None):
         print(f"emu: {name} FAIL: {reason} ({wall:.1f}s)")
         return 1
 
-    # -- the ISO --
-    if a.iso:
-        iso = os.path.abspath(a.iso)
-        if not os.path.isfile(iso):
-            return finish(f"ISO not found: {a.iso}")
-    else:
-        iso = base + ".iso"
-        if os.path.exists(iso):
-            os.unlink(iso)
-        err = build_iso(a, iso)
-        if err:
-            return finish(err)
+    if a.reuse_boot:
+        # another test's boot of the same configuration: check its log against this test's expectations
+        other = os.path.join(outdir, a.reuse_boot)
+        try:
+            with open(other + ".run") as f:
+                rec = json.load(f)
+        except (OSError, ValueError) as e:
+            return finish(f"the boot of {a.reuse_boot} left no record in {os.path.relpath(other + '.run', ROOT)} "
+                          f"({e.__class__.__name__}): it did not run")
+        rc, wall, a.timeout = rec["rc"], rec["wall"], rec["timeout"]
+        print(f"emu: {name} checks the serial log of {a.reuse_boot}'s boot (the same configuration, "
+              f"one emulator run for both; {rec['status']})", flush=True)
+        serial, emu_out = other + ".serial.log", other + ".emu.out"
+        blog = other + ".bochs.log" if a.emu == "bochs" else None
+        return verdict(a, name, base, serial, emu_out, blog, rc, wall, None, finish)
 
-    # -- the emulator --
-    if os.path.exists(serial):
-        os.unlink(serial)
-    blog = None
-    env = dict(os.environ)
-    if a.emu in ("qemu", "qemu-uefi"):
-        if shutil.which(QEMU) is None:
-            return finish(f"{QEMU} not found (apt-get install qemu-system-x86)")
-        if a.emu == "qemu-uefi" and not os.path.isfile(OVMF):
-            return finish(f"{OVMF} not found (apt-get install ovmf)")
-        cmd = qemu_command(a, iso, serial)
-    else:
-        if shutil.which(BOCHS) is None:
-            return finish(f"{BOCHS} not found (apt-get install bochs bochs-term bochsbios vgabios)")
-        if a.smp > BOCHS_MAX_CPUS:
-            return finish(f"Bochs 2.7 crashes with more than {BOCHS_MAX_CPUS} CPUs (asked {a.smp})")
-        cmd, blog = bochs_files(a, iso, serial, base)
-        if os.path.exists(blog):
-            os.unlink(blog)
-        env["TERM"] = "dumb"   # display_library: term runs nothing without a TERM it knows
-    print("emu: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
-    held = [stuck_fifo(p.format(base=base)) for p in a.stuck_fifo]
-    rc, wall = run_limited(cmd, a.timeout, emu_out, env)
-    for fd in held:
-        os.close(fd)
+    if os.path.exists(base + ".run"):
+        os.unlink(base + ".run")
+    # under make test: one of the shared emulator job slots, for the ISO build (work too) and the run
+    hold = contextlib.ExitStack()
+    waited = hold.enter_context(slots.held(name, a.estimate or a.timeout, a.exclusive))
+    if waited >= 0.1:
+        print(f"emu: {name} waited {waited:.1f} s for an emulator job slot", flush=True)
+    try:
+        # -- the ISO --
+        if a.iso:
+            iso = os.path.abspath(a.iso)
+            if not os.path.isfile(iso):
+                return finish(f"ISO not found: {a.iso}")
+        elif a.iso_cache:
+            iso, err = cached_iso(a.cmdline, os.path.abspath(a.iso_cache))
+            if err:
+                return finish(err)
+        else:
+            iso = base + ".iso"
+            if os.path.exists(iso):
+                os.unlink(iso)
+            err = build_iso(a.cmdline, iso)
+            if err:
+                return finish(err)
+
+        # -- the emulator --
+        if os.path.exists(serial):
+            os.unlink(serial)
+        blog = None
+        env = dict(os.environ)
+        if a.emu in ("qemu", "qemu-uefi"):
+            if shutil.which(QEMU) is None:
+                return finish(f"{QEMU} not found (apt-get install qemu-system-x86)")
+            if a.emu == "qemu-uefi" and not os.path.isfile(OVMF):
+                return finish(f"{OVMF} not found (apt-get install ovmf)")
+            cmd = qemu_command(a, iso, serial)
+        else:
+            if shutil.which(BOCHS) is None:
+                return finish(f"{BOCHS} not found (apt-get install bochs bochs-term bochsbios vgabios)")
+            if a.smp > BOCHS_MAX_CPUS:
+                return finish(f"Bochs 2.7 crashes with more than {BOCHS_MAX_CPUS} CPUs (asked {a.smp})")
+            cmd, blog = bochs_files(a, iso, serial, base)
+            if os.path.exists(blog):
+                os.unlink(blog)
+            env["TERM"] = "dumb"   # display_library: term runs nothing without a TERM it knows
+        print("emu: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
+        held = [stuck_fifo(p.format(base=base)) for p in a.stuck_fifo]
+        rc, wall = run_limited(cmd, a.timeout, emu_out, env)
+        for fd in held:
+            os.close(fd)
+    finally:
+        hold.close()
     status = "killed" if rc is None else f"exit status {rc}"
     print(f"emu: {name} emulator wall time {wall:.2f} s ({status})", flush=True)
+    with open(base + ".run", "w") as f:       # for --reuse-boot
+        json.dump({"rc": rc, "wall": wall, "timeout": a.timeout, "status": status}, f)
+    return verdict(a, name, base, serial, emu_out, blog, rc, wall, iso, finish)
 
-    # -- the verdict --
+
+def verdict(a, name, base, serial, emu_out, blog, rc, wall, iso, finish):
+    """Checks one run (exit status, Bochs log, serial log, other logs) against a's expectations."""
     reasons = []
     if rc is None:
         reasons.append(f"timed out after {a.timeout:g}s")
@@ -376,9 +460,9 @@ def main(argv=None):
             print(f"---- Bochs log panic lines ({os.path.relpath(blog, ROOT)})")
             for l in bochs_panics[:20]:
                 print(f"  | {l}")
-    if not a.keep:
+    if not a.keep and not a.reuse_boot:
         # the ISO is big (~20 MB) and rebuilt every run; the rest is kept when the test failed
-        junk = [] if a.iso else [iso]
+        junk = [] if a.iso or a.iso_cache else [iso]
         if not reasons:
             junk += [emu_out] + ([base + ".bochsrc", base + ".bochs-cmds"] if blog else [])
         for path in junk:

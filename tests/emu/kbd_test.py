@@ -37,13 +37,13 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from emu import kill_group, OVMF  # noqa: E402
+from emu import cached_iso, kill_group, OVMF  # noqa: E402
+import slots  # noqa: E402  (make test's shared emulator job slots)
 import fbtext  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OUTDIR = os.path.join(ROOT, "build", "emu")
-DEFAULT_ISO = os.path.join(OUTDIR, "kbd.iso")
 CMDLINE = "mode=interactive"
 PROMPT = "vmxboot>"           # a screen line is compared with trailing blanks removed
 BOOT_TIMEOUT = 120            # BIOS, GRUB and the boot report under a loaded machine
@@ -375,12 +375,18 @@ SESSIONS = [
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", help="run the sessions whose name matches REGEX")
-    ap.add_argument("--iso", default=DEFAULT_ISO)
+    ap.add_argument("--iso", help="boot this ISO (default: the shared mode=interactive one from emu.py's cache)")
     ap.add_argument("--timeout", type=float, default=180.0)
     ap.add_argument("--no-build", action="store_true", help="use --iso as it is")
     a = ap.parse_args()
     os.makedirs(OUTDIR, exist_ok=True)
-    if not a.no_build:
+    if not a.iso:
+        a.iso, err = cached_iso(CMDLINE)
+        if err:
+            print(f"kbd-tests: building the ISO failed: {err}")
+            write_count(0, 1)
+            return 1
+    elif not a.no_build:
         r = subprocess.run(["make", "-s", "iso", f"CMDLINE={CMDLINE}", f"ISO={a.iso}"], cwd=ROOT)
         if r.returncode:
             print(f"kbd-tests: building the ISO failed (make exit {r.returncode})")
@@ -390,37 +396,46 @@ def main():
     for name, machine, serial, cases in SESSIONS:
         if a.only and not re.search(a.only, name):
             continue
-        s = None
-        try:
-            s = Session(name, machine, serial, a.iso, a.timeout)
-            broken = None
-            for cname, fn in cases:
-                full = f"{name}/{cname}"
-                if broken:
-                    print(f"not ok - {full}: not run: {broken}")
-                    failed += 1
-                    continue
-                t0 = time.monotonic()
-                try:
-                    fn(s)
-                    print(f"ok - {full} ({time.monotonic() - t0:.1f} s)")
-                    passed += 1
-                except Fail as e:
-                    print(f"not ok - {full}: {e}")
-                    failed += 1
-                except Broken as e:
-                    print(f"not ok - {full}: {e}")
-                    failed += 1
-                    broken = str(e)
-        except (Broken, OSError) as e:
-            print(f"not ok - {name}: the session did not start: {e}")
-            failed += len(cases)
-        finally:
-            if s:
-                s.stop()
+        with slots.held(f"kbd/{name}", 30):
+            p, f = run_session(a, name, machine, serial, cases)
+        passed, failed = passed + p, failed + f
     print(f"kbd-tests: {passed} passed, {failed} failed")
     write_count(passed, failed)
     return 1 if failed else 0
+
+
+def run_session(a, name, machine, serial, cases):
+    """One QEMU session and its cases; returns (passed, failed)."""
+    passed = failed = 0
+    s = None
+    try:
+        s = Session(name, machine, serial, a.iso, a.timeout)
+        broken = None
+        for cname, fn in cases:
+            full = f"{name}/{cname}"
+            if broken:
+                print(f"not ok - {full}: not run: {broken}")
+                failed += 1
+                continue
+            t0 = time.monotonic()
+            try:
+                fn(s)
+                print(f"ok - {full} ({time.monotonic() - t0:.1f} s)")
+                passed += 1
+            except Fail as e:
+                print(f"not ok - {full}: {e}")
+                failed += 1
+            except Broken as e:
+                print(f"not ok - {full}: {e}")
+                failed += 1
+                broken = str(e)
+    except (Broken, OSError) as e:
+        print(f"not ok - {name}: the session did not start: {e}")
+        failed += len(cases)
+    finally:
+        if s:
+            s.stop()
+    return passed, failed
 
 
 def write_count(passed, failed):

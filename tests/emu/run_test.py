@@ -30,6 +30,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import slots  # noqa: E402  (make test's shared emulator job slots)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OUTDIR = os.path.join(ROOT, "build", "emu")
@@ -231,17 +234,18 @@ def main():
     for name, argv, fn in CASES if not failed else []:
         if a.only and not re.search(a.only, name):
             continue
-        t0 = time.monotonic()
-        t = Tty(name, argv, a.timeout)
-        try:
-            fn(t)
-            print(f"ok - {name} ({time.monotonic() - t0:.1f} s)")
-            passed += 1
-        except Fail as e:
-            print(f"not ok - {name}: {e}")
-            failed += 1
-        finally:
-            t.close()
+        with slots.held(f"run/{name}", 30):
+            t0 = time.monotonic()
+            t = Tty(name, argv, a.timeout)
+            try:
+                fn(t)
+                print(f"ok - {name} ({time.monotonic() - t0:.1f} s)")
+                passed += 1
+            except Fail as e:
+                print(f"not ok - {name}: {e}")
+                failed += 1
+            finally:
+                t.close()
     print(f"run-tests: {passed} passed, {failed} failed")
     with open(os.path.join(ROOT, "build", "run.count"), "w") as f:
         f.write(f"{passed} {failed} 0\n")

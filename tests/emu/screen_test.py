@@ -37,7 +37,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import fbtext  # noqa: E402
-from emu import OVMF, QEMU, QEMU_PASS, kill_group  # noqa: E402
+from emu import OVMF, QEMU, QEMU_PASS, cached_iso, kill_group  # noqa: E402
+import slots  # noqa: E402  (make test's shared emulator job slots)
 
 ELF = os.path.join(ROOT, "build", "vmxboot.elf")
 OUT = os.path.join(ROOT, "build", "screen")
@@ -279,12 +280,9 @@ def run(t, keep):
     for ext in (".serial.log", ".mon", ".gdb"):
         if os.path.exists(base + ext):
             os.unlink(base + ext)
-    iso = base + ".iso"
-    cmdline = t.get("cmdline", "mode=test")
-    mk = subprocess.run(["make", "-s", "iso", f"CMDLINE={cmdline}", f"ISO={iso}"], cwd=ROOT,
-                        capture_output=True, text=True)
-    if mk.returncode:
-        raise Fail(f"make iso failed: {mk.stdout}{mk.stderr}")
+    iso, err = cached_iso(t.get("cmdline", "mode=test"))    # one ISO per command line, shared
+    if err:
+        raise Fail(err)
     timeout = t.get("timeout", 240)
     deadline = time.monotonic() + timeout
     breaks = t.get("breaks", [])
@@ -375,7 +373,8 @@ def main(argv=None):
         t0 = time.monotonic()
         try:
             try:
-                note = run(t, a.keep)
+                with slots.held(f"screen/{t['name']}", 30):
+                    note = run(t, a.keep)
             except Fail as e:
                 if not t.get("expect_fail") or not re.search(t["expect_fail"], str(e)):
                     raise

@@ -26,9 +26,10 @@ signed ISO whose kernel was changed after signing. Then each case boots one of t
                                 is enrolled into db through OVMF's setup screens (keys typed with the
                                 monitor's sendkey); then the ISO signed with it boots to PASS
 
-A refusal case passes when the refusal line is in the serial log, no kernel line follows
-within SETTLE_S seconds, and QEMU is then stopped (the firmware and GRUB wait for a key
-forever). Every run is killed (its process group) after --timeout seconds. Prints
+A refusal case passes when the refusal line is in the serial log and no kernel line follows
+until OVMF says it waits for a key for good ("No bootable option or device was found" and
+"Press any key to enter the Boot Manager Menu") or, where no such line is known (GRUB's
+refusal), for SETTLE_S seconds; QEMU is then stopped. Every run is killed (its process group) after --timeout seconds. Prints
 `ok - NAME` or `not ok - NAME: why` per case, then `secboot-tests: N passed, N failed`;
 writes build/secboot.count ("passed failed 0").
 """
@@ -41,12 +42,16 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-from emu import kill_group, ktapcheck, QEMU, QEMU_PASS, QEMU_FAIL  # noqa: E402
+from emu import cached_iso, kill_group, ktapcheck, QEMU, QEMU_PASS, QEMU_FAIL  # noqa: E402
+import slots  # noqa: E402  (make test's shared emulator job slots)
+from secboot_screens import ENROL_STEPS, Monitor, clean, setup_screens  # noqa: E402
 
 OUT = os.path.join(ROOT, "build", "emu", "secboot")
 CODE = "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
@@ -56,6 +61,8 @@ MACHINE = "q35,smm=on"
 SETTLE_S = 5
 BANNER_RE = re.compile(rb"bare-metal VT-x bring-up", re.I)   # the kernel's first line
 SUMMARY_RE = re.compile(rb"vmxboot: summary ")
+# after every boot option failed, OVMF waits for a key for good: nothing after this line can run
+BDS_WAITS_RE = rb"BdsDxe: No bootable option or device was found\.\s+BdsDxe: Press any key to enter the Boot Manager Menu\."
 DENIED_RE = rb'BdsDxe: failed to load Boot\d+ "UEFI QEMU DVD-ROM[^"]*" from \S+: Access Denied'
 GRUB_RE = rb"Welcome to GRUB"
 BAD_SIG_RE = rb"error: bad signature"
@@ -68,10 +75,6 @@ def secure_args(vars_copy):
     return ["-global", "driver=cfi.pflash01,property=secure,value=on",
             "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={CODE}",
             "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
-
-
-def clean(b):
-    return re.sub(rb"\x1b\[[0-9;?=]*[A-Za-z]", b"", b).decode("utf-8", errors="replace")
 
 
 def tail_text(b, n=25):
@@ -116,7 +119,9 @@ def build_isos():
     signed = ["make", "-s", "iso-signed", f"KEY={key}", f"CERT={SNAKEOIL_PEM}"]
     run(signed + ["CMDLINE=mode=test", f"SIGNED_ISO={isos['signed']}"])
     run(signed + [f"SIGNED_ISO={isos['menu']}"])
-    run(["make", "-s", "iso", "CMDLINE=mode=test", f"ISO={isos['plain']}"])
+    isos["plain"], err = cached_iso("mode=test")     # the suite's own mode=test ISO, built once
+    if err:
+        raise RuntimeError(err)
     env = dict(os.environ, SECBOOT_KEYDIR=os.path.join(OUT, "otherkey"))
     run(["make", "-s", "iso-signed", "CMDLINE=mode=test", f"SIGNED_ISO={isos['otherkey']}"], env=env)
     tamper(isos["signed"], isos["tampered"])
@@ -130,12 +135,22 @@ def vars_copy(name, which):
     return path
 
 
+EMU_WAITED = threading.local()     # .s: seconds this thread's emu.py boots waited for a job slot
+EMU_WAITED_RE = re.compile(r"^emu: \S+ waited ([0-9.]+) s for an emulator job slot$", re.M)
+
+
+def waited():
+    """Seconds this thread waited for make test's job slots, in this process and in emu.py."""
+    return slots.waited_in_thread() + getattr(EMU_WAITED, "s", 0.0)
+
+
 def emu_case(name, iso, emu, timeout, extra):
     """A boot that must run the kernel to PASS, checked by emu.py (GRUB's own line included)."""
     cmd = [sys.executable, os.path.join(HERE, "emu.py"), "--emu", emu, "--iso", iso, "--name", name,
-           "--timeout", str(timeout), "--expect-line", "Booting `vmxboot \\(mode=test\\)'"] + extra
+           "--timeout", str(timeout), "--estimate", "30", "--expect-line", "Booting `vmxboot \\(mode=test\\)'"] + extra
     p = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = p.stdout.decode("utf-8", errors="replace").rstrip()
+    EMU_WAITED.s = getattr(EMU_WAITED, "s", 0.0) + sum(float(w) for w in EMU_WAITED_RE.findall(out))
     last = out.split("\n")[-1] if out else "emu.py printed nothing"
     return None if p.returncode == 0 else f"{last}\n" + "\n".join("  " + l for l in out.split("\n")[-40:])
 
@@ -149,6 +164,16 @@ def qemu_cmd(iso, vars_path, serial, usb=False):
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"] + secure_args(vars_path)
 
 
+def in_slot(fn):
+    """A case that runs QEMU itself holds one of make test's emulator job slots meanwhile (the
+    cases that boot through emu.py get theirs there)."""
+    def case(name, *args, **kw):
+        with slots.held(f"secboot/{name}", 30):
+            return fn(name, *args, **kw)
+    return case
+
+
+@in_slot
 def usb_case(name, iso, timeout):
     """The signed image written to a USB stick boots under Secure Boot and the kernel's run passes."""
     stick, log = os.path.join(OUT, f"{name}.img"), os.path.join(OUT, f"{name}.serial.log")
@@ -171,8 +196,11 @@ def usb_case(name, iso, timeout):
     return None if not why else "; ".join(why) + f"\n  serial log {os.path.relpath(log, ROOT)}:\n" + tail_text(data)
 
 
-def refused_case(name, iso, which, timeout, want, also=()):
-    """A boot that must stop before the kernel: `want` appears, `also` too, the kernel never speaks."""
+@in_slot
+def refused_case(name, iso, which, timeout, want, also=(), waits=None):
+    """A boot that must stop before the kernel: `want` appears, `also` too, the kernel never speaks.
+    waits: what the firmware prints once it waits for a key for good after `want` (the run ends
+    there); without it the run ends SETTLE_S seconds after `want`."""
     log = os.path.join(OUT, f"{name}.serial.log")
     cmd = qemu_cmd(iso, vars_copy(name, which), f"file:{log}")
     with open(os.path.join(OUT, f"{name}.emu.out"), "wb") as out:
@@ -185,11 +213,14 @@ def refused_case(name, iso, which, timeout, want, also=()):
         if os.path.exists(log):
             with open(log, "rb") as f:
                 data = f.read()
-        if seen is None and re.search(want, data):
+        m = re.search(want, data)
+        if seen is None and m:
             seen = time.monotonic()
         if rc is not None or (seen is not None and time.monotonic() - seen >= SETTLE_S):
             break
-        time.sleep(0.5)
+        if m and waits is not None and re.search(waits, data[m.end():]):
+            break
+        time.sleep(0.1)
     kill_group(p)
     with open(log, "rb") as f:
         data = f.read()
@@ -208,17 +239,18 @@ def refused_case(name, iso, which, timeout, want, also=()):
 
 
 class Serial:
-    """COM1 on a TCP socket: read until a pattern, type slowly (GRUB drops fast serial input)."""
+    """COM1 on a TCP socket: read until a pattern, type a key at a time (GRUB drops fast serial input)."""
 
     def __init__(self, sock, deadline):
         self.sock, self.deadline, self.buf = sock, deadline, b""
 
-    def until(self, pat, start=0):
-        while time.monotonic() < self.deadline:
+    def until(self, pat, start=0, limit=None):
+        end = self.deadline if limit is None else min(self.deadline, time.monotonic() + limit)
+        while time.monotonic() < end:
             m = re.search(pat, self.buf[start:])
             if m:
                 return start + m.end()
-            self.sock.settimeout(max(0.1, min(0.5, self.deadline - time.monotonic())))
+            self.sock.settimeout(max(0.01, min(0.5, end - time.monotonic())))
             try:
                 d = self.sock.recv(65536)
             except socket.timeout:
@@ -226,19 +258,28 @@ class Serial:
             if not d:
                 break
             self.buf += d
-        raise TimeoutError(f"no {pat.decode()!r} before the deadline")
+        raise TimeoutError(f"no {pat.decode()!r} " + ("before the deadline" if limit is None else
+                                                      f"within {limit:g} s"))
 
     def type(self, line):
-        for ch in line.encode() + b"\r":
+        """One key at a time, each once GRUB has echoed the one before (it drops keys typed faster)."""
+        for ch in line.encode():
+            start = len(self.buf)
             self.sock.sendall(bytes([ch]))
-            time.sleep(0.12)
+            try:
+                self.until(re.escape(bytes([ch])), start, ECHO_S)
+            except TimeoutError:
+                raise TimeoutError(f"GRUB did not echo {chr(ch)!r} of {line!r} within {ECHO_S:g} s")
+        self.sock.sendall(b"\r")
 
 
+ECHO_S = 10          # for GRUB's echo of one typed key
 UNSIGN_STEPS = [("multiboot2 /boot/vmxboot.elf mode=test", BAD_SIG_RE), ("set check_signatures=no", None),
                 ("multiboot2 /boot/vmxboot.elf mode=test", NOBODY_RE), ("boot", NO_KERNEL_RE)]
 CMDLINE_STEPS = [("multiboot2 /boot/vmxboot.elf mode=test cpus=1", None), ("boot", None)]
 
 
+@in_slot
 def prompt_case(name, iso, timeout, steps, kernel_runs):
     """Types steps (line, regex its reply must match) at the GRUB prompt ('c' at the menu) of a signed ISO.
     kernel_runs: the last step boots the signed kernel, which must run to PASS; else the kernel must never run."""
@@ -280,7 +321,8 @@ def prompt_case(name, iso, timeout, steps, kernel_runs):
             elif rc != QEMU_PASS:
                 why = f"QEMU exit status {rc}, expected {QEMU_PASS} (the kernel's PASS)"
         else:
-            time.sleep(SETTLE_S)
+            # GRUB has printed its prompt again after the last step: it waits for a key, so no
+            # kernel can start from here; what it printed up to that prompt is what is checked
             s.settimeout(0.5)
             try:
                 con.buf += s.recv(65536)
@@ -302,81 +344,9 @@ def prompt_case(name, iso, timeout, steps, kernel_runs):
     return None
 
 
-# OVMF 2022.11's setup screens (Debian 12), from "Press any key to enter the Boot Manager Menu":
-# front page -> Device Manager -> Secure Boot Configuration -> Secure Boot Mode <Custom Mode> ->
-# Custom Secure Boot Options -> DB Options -> Enroll Signature -> Enroll Signature Using File ->
-# the USB stick's volume -> db.cer -> Commit Changes and Exit.  Each step: the keys, then a text
-# the next screen shows on COM1 (OVMF draws its setup screens there too).
-ENROL_STEPS = [(["ret"], "Boot Maintenance Manager"), (["down", "ret"], "Secure Boot Configuration"),
-               (["down", "down", "ret"], "Attempt Secure Boot"), (["down", "down", "ret"], "Custom Mode"),
-               (["down", "ret"], "Custom Secure Boot Options"), (["down", "ret"], "PK Options"),
-               (["down", "down", "ret"], "Delete Signature"), (["ret"], "Enroll Signature Using File"),
-               (["ret"], "File Explorer"), (["ret"], "NEW FOLDER"),
-               (["down", "down", "down", "ret"], "Commit Changes and Exit"), (["down", "down", "ret"], "PK Options")]
-STEP_S = 30
-QUIET_S = 1.5        # a screen is drawn when COM1 has been quiet this long; keys sent earlier can get lost
-
-
-class Monitor:
-    """QEMU's monitor on a unix socket: one command at a time."""
-
-    def __init__(self, path):
-        self.m = socket.socket(socket.AF_UNIX)
-        self.m.connect(path)
-        self.m.settimeout(5)
-        self.m.recv(4096)                      # the banner and prompt
-
-    def __call__(self, command):
-        self.m.sendall(command.encode() + b"\n")
-        time.sleep(0.3)
-        try:
-            self.m.recv(4096)
-        except OSError:
-            if command != "quit":          # quit closes the socket
-                raise
-
-
-def wait_quiet(log, limit):
-    size, since = -1, time.monotonic()
-    while time.monotonic() < limit:
-        now = os.path.getsize(log)
-        if now != size:
-            size, since = now, time.monotonic()
-        elif time.monotonic() - since >= QUIET_S:
-            return
-        time.sleep(0.25)
-
-
-def setup_screens(mon, log, steps):
-    """Types each step's keys once the screen is drawn and waits for the next screen's text. The first key
-    (any key leaves "Press any key") is sent again every 10 s until the front page shows."""
-    for n, (keys, text) in enumerate(steps):
-        wait_quiet(log, time.monotonic() + STEP_S)
-        start = os.path.getsize(log)
-        end = time.monotonic() + STEP_S
-        sent = 0.0
-        while True:
-            if time.monotonic() - sent > (10 if n == 0 else STEP_S):
-                for k in keys:
-                    mon(f"sendkey {k}")
-                sent = time.monotonic()
-            with open(log, "rb") as f:
-                f.seek(start)
-                if text in clean(f.read()):
-                    break
-            if time.monotonic() > end:
-                raise TimeoutError(f"step {n + 1} ({' '.join(keys)}): no {text!r} on COM1 within {STEP_S} s")
-            time.sleep(0.5)
-
-
-def enrol_case(name, iso, cer, timeout):
-    """The user's steps: db.cer on a FAT stick, enrolled into db through OVMF's setup screens with Secure
-    Boot on; then the ISO signed with that key (make iso-signed without KEY/CERT) boots to PASS."""
-    stick, log, mon_path = (os.path.join(OUT, f"{name}{x}") for x in (".keys.img", ".setup.serial.log", ".mon"))
-    run(["dd", "if=/dev/zero", f"of={stick}", "bs=1M", "count=4", "status=none"])
-    run(["mformat", "-i", stick, "::"])
-    run(["mcopy", "-i", stick, cer, "::/db.cer"])
-    vars_path = vars_copy(name, "snakeoil")
+@in_slot
+def enrol_setup(name, stick, log, mon_path, vars_path, timeout):
+    """OVMF's setup screens with the key stick attached: db.cer into db. None, or why it failed."""
     cmd = [QEMU, "-machine", MACHINE, "-m", "256M", "-cpu", "max", "-display", "none", "-serial", f"file:{log}",
            "-no-reboot", "-nic", "none", "-monitor", f"unix:{mon_path},server=on,wait=off",
            "-device", "qemu-xhci", "-drive", f"if=none,id=keys,format=raw,file={stick}",
@@ -404,6 +374,18 @@ def enrol_case(name, iso, cer, timeout):
     except (TimeoutError, OSError, subprocess.TimeoutExpired) as e:
         why = f"enrolment through the setup screens failed: {e}"
     kill_group(p)
+    return why
+
+
+def enrol_case(name, iso, cer, timeout):
+    """The user's steps: db.cer on a FAT stick, enrolled into db through OVMF's setup screens with Secure
+    Boot on; then the ISO signed with that key (make iso-signed without KEY/CERT) boots to PASS."""
+    stick, log, mon_path = (os.path.join(OUT, f"{name}{x}") for x in (".keys.img", ".setup.serial.log", ".mon"))
+    run(["dd", "if=/dev/zero", f"of={stick}", "bs=1M", "count=4", "status=none"])
+    run(["mformat", "-i", stick, "::"])
+    run(["mcopy", "-i", stick, cer, "::/db.cer"])
+    vars_path = vars_copy(name, "snakeoil")
+    why = enrol_setup(name, stick, log, mon_path, vars_path, timeout)
     os.unlink(stick)
     if why:
         return why
@@ -442,9 +424,9 @@ def cases(timeout):
         ("signed_boots_usb_stick", lambda i: usb_case("usb-stick", i["signed"], timeout)),
         ("signed_boots_bios", lambda i: emu_case("secboot-signed-bios", i["signed"], "qemu", timeout, [])),
         ("signed_boots_uefi_sb_off", lambda i: emu_case("secboot-signed-uefi", i["signed"], "qemu-uefi", timeout, [])),
-        ("plain_refused_snakeoil", lambda i: refused_case("plain-snakeoil", i["plain"], "snakeoil", timeout, DENIED_RE)),
-        ("plain_refused_microsoft", lambda i: refused_case("plain-ms", i["plain"], "ms", timeout, DENIED_RE)),
-        ("other_key_refused", lambda i: refused_case("otherkey", i["otherkey"], "snakeoil", timeout, DENIED_RE)),
+        ("plain_refused_snakeoil", lambda i: refused_case("plain-snakeoil", i["plain"], "snakeoil", timeout, DENIED_RE, waits=BDS_WAITS_RE)),
+        ("plain_refused_microsoft", lambda i: refused_case("plain-ms", i["plain"], "ms", timeout, DENIED_RE, waits=BDS_WAITS_RE)),
+        ("other_key_refused", lambda i: refused_case("otherkey", i["otherkey"], "snakeoil", timeout, DENIED_RE, waits=BDS_WAITS_RE)),
         ("tampered_kernel_refused", lambda i: refused_case("tampered", i["tampered"], "snakeoil", timeout,
                                                            BAD_SIG_RE, also=(GRUB_RE,))),
         ("prompt_cannot_unsign", lambda i: prompt_case("prompt", i["menu-tampered"], timeout, UNSIGN_STEPS, False)),
@@ -466,6 +448,8 @@ def main(argv=None):
     ap.add_argument("--only", metavar="REGEX")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--timeout", type=float, default=240, help="hard limit per boot, seconds (default %(default)s)")
+    ap.add_argument("-j", "--jobs", type=int, default=1, choices=[1, 2],
+                    help="cases at a time (default 1; make test uses 2: each case has its own files and port)")
     a = ap.parse_args(argv)
     todo = [c for c in cases(a.timeout) if not a.only or re.search(a.only, c[0])]
     if a.list:
@@ -489,10 +473,15 @@ def main(argv=None):
         write_count(0, len(todo))
         return 1
     passed = failed = 0
-    for n, fn in todo:
-        t0 = time.monotonic()
-        why = fn(isos)
-        secs = time.monotonic() - t0
+
+    def one(case):
+        """(why it failed or None, seconds without the waits for make test's job slots)."""
+        t0, w0 = time.monotonic(), waited()
+        why = case[1](isos)
+        return why, time.monotonic() - t0 - (waited() - w0)
+    with ThreadPoolExecutor(max_workers=a.jobs) as pool:
+        results = list(pool.map(one, todo))      # in the list's order
+    for (n, _), (why, secs) in zip(todo, results):
         if why is None:
             passed += 1
             print(f"ok - {n} ({secs:.1f} s)", flush=True)

@@ -37,10 +37,12 @@ import argparse
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import time
 import spcr
+import slots
 from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -594,11 +596,53 @@ def emu_args(t, keep=False):
     return a
 
 
-def run_one(t, keep):
-    t0 = time.monotonic()
-    p = subprocess.run([sys.executable, EMU] + emu_args(t, keep), cwd=ROOT, stdin=subprocess.DEVNULL,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    return t, p.returncode, p.stdout.decode("utf-8", errors="replace"), time.monotonic() - t0
+# keys that only say what to check in a run's log: tests that differ in nothing else boot the
+# same configuration, so they share one emulator run (suite.py --no-merge: one boot each)
+CHECK_KEYS = {"name", "timeout", "expect", "require", "require_skip", "expect_line"}
+ISO_CACHE = os.path.join(ROOT, "build", "emu", "iso-cache")
+WAITED_RE = re.compile(r"^emu: \S+ waited ([0-9.]+) s for an emulator job slot$", re.M)
+
+
+def boot_key(t):
+    """What the emulator run of t depends on (defaults filled in): equal keys, equal runs."""
+    d = {k: v for k, v in t.items() if k not in CHECK_KEYS}
+    d.setdefault("cmdline", "mode=test")
+    d.setdefault("expect_result", "PASS")
+    if "qemu_smp" not in d:
+        d.setdefault("smp", 1)
+    d.setdefault("cpu", "corei7_skylake_x" if t["emu"] == "bochs" else "max")
+    return repr(sorted((k, repr(v)) for k, v in d.items()))
+
+
+def units(tests, merge):
+    """Lists of tests, each list one emulator run (the first test boots, the others check its log)."""
+    groups = {}
+    for t in tests:
+        groups.setdefault(boot_key(t) if merge else t["name"], []).append(t)
+    return list(groups.values())
+
+
+def run_unit(unit, keep, iso_cache):
+    """Runs one boot for the unit's first test and checks the same log for the others.
+    Returns [(test, exit status, output, seconds)]; a test's seconds leave out the wait for a slot."""
+    out = []
+    boot = unit[0]
+    for t in unit:
+        args = emu_args(t, keep)
+        if t is boot:
+            if len(unit) > 1:
+                args[args.index("--timeout") + 1] = str(max(u.get("timeout", 90) for u in unit))
+            if iso_cache:
+                args += ["--iso-cache", iso_cache]
+        else:
+            args += ["--reuse-boot", boot["name"]]
+        t0 = time.monotonic()
+        p = subprocess.run([sys.executable, EMU] + args, cwd=ROOT, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        text = p.stdout.decode("utf-8", errors="replace")
+        waited = sum(float(w) for w in WAITED_RE.findall(text))
+        out.append((t, p.returncode, text, time.monotonic() - t0 - waited))
+    return out
 
 
 def build_kernel():
@@ -625,6 +669,10 @@ def main(argv=None):
                     help="tests run at once (default 1; make test uses 2: each test has its own files and no "
                          "fixed port, and no assertion depends on wall time)")
     ap.add_argument("--keep", action="store_true", help="pass --keep to emu.py (keep ISOs and outputs)")
+    ap.add_argument("--no-merge", action="store_true",
+                    help="one emulator run per test, even where tests differ only in what they check")
+    ap.add_argument("--no-iso-cache", action="store_true",
+                    help="build every test's ISO itself instead of once per command line")
     a = ap.parse_args(argv)
     validate(TESTS)
     tests = [t for t in TESTS if not a.only or re.search(a.only, t["name"])]
@@ -643,18 +691,28 @@ def main(argv=None):
         return 1
     passed, failed, took = [], [], []
     t0 = time.monotonic()
+    todo = units(tests, not a.no_merge)
+    iso_cache = None if a.no_iso_cache else ISO_CACHE
     with ThreadPoolExecutor(max_workers=a.jobs) as pool:
         # with two at a time the long boots (largest timeout: Bochs) start first, so that one of
         # them does not run alone at the end; output still comes in the list's order
-        order = sorted(tests, key=lambda t: -t.get("timeout", 90)) if a.jobs > 1 else tests
-        futures = {id(t): pool.submit(run_one, t, a.keep) for t in order}
+        order = sorted(todo, key=lambda u: -max(t.get("timeout", 90) for t in u)) if a.jobs > 1 else todo
+        futures = {id(u[0]): pool.submit(run_unit, u, a.keep, iso_cache) for u in order}
+        unit_of = {t["name"]: u for u in todo for t in u}
         for t in tests:
-            t, rc, out, secs = futures[id(t)].result()
-            print(f"==== {t['name']} ({secs:.1f} s)")
+            u = unit_of[t["name"]]
+            res = {r[0]["name"]: r for r in futures[id(u[0])].result()}
+            t, rc, out, secs = res[t["name"]]
+            shared = f", the boot of {u[0]['name']}" if t is not u[0] else \
+                (f", its boot checked by {len(u) - 1} more" if len(u) > 1 else "")
+            print(f"==== {t['name']} ({secs:.1f} s{shared})")
             print(out.rstrip(), flush=True)
             (passed if rc == 0 else failed).append(t["name"])
             took.append((secs, t["name"]))
-    print(f"suite: {len(tests)} tests in {time.monotonic() - t0:.1f} s, {a.jobs} at a time"
+    if iso_cache and not a.keep and not slots.config() and os.path.isdir(iso_cache):
+        shutil.rmtree(iso_cache)      # under make test the other runners may still boot from it: run-all.sh removes it
+    boots = len(todo)
+    print(f"suite: {len(tests)} tests ({boots} emulator runs) in {time.monotonic() - t0:.1f} s, {a.jobs} at a time"
           + (f"; failed: {' '.join(failed)}" if failed else ""))
     slowest = sorted(took, reverse=True)[:10]
     print("suite: slowest: " + ", ".join(f"{n} {s:.1f} s" for s, n in slowest))

@@ -43,7 +43,7 @@ def boot(name, machine, timeout=240):
     """One emu.py boot; returns (passed, emu.py's last line, the serial log text)."""
     test = f"timer-{name}"
     p = subprocess.run([sys.executable, EMU, "--emu", "qemu", "--machine", machine, "--name", test,
-                        "--timeout", str(timeout)], cwd=ROOT, stdin=subprocess.DEVNULL,
+                        "--timeout", str(timeout), "--estimate", "5", "--exclusive"], cwd=ROOT, stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = p.stdout.decode("utf-8", errors="replace").rstrip().split("\n")
     log = os.path.join(ROOT, "build", "emu", f"{test}.serial.log")
