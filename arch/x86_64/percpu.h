@@ -65,6 +65,12 @@ struct cpu {
 	u8 lint_why[2];              /* enum lint_why */
 	bool mce_enabled;            /* CR4.MCE set */
 	volatile u32 wakeups;        /* VEC_WAKEUP interrupts taken (vmx/virt_checks.c counts on it) */
+
+	/* quiet waiting (arch/x86_64/wait.c) */
+	struct cpu *volatile work_waiter;   /* who waits for this CPU's job: woken when it is done */
+	volatile u32 timer_irqs;     /* VEC_TIMER interrupts taken */
+	u32 wait_sleeps;             /* hlt sleeps in wait.c */
+	u32 wait_lvt;                /* the LVT timer mode programmed (wait.c), 0: not yet */
 };
 
 _Static_assert(__builtin_offsetof(struct cpu, fault_vector) == CPU_FAULT_VECTOR_OFFSET,
