@@ -6,9 +6,13 @@
  * The handshake with the CPU that ends a wait (the one the APs' idle loop
  * uses): the waiter sets its idle_halted, a full fence, looks at the
  * condition once more and only then halts; the other side makes the
- * condition true, a full fence, then reads idle_halted and sends VEC_WAKEUP
- * if it is set. One of the two always sees the other (store-load order
- * through the fences), and the timer ends the hlt anyway.
+ * condition true, a full fence, then takes idle_halted (an atomic exchange
+ * with false) and sends VEC_WAKEUP if it was set. One of the two always sees
+ * the other (store-load order through the fences), and the timer ends the
+ * hlt anyway. The exchange means one IPI per sleep at most, and a waiter
+ * that finds its flag taken waits for that IPI before it returns: no wake-up
+ * (and no timer that fired before the disarm) is left pending at IF=0, to
+ * be taken later in a VMX guest or to keep an emulator on its slow path.
  */
 #include "arch/x86_64/wait.h"
 #include "arch/x86_64/cpu.h"
@@ -27,6 +31,8 @@
 #define SELFTEST_LIMIT_US 20000        /* ... and how long it waits for it */
 #define CALIB_US          1000
 
+#define WAIT_IPI_LATE_US  1000         /* the most a taken wake-up IPI may lag */
+
 static enum wait_mode mode = WAIT_PAUSE;   /* until wait_init: spin */
 static u64 lapic_khz, slice;
 
@@ -37,6 +43,14 @@ static void spin_us(u64 us)
 	u64 end = rdtsc() + us_to_tsc(us);
 	while (rdtsc() < end)
 		cpu_relax();
+}
+
+/* interrupts on for one instruction after the sti shadow: what is pending is taken */
+static void interrupt_window(void)
+{
+	sti();
+	cpu_relax();
+	cli();
 }
 
 /* this CPU's LVT timer entry for the mode in use, written once per CPU */
@@ -73,13 +87,19 @@ static void sleep_once(struct cpu *c, u64 at, bool (*done)(void *), void *arg)
 	cli();
 	lvt_ready(c);
 	arm(at);
-	c->idle_halted = true;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	u32 woken = c->wakeups;
+	__atomic_store_n(&c->idle_halted, true, __ATOMIC_SEQ_CST);
 	if (!(done && done(arg)) && rdtsc() < at)
 		sti_hlt();            /* the shadow of sti: a wake-up sent since cli ends this hlt */
 	cli();
-	c->idle_halted = false;
-	disarm();                     /* one that fired meanwhile is taken and counted later */
+	if (!__atomic_exchange_n(&c->idle_halted, false, __ATOMIC_SEQ_CST)) {
+		/* a waker took the flag: its IPI is on the way; take it now */
+		u64 end = rdtsc() + us_to_tsc(WAIT_IPI_LATE_US);
+		while (c->wakeups == woken && rdtsc() < end)
+			interrupt_window();
+	}
+	disarm();
+	interrupt_window();           /* a timer that fired before the disarm */
 	c->wait_sleeps++;
 	if (flags & RFLAGS_IF)
 		sti();
@@ -108,8 +128,8 @@ bool wait_until(bool (*done)(void *arg), void *arg, u64 deadline)
 void wait_wake(struct cpu *w)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (w && w->idle_halted)
-		lapic_send_fixed(w->apic_id, VEC_WAKEUP);
+	if (w && w->idle_halted && __atomic_exchange_n(&w->idle_halted, false, __ATOMIC_SEQ_CST))
+		lapic_send_fixed(w->apic_id, VEC_WAKEUP);   /* only the one that took the flag sends */
 }
 
 void wait_sleep_until(u64 deadline)
