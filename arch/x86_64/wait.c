@@ -23,6 +23,7 @@
 #include "kernel/kprintf.h"
 #include "kernel/options.h"
 #include "kernel/format.h"
+#include "kernel/platform.h"
 
 #define LVT_MASKED        (1U << 16)
 #define LVT_TSC_DEADLINE  (2U << 17)   /* timer mode bits 18:17 = 10b (SDM 11.5.1) */
@@ -194,13 +195,14 @@ void wait_init(void)
 	struct cpu *c = this_cpu();
 	u32 ecx = cpuid(1).ecx;
 	enum wait_force force = (enum wait_force)opt.wait;
-	if (force != WAIT_FORCE_PAUSE && (!(ecx & CPUID1_ECX_TSC_DEADLINE) || force == WAIT_FORCE_LAPIC))
+	bool bochs_auto = platform.kind == PLATFORM_BOCHS && force == WAIT_FORCE_AUTO;
+	if (force != WAIT_FORCE_PAUSE && !bochs_auto && (!(ecx & CPUID1_ECX_TSC_DEADLINE) || force == WAIT_FORCE_LAPIC))
 		lapic_khz = calibrate();
 	u32 failed = 0;
 	u64 took[WAIT_MODES] = { 0 };
 	struct wait_choice ch;
 	for (;;) {
-		ch = wait_choose(ecx, force, lapic_khz, failed);
+		ch = wait_choose(ecx, force, lapic_khz, failed, platform.kind == PLATFORM_BOCHS);
 		if (ch.mode == WAIT_PAUSE || selftest(c, ch.mode, &took[ch.mode]))
 			break;
 		failed |= 1U << ch.mode;

@@ -25,8 +25,9 @@ struct wait_choice {
 };
 
 /* failed: bit m set when mode m's self-check failed on this machine;
- * lapic_khz: the one-shot timer's calibrated rate (0: not calibrated or none) */
-struct wait_choice wait_choose(u32 cpuid1_ecx, enum wait_force force, u64 lapic_khz, u32 failed);
+ * lapic_khz: the one-shot timer's calibrated rate (0: not calibrated or none);
+ * bochs: the machine is Bochs, where wait=auto spins (see wait_policy.c) */
+struct wait_choice wait_choose(u32 cpuid1_ecx, enum wait_force force, u64 lapic_khz, u32 failed, bool bochs);
 const char *wait_mode_name(enum wait_mode m);
 
 /* The one-shot timer's rate from a calibration: the count went from start to

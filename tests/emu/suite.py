@@ -454,10 +454,16 @@ TESTS = [
          expect=smp_expect(4, 4) + ["unexpected_irqs=0"], require=cpu_jobs(4),
          expect_line=[r"^cpu0: wait: pause with back-off \(wait=pause on the command line; CPUID\.1:ECX 0x[0-9a-f]+\)$",
                       r"smp: IPI loops: .*boot CPU waited in pause, 0 sleeps$"]),
-    dict(name="bochs-skx-smp4-wait-deadline", emu="bochs", smp=4, cpu="corei7_skylake_x", cmdline="mode=test vmx=off",
+    dict(name="bochs-skx-smp4-wait-deadline", emu="bochs", smp=4, cpu="corei7_skylake_x",
+         cmdline="mode=test vmx=off wait=tsc_deadline",
          timeout=400, expect=smp_expect(4, 4) + ["unexpected_irqs=0"], require=cpu_jobs(4),
          expect_line=[r"apic: x2APIC mode", r"^cpu0: wait: hlt, woken by the local APIC timer in TSC-deadline mode "
-                      r"\(CPUID\.1:ECX bit 24: .*CPUID\.1:ECX 0x77faf3bf; self-check: woken \d+ us after a 100 us timer\)$"]),
+                      r"\(wait=tsc_deadline on the command line; CPUID\.1:ECX 0x77faf3bf; self-check: woken \d+ us after a "
+                      r"100 us timer\)$"]),
+    # Bochs by default: waits spin (a 15-CPU run stalled with every CPU in hlt), and it says so
+    dict(name="bochs-skx-1cpu-wait-auto-pause", emu="bochs", smp=1, cpu="corei7_skylake_x", cmdline="mode=test vmx=off",
+         timeout=400, expect=smp_expect(1, 1) + ["unexpected_irqs=0"],
+         expect_line=[r"^cpu0: wait: pause with back-off \(Bochs: with every CPU in hlt a 15-CPU run stalled"]),
     dict(name="bochs-skx-smp2-wait-lapic-xapic", emu="bochs", smp=2, cpu="corei7_skylake_x",
          cmdline="mode=test vmx=off wait=lapic apic=xapic", timeout=400,
          expect=smp_expect(2, 2) + ["unexpected_irqs=0"], require=cpu_jobs(2),

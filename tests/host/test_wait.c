@@ -19,7 +19,7 @@
 static void bochs_skylake_takes_tsc_deadline(void **s)
 {
 	(void)s;
-	struct wait_choice c = wait_choose(ECX_BOCHS_SKX, WAIT_FORCE_AUTO, 0, 0);
+	struct wait_choice c = wait_choose(ECX_BOCHS_SKX, WAIT_FORCE_AUTO, 0, 0, false);
 	assert_int_equal(c.mode, WAIT_TSC_DEADLINE);
 	assert_non_null(strstr(c.why, "bit 24"));
 }
@@ -27,7 +27,7 @@ static void bochs_skylake_takes_tsc_deadline(void **s)
 static void qemu_max_takes_the_one_shot_timer(void **s)
 {
 	(void)s;
-	struct wait_choice c = wait_choose(ECX_QEMU_MAX, WAIT_FORCE_AUTO, QEMU_LAPIC_KHZ, 0);
+	struct wait_choice c = wait_choose(ECX_QEMU_MAX, WAIT_FORCE_AUTO, QEMU_LAPIC_KHZ, 0, false);
 	assert_int_equal(c.mode, WAIT_LAPIC_ONESHOT);
 	assert_non_null(strstr(c.why, "bit 24 clear"));
 }
@@ -35,7 +35,7 @@ static void qemu_max_takes_the_one_shot_timer(void **s)
 static void no_deadline_and_a_timer_that_does_not_count_pauses(void **s)
 {
 	(void)s;
-	struct wait_choice c = wait_choose(ECX_QEMU_MAX, WAIT_FORCE_AUTO, 0, 0);
+	struct wait_choice c = wait_choose(ECX_QEMU_MAX, WAIT_FORCE_AUTO, 0, 0, false);
 	assert_int_equal(c.mode, WAIT_PAUSE);
 	assert_non_null(strstr(c.why, "did not count"));
 }
@@ -43,31 +43,41 @@ static void no_deadline_and_a_timer_that_does_not_count_pauses(void **s)
 static void a_deadline_timer_that_never_fired_falls_back_to_one_shot(void **s)
 {
 	(void)s;
-	struct wait_choice c = wait_choose(ECX_BOCHS_SKX, WAIT_FORCE_AUTO, 1000000, FAIL(WAIT_TSC_DEADLINE));
+	struct wait_choice c = wait_choose(ECX_BOCHS_SKX, WAIT_FORCE_AUTO, 1000000, FAIL(WAIT_TSC_DEADLINE), false);
 	assert_int_equal(c.mode, WAIT_LAPIC_ONESHOT);
 	assert_non_null(strstr(c.why, "did not fire"));
-	c = wait_choose(ECX_BOCHS_SKX, WAIT_FORCE_AUTO, 1000000, FAIL(WAIT_TSC_DEADLINE) | FAIL(WAIT_LAPIC_ONESHOT));
+	c = wait_choose(ECX_BOCHS_SKX, WAIT_FORCE_AUTO, 1000000, FAIL(WAIT_TSC_DEADLINE) | FAIL(WAIT_LAPIC_ONESHOT), false);
 	assert_int_equal(c.mode, WAIT_PAUSE);
 	assert_non_null(strstr(c.why, "neither"));
-	c = wait_choose(ECX_QEMU_MAX, WAIT_FORCE_AUTO, QEMU_LAPIC_KHZ, FAIL(WAIT_LAPIC_ONESHOT));
+	c = wait_choose(ECX_QEMU_MAX, WAIT_FORCE_AUTO, QEMU_LAPIC_KHZ, FAIL(WAIT_LAPIC_ONESHOT), false);
 	assert_int_equal(c.mode, WAIT_PAUSE);
 }
 
 static void forced_modes(void **s)
 {
 	(void)s;
-	assert_int_equal(wait_choose(ECX_BOCHS_SKX, WAIT_FORCE_PAUSE, 1000000, 0).mode, WAIT_PAUSE);
-	assert_int_equal(wait_choose(ECX_BOCHS_SKX, WAIT_FORCE_LAPIC, 1000000, 0).mode, WAIT_LAPIC_ONESHOT);
+	assert_int_equal(wait_choose(ECX_BOCHS_SKX, WAIT_FORCE_PAUSE, 1000000, 0, false).mode, WAIT_PAUSE);
+	assert_int_equal(wait_choose(ECX_BOCHS_SKX, WAIT_FORCE_LAPIC, 1000000, 0, false).mode, WAIT_LAPIC_ONESHOT);
 	/* wait=lapic with a timer that does not count: pause, and it says why */
-	struct wait_choice c = wait_choose(ECX_BOCHS_SKX, WAIT_FORCE_LAPIC, 0, 0);
+	struct wait_choice c = wait_choose(ECX_BOCHS_SKX, WAIT_FORCE_LAPIC, 0, 0, false);
 	assert_int_equal(c.mode, WAIT_PAUSE);
 	assert_non_null(strstr(c.why, "wait=lapic"));
 	/* wait=tsc_deadline on a CPU without it */
-	c = wait_choose(ECX_QEMU_MAX, WAIT_FORCE_TSC_DEADLINE, QEMU_LAPIC_KHZ, 0);
+	c = wait_choose(ECX_QEMU_MAX, WAIT_FORCE_TSC_DEADLINE, QEMU_LAPIC_KHZ, 0, false);
 	assert_int_equal(c.mode, WAIT_LAPIC_ONESHOT);
 	assert_non_null(strstr(c.why, "wait=tsc_deadline asked"));
-	c = wait_choose(ECX_BOCHS_SKX, WAIT_FORCE_TSC_DEADLINE, 0, 0);
+	c = wait_choose(ECX_BOCHS_SKX, WAIT_FORCE_TSC_DEADLINE, 0, 0, false);
 	assert_int_equal(c.mode, WAIT_TSC_DEADLINE);
+}
+
+static void bochs_spins_unless_a_timer_is_forced(void **s)
+{
+	(void)s;
+	struct wait_choice c = wait_choose(ECX_BOCHS_SKX, WAIT_FORCE_AUTO, 0, 0, true);
+	assert_int_equal(c.mode, WAIT_PAUSE);
+	assert_non_null(strstr(c.why, "Bochs"));
+	assert_int_equal(wait_choose(ECX_BOCHS_SKX, WAIT_FORCE_TSC_DEADLINE, 0, 0, true).mode, WAIT_TSC_DEADLINE);
+	assert_int_equal(wait_choose(ECX_BOCHS_SKX, WAIT_FORCE_LAPIC, 49985, 0, true).mode, WAIT_LAPIC_ONESHOT);
 }
 
 static void lapic_rate_from_a_calibration(void **s)
@@ -144,6 +154,7 @@ int main(void)
 		cmocka_unit_test(no_deadline_and_a_timer_that_does_not_count_pauses),
 		cmocka_unit_test(a_deadline_timer_that_never_fired_falls_back_to_one_shot),
 		cmocka_unit_test(forced_modes),
+		cmocka_unit_test(bochs_spins_unless_a_timer_is_forced),
 		cmocka_unit_test(lapic_rate_from_a_calibration),
 		cmocka_unit_test(one_shot_counts),
 		cmocka_unit_test(wake_at_the_deadline_or_one_slice),
