@@ -24,6 +24,7 @@ static const char *const caps_forms[] = { "brief", "full", 0 };
 static const char *const test_ends[] = { "poweroff", "reboot", 0 };
 static const char *const reports[] = { "auto", "full", "brief", 0 };
 static const char *const virt_breaks[] = { "none", "ept_misconfig", "panic", "triple", "vmm_fault", "vmm_nmi", 0 };
+static const char *const waits[] = { "auto", "tsc_deadline", "lapic", "pause", 0 };
 static const char *const breaks[] = { "none", "guest_cr0", "guest_rip", "host_rip", "control", "link_pointer", 0 };
 
 static const struct cmdline_option table[] = {
@@ -51,6 +52,9 @@ static const struct cmdline_option table[] = {
 	  "brief: raw capability MSRs at boot (default); full: every VMX capability by SDM name too" },
 	{ "bench.vmx", CMDLINE_BOOL, &opt.bench_vmx, 0, 0, 0,
 	  "print VMX instruction cycles and the exit round trip (figures, not tests)" },
+	{ "wait", CMDLINE_ENUM, &opt.wait, 0, 0, waits,
+	  "how waits sleep: auto (hlt with the TSC-deadline timer, else the one-shot timer, else pause), "
+	  "or that one forced (benchmarks, tests)" },
 	{ "bench.boot", CMDLINE_BOOL, &opt.bench_boot, 0, 0, 0,
 	  "print the time of each boot phase (TSC microseconds) after the summary line (figures, not tests)" },
 	{ "vmx.break", CMDLINE_ENUM, &opt.vmx_break, 0, 0, breaks,

@@ -28,6 +28,7 @@ struct options {
 	unsigned vmx_break;              /* test: break one VMCS field (vmx/guest.h) */
 	bool bench_vmx;                  /* bench.vmx: print the VMX benchmark */
 	bool bench_boot;                 /* bench.boot: print the boot phase table */
+	unsigned wait;                   /* wait=: enum wait_force (arch/x86_64/wait_policy.h) */
 	unsigned vmx_caps;               /* vmx.caps: 0 brief (raw), 1 full (every capability by name) */
 	unsigned test_end;               /* test.end: how a mode=test run ends on hardware */
 	unsigned report;                 /* report=auto|full|brief (kernel/ktap_brief.h) */

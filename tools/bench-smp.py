@@ -2,7 +2,7 @@
 """bench-smp.py: how long the SMP bring-up takes, in QEMU TCG and Bochs.
 
     python3 tools/bench-smp.py [--repeat N] [--no-bochs] [--qemu 1,2,4,8,16] [--bochs 1,2,4]
-                               [--big] [--legacy]
+                               [--big] [--legacy] [--pause]
 
 Builds one mode=test ISO, boots it through tests/emu/emu.py in each configuration
 (QEMU TCG with SeaBIOS: -smp 1, 2, 4, 8, 16; Bochs corei7_skylake_x: count 1, 2, 4)
@@ -14,11 +14,18 @@ and reads from each serial log
   - the per-CPU table (`smp: CPU APIC ID state ...`, an AP alone in its row, and the
     `smp: per AP ...` lines of the folded table): each AP's arrival, in us after
     the first INIT;
-  - the summary line's cpus_online.
+  - the summary line's cpus_online;
+  - `smp: IPI loops: INIT to K APs N us (P us each, ...), SIPI to K APs N us (P us
+    each); last AP parked N us after the last SIPI; boot CPU waited in hlt|pause, S sleeps`:
+    where the bring-up time went (the boot CPU's INIT and SIPI loops per AP, then
+    the wait for the last AP);
+  - `wait: MODE (WHY...)`: how the kernel's waits sleep (arch/x86_64/wait.c).
 It prints one table of figures and the ratio of the 16-CPU to the 2-CPU bring-up.
 --big adds QEMU q35 with 240 CPUs (-smp 240,sockets=1,cores=240, 4 GiB); --legacy
 adds each QEMU row again with the MP spec's waits forced (smp.init_delay_us=10000
-smp.sipi_delay_us=200), so one run shows the old policy beside the new.
+smp.sipi_delay_us=200), so one run shows the old policy beside the new; --pause
+adds each row again with wait=pause (every wait spins with pause, as before quiet
+waiting), so one run on one loaded machine shows spinning beside sleeping.
 --linux (`make bench-smp LINUX=1`) also boots Debian's Linux kernel in the QEMU rows
 (same -machine/-m/-smp/-cpu; fetched once with apt-get download into build/linux/)
 and prints its own bring-up figures beside ours (tools/bench_linux.py).
@@ -49,6 +56,11 @@ ISO_LEGACY = os.path.join(OUT, "bench-smp-legacy.iso")
 CMDLINE = "mode=test"
 
 LEGACY = "smp.init_delay_us=10000 smp.sipi_delay_us=200"
+PAUSE = "wait=pause"
+ISO_PAUSE = os.path.join(OUT, "bench-smp-pause.iso")
+IPI_RE = re.compile(r"smp: IPI loops: INIT to (\d+) APs (\d+) us \((\d+) us each, [^)]*\), SIPI to (\d+) APs (\d+) us "
+                    r"\((\d+) us each\); last AP parked (\d+) us after the last SIPI; boot CPU waited in (\w+), (\d+) sleeps")
+WAIT_RE = re.compile(r"wait: (.*?) \(")
 BRINGUP_RE = re.compile(r"smp: bring-up (\d+) us from the first INIT to the last AP online "
                         r"\((\d+) APs, INIT wait (\d+) us, SIPI wait (\d+) us, (\d+) second SIPIs\)")
 WAITS_RE = re.compile(r"smp: start-up waits: INIT (\d+) us, SIPI (\d+) us \((.*)\)$")
@@ -73,7 +85,7 @@ def build_iso(cmdline=CMDLINE, iso=ISO):
 def parse_log(path):
     """Figures from one serial log: a dict, with None for what the log does not say."""
     fig = dict(online=None, bringup=None, aps=None, init_us=None, sipi_us=None, second=None, arrivals=[],
-               why=None)
+               why=None, init_each=None, sipi_each=None, park_us=None, waited=None, wait_mode=None)
     try:
         with open(path, "rb") as f:
             raw = f.read().decode("utf-8", errors="replace")
@@ -85,6 +97,14 @@ def parse_log(path):
         if m:
             fig.update(bringup=int(m[1]), aps=int(m[2]), init_us=int(m[3]), sipi_us=int(m[4]),
                        second=int(m[5]))
+            continue
+        m = IPI_RE.search(line)
+        if m:
+            fig.update(init_each=int(m[3]), sipi_each=int(m[6]), park_us=int(m[7]), waited=m[8])
+            continue
+        m = WAIT_RE.search(line)
+        if m and fig["wait_mode"] is None:
+            fig["wait_mode"] = m[1]
             continue
         m = WAITS_RE.search(line)
         if m:
@@ -104,10 +124,12 @@ def parse_log(path):
     return fig
 
 
-def boot(emu, cpus, timeout, legacy=False, big=False):
-    name = f"bench-{emu}-{cpus}cpu" + ("-legacy" if legacy else "")
-    args = [sys.executable, EMU, "--emu", emu, "--iso", ISO_LEGACY if legacy else ISO, "--name", name,
-            "--cmdline", CMDLINE + (" " + LEGACY if legacy else ""), "--timeout", str(timeout),
+def boot(emu, cpus, timeout, legacy=False, big=False, pause=False):
+    name = f"bench-{emu}-{cpus}cpu" + ("-legacy" if legacy else "") + ("-pause" if pause else "")
+    iso = ISO_LEGACY if legacy else ISO_PAUSE if pause else ISO
+    extra = (" " + LEGACY if legacy else "") + (" " + PAUSE if pause else "")
+    args = [sys.executable, EMU, "--emu", emu, "--iso", iso, "--name", name,
+            "--cmdline", CMDLINE + extra, "--timeout", str(timeout),
             "--expect-result", "ANY"]
     if big:   # QEMU q35 with one socket of N cores (xAPIC IDs up to 254), 4 GiB
         args += ["--machine", "q35", "--qemu-smp", f"{cpus},sockets=1,cores={cpus}", "--megs", "4096"]
@@ -132,7 +154,9 @@ def median(values):
 def combine(runs):
     """The median of each figure over repeated boots of one configuration."""
     first = runs[0]
-    c = {k: median([r[k] for r in runs]) for k in ("online", "bringup", "wall")}
+    c = {k: median([r[k] for r in runs]) for k in ("online", "bringup", "wall", "init_each", "sipi_each", "park_us")}
+    c["waited"] = first["waited"]
+    c["wait_mode"] = first["wait_mode"]
     c["arrival_median"] = median([median(r["arrivals"]) for r in runs])
     c["spread"] = median([max(r["arrivals"]) - min(r["arrivals"]) if r["arrivals"] else None for r in runs])
     for k in ("init_us", "sipi_us", "aps", "why"):
@@ -149,7 +173,7 @@ def fmt(v, spec="{:.0f}"):
 def linux_side_by_side(a, rows):
     """--linux: Linux's bring-up in the same QEMU rows (CPU counts above 1), printed beside ours."""
     import bench_linux
-    counts = [cpus for emu, cpus, legacy in rows if emu == "qemu" and not legacy and 1 < cpus < 240]
+    counts = [cpus for emu, cpus, legacy, pause in rows if emu == "qemu" and not legacy and not pause and 1 < cpus < 240]
     big = [240] if a.big else []
     linux = bench_linux.measure(counts, a.repeat, a.timeout, big, a.linux_append)
     return bench_linux.side_by_side(rows, linux, a.repeat)
@@ -163,6 +187,8 @@ def main(argv=None):
     ap.add_argument("--big", action="store_true", help="also QEMU q35 with 240 CPUs (slow: minutes)")
     ap.add_argument("--legacy", action="store_true",
                     help=f"also each QEMU row with the MP spec's waits forced ({LEGACY})")
+    ap.add_argument("--pause", action="store_true",
+                    help=f"also each row with {PAUSE} (waits spin, as before quiet waiting)")
     ap.add_argument("--repeat", type=int, default=1, help="boots per configuration; figures are medians")
     ap.add_argument("--timeout", type=float, default=180, help="seconds per boot (default %(default)s)")
     ap.add_argument("--linux", action="store_true",
@@ -172,39 +198,50 @@ def main(argv=None):
                     help="more Linux kernel parameters for --linux, e.g. 'lpj=8000124' (no delay-loop "
                          "calibration on each AP)")
     a = ap.parse_args(argv)
-    configs = [("qemu", int(n), False, False) for n in a.qemu.split(",") if n]
+    configs = [("qemu", int(n), False, False, False) for n in a.qemu.split(",") if n]
     if a.big:
-        configs.append(("qemu", 240, False, True))
+        configs.append(("qemu", 240, False, True, False))
     if a.legacy:
-        configs += [(e, n, True, b) for e, n, _, b in list(configs)]
+        configs += [(e, n, True, b, False) for e, n, _, b, _ in list(configs)]
     if not a.no_bochs:
-        configs += [("bochs", int(n), False, False) for n in a.bochs.split(",") if n]
+        configs += [("bochs", int(n), False, False, False) for n in a.bochs.split(",") if n]
+    if a.pause:
+        configs += [(e, n, lg, b, True) for e, n, lg, b, _ in list(configs) if not lg]
 
     print(f"bench-smp: building {os.path.relpath(ISO, ROOT)} (cmdline '{CMDLINE}')", flush=True)
     build_iso()
     if a.legacy:
         build_iso(CMDLINE + " " + LEGACY, ISO_LEGACY)
+    if a.pause:
+        build_iso(CMDLINE + " " + PAUSE, ISO_PAUSE)
     rows = {}
-    for emu, cpus, legacy, big in configs:
-        runs = []
-        for i in range(a.repeat):
-            print(f"bench-smp: {emu} {cpus} CPU(s){' MP-spec waits' if legacy else ''}, boot {i + 1} of {a.repeat}",
-                  flush=True)
-            runs.append(boot(emu, cpus, a.timeout * (4 if big else 1), legacy, big))
-        rows[(emu, cpus, legacy)] = combine(runs)
+    # one boot of every configuration per round, so a change in the machine's load hits them alike
+    runs = {cfg: [] for cfg in configs}
+    for i in range(a.repeat):
+        for emu, cpus, legacy, big, pause in configs:
+            print(f"bench-smp: {emu} {cpus} CPU(s){' MP-spec waits' if legacy else ''}{' wait=pause' if pause else ''}, "
+                  f"boot {i + 1} of {a.repeat}", flush=True)
+            runs[(emu, cpus, legacy, big, pause)].append(boot(emu, cpus, a.timeout * (4 if big else 1), legacy, big, pause))
+    for emu, cpus, legacy, big, pause in configs:
+        rows[(emu, cpus, legacy, pause)] = combine(runs[(emu, cpus, legacy, big, pause)])
 
     print()
     print(f"SMP bring-up, cmdline '{CMDLINE}'" + (f", medians of {a.repeat} boots" if a.repeat > 1 else "")
           + "; times in us after the first INIT, from the guest's TSC")
-    hdr = ("config", "online", "bring-up us", "per AP us", "median AP arrival us", "AP arrival spread us",
-           "2nd SIPIs", "boot wall s")
-    print(f"{hdr[0]:<23} {hdr[1]:>6} {hdr[2]:>12} {hdr[3]:>9} {hdr[4]:>21} {hdr[5]:>21} {hdr[6]:>9} {hdr[7]:>11}")
+    print("  per AP: bring-up / APs; INIT, SIPI: the boot CPU's loop per AP; park: last SIPI to last AP parked;"
+          " waited: how the boot CPU waited for the APs")
+    hdr = ("config", "online", "bring-up us", "per AP us", "INIT us", "SIPI us", "park us", "waited",
+           "median AP arrival us", "AP arrival spread us", "2nd SIPIs", "boot wall s")
+    print(f"{hdr[0]:<29} {hdr[1]:>6} {hdr[2]:>12} {hdr[3]:>9} {hdr[4]:>7} {hdr[5]:>7} {hdr[6]:>7} {hdr[7]:>6} "
+          f"{hdr[8]:>21} {hdr[9]:>21} {hdr[10]:>9} {hdr[11]:>11}")
     delays = set()
     failed = []
-    for (emu, cpus, legacy), c in rows.items():
-        cfg = f"{'QEMU TCG' if emu == 'qemu' else 'Bochs skx'} x{cpus}" + (" MP-spec" if legacy else "")
+    for (emu, cpus, legacy, pause), c in rows.items():
+        cfg = (f"{'QEMU TCG' if emu == 'qemu' else 'Bochs skx'} x{cpus}" + (" MP-spec" if legacy else "")
+               + (" wait=pause" if pause else ""))
         per_ap = c["bringup"] / c["aps"] if c["bringup"] is not None and c["aps"] else None
-        print(f"{cfg:<23} {fmt(c['online']):>6} {fmt(c['bringup']):>12} {fmt(per_ap):>9} "
+        print(f"{cfg:<29} {fmt(c['online']):>6} {fmt(c['bringup']):>12} {fmt(per_ap):>9} {fmt(c['init_each']):>7} "
+              f"{fmt(c['sipi_each']):>7} {fmt(c['park_us']):>7} {c['waited'] or '-':>6} "
               f"{fmt(c['arrival_median']):>21} {fmt(c['spread']):>21} {fmt(c['second'] if cpus > 1 else None):>9} "
               f"{fmt(c['wall'], '{:.1f}'):>11}")
         if c["init_us"] is not None:
@@ -214,10 +251,13 @@ def main(argv=None):
         elif c["problems"]:
             print(f"  note: {cfg}: {c['problems'][0]}")
 
-    q2, q16 = rows.get(("qemu", 2, False)), rows.get(("qemu", 16, False))
+    q2, q16 = rows.get(("qemu", 2, False, False)), rows.get(("qemu", 16, False, False))
     if q2 and q16 and q2["bringup"] and q16["bringup"]:
         print(f"ratio QEMU TCG 16-CPU / 2-CPU bring-up: {q16['bringup'] / q2['bringup']:.2f} "
               f"({fmt(q16['bringup'])} us / {fmt(q2['bringup'])} us)")
+    for mode in sorted({(("QEMU" if e == "qemu" else "Bochs"), c["wait_mode"]) for (e, _, _, _), c in rows.items()
+                        if c["wait_mode"]}):
+        print(f"waits ({mode[0]}): {mode[1]}")
     for init_us, sipi_us, why in sorted(delays):
         print(f"delays used: INIT {init_us} us, SIPI {sipi_us} us (all APs in parallel): {why}")
     if a.linux:

@@ -252,7 +252,7 @@ def num(v):
 def side_by_side(vmx_rows, linux, repeat):
     """Prints vmxboot's bring-up beside Linux's per CPU count; returns the lines that say what failed.
 
-    vmx_rows: bench-smp.py's {(emu, cpus, legacy): combined figures} ('bringup' us, 'aps')."""
+    vmx_rows: bench-smp.py's {(emu, cpus, legacy, pause): combined figures} ('bringup' us, 'aps')."""
     first = next((r for row in linux.values() for r in row["runs"] if r["version"]), None)
     print()
     if first:
@@ -267,7 +267,7 @@ def side_by_side(vmx_rows, linux, repeat):
     print(f"{hdr[0]:>5} {hdr[1]:>11} {hdr[2]:>8} {hdr[3]:>11} {hdr[4]:>9} {hdr[5]:>13} {hdr[6]:>27} {hdr[7]:>12}")
     failed = []
     for cpus, row in linux.items():
-        v = vmx_rows.get(("qemu", cpus, False)) or {}
+        v = vmx_rows.get(("qemu", cpus, False, False)) or {}
         vb, aps = v.get("bringup"), v.get("aps")
         v_ap = vb / aps if vb is not None and aps else None
         ratio = f"{row['bringup_us'] / vb:.1f}x" if vb and row["bringup_us"] is not None else "-"

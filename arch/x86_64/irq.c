@@ -1,7 +1,8 @@
 /*
  * Interrupts nobody asked for, NMIs and machine checks.
  *
- * The kernel uses one interrupt (the wake-up IPI) and polls everything else,
+ * The kernel uses two interrupts (the wake-up IPI and the local APIC timer of
+ * arch/x86_64/wait.c) and polls everything else,
  * but firmware and hardware send more: a live 8259, a spurious APIC
  * interrupt, an NMI from a watchdog, a BMC button or QEMU's `nmi` (delivered
  * through each CPU's LINT1), a machine check. Each is survived and reported:

@@ -151,3 +151,41 @@ u32 lapic_send_nmi(u32 apic_id)
 {
 	return send(apic_id, ICR_NMI | ICR_LEVEL_ASSERT);
 }
+
+/* ---- the local APIC timer (SDM vol. 3A 11.5.4), for arch/x86_64/wait.c ---- */
+#define APIC_VERSION   0x030
+#define APIC_LVT_TIMER 0x320
+#define APIC_TMICT     0x380   /* initial count */
+#define APIC_TMCCT     0x390   /* current count */
+#define APIC_TDCR      0x3e0   /* divide configuration */
+#define TDCR_DIVIDE_1  0xb
+#define MSR_IA32_TSC_DEADLINE 0x6e0
+
+u32 lapic_version(void)
+{
+	return rd(APIC_VERSION);
+}
+
+void lapic_timer_setup(u32 lvt)
+{
+	wr(APIC_TMICT, 0);         /* a one-shot in flight stops */
+	wr(APIC_TDCR, TDCR_DIVIDE_1);
+	wr(APIC_LVT_TIMER, lvt);
+	if (!x2)
+		mfence();          /* xAPIC: the LVT write ordered before a later IA32_TSC_DEADLINE write (11.5.4.1) */
+}
+
+void lapic_timer_oneshot(u32 count)
+{
+	wr(APIC_TMICT, count);     /* 0 stops it */
+}
+
+u32 lapic_timer_current(void)
+{
+	return rd(APIC_TMCCT);
+}
+
+void lapic_timer_deadline(u64 tsc)
+{
+	wrmsr(MSR_IA32_TSC_DEADLINE, tsc);   /* 0 disarms it */
+}

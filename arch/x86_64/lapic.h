@@ -23,5 +23,13 @@ u32 lapic_lint_read(unsigned lint);
 void lapic_lint_write(unsigned lint, u32 lvt);
 bool lapic_in_service(u8 vector);
 u32 lapic_send_nmi(u32 apic_id);
+/* The APIC version register; the LVT timer entry (the count stopped, divide
+ * by 1); a one-shot count (0 stops it) and the current count; the
+ * TSC-deadline MSR (0 disarms it). arch/x86_64/wait.c uses them. */
+u32 lapic_version(void);
+void lapic_timer_setup(u32 lvt);
+void lapic_timer_oneshot(u32 count);
+u32 lapic_timer_current(void);
+void lapic_timer_deadline(u64 tsc);
 
 #endif

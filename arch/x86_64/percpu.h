@@ -67,6 +67,12 @@ struct cpu {
 	volatile u32 wakeups;        /* VEC_WAKEUP interrupts taken (vmx/virt_checks.c counts on it) */
 	volatile u64 fault_error;    /* the error code of the last _safe fault (0 when the vector has none) */
 	struct excursion *volatile excursion;   /* a run outside 64-bit ring 0 (arch/x86_64/excursion.h) */
+
+	/* quiet waiting (arch/x86_64/wait.c) */
+	struct cpu *volatile work_waiter;   /* who waits for this CPU's job: woken when it is done */
+	volatile u32 timer_irqs;     /* VEC_TIMER interrupts taken */
+	u32 wait_sleeps;             /* hlt sleeps in wait.c */
+	u32 wait_lvt;                /* the LVT timer mode programmed (wait.c), 0: not yet */
 };
 
 _Static_assert(__builtin_offsetof(struct cpu, fault_vector) == CPU_FAULT_VECTOR_OFFSET,

@@ -13,6 +13,7 @@
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/irq.h"
 #include "arch/x86_64/smp_timing.h"
+#include "arch/x86_64/wait.h"
 #include "kernel/multiboot2.h"
 #include "kernel/kprintf.h"
 #include "kernel/options.h"
@@ -42,6 +43,11 @@ extern void ap_entry64(void);
 void ap_main(struct cpu *c);
 
 static u32 found;
+/* the arrival wait (start_aps): the AP that completes the count wakes the boot CPU */
+static volatile u32 arrived, arrivals_expected;
+static struct cpu *volatile arrival_waiter;
+static u64 init_end_tsc, first_sipi_tsc;   /* the INIT loop's end, the first SIPI: the per-AP costs */
+static u32 boot_sleeps;                     /* the boot CPU's hlt sleeps while the APs came up */
 
 u32 smp_cpus_found(void)
 {
@@ -162,8 +168,9 @@ static void build_cpu_list(void)
 		kprintf("smp: %u CPUs listed, starting %u (%s)\n", found, want, !opt.smp ? "smp=off" : "cpus=N");
 }
 
-static bool all_arrived(void)
+static bool all_arrived(void *unused)
 {
+	(void)unused;
 	for (u32 i = 1; i < cpu_count; i++)
 		if (cpus[i].state == CPU_STARTING)
 			return false;
@@ -189,16 +196,22 @@ static void decide_timing(struct smp_timing *t)
 	memcpy(smp_fig.delay_why, t->why, sizeof(smp_fig.delay_why));
 }
 
-static void start_aps(u8 vector, const struct smp_timing *t)
+static void start_aps(u8 vector, const struct smp_timing *t, bool deassert)
 {
 	smp_fig.timeout_us = ARRIVAL_TIMEOUT_US;
+	arrival_waiter = this_cpu();
+	for (u32 i = 1; i < cpu_count; i++)
+		arrivals_expected += !cpus[i].inject_no_sipi;
+	u32 sleeps0 = this_cpu()->wait_sleeps;
 	smp_fig.first_init_tsc = rdtsc();
 	for (u32 i = 1; i < cpu_count; i++) {
 		struct cpu *c = &cpus[i];
 		c->state = CPU_STARTING;
 		check_esr(lapic_send_init(c->apic_id, true), "INIT", c);
-		lapic_send_init(c->apic_id, false);    /* deassert: needed by old parts only */
+		if (deassert)
+			lapic_send_init(c->apic_id, false);    /* old APICs only (lapic_init_deassert_needed) */
 	}
+	init_end_tsc = rdtsc();
 	udelay(smp_timing_first_sipi_wait(t));
 	for (u32 i = 1; i < cpu_count; i++) {
 		struct cpu *c = &cpus[i];
@@ -207,6 +220,8 @@ static void start_aps(u8 vector, const struct smp_timing *t)
 			continue;
 		}
 		c->sipi_tsc = rdtsc();
+		if (!first_sipi_tsc)
+			first_sipi_tsc = c->sipi_tsc;
 		check_esr(lapic_send_sipi(c->apic_id, vector), "SIPI", c);
 	}
 	smp_fig.last_sipi_tsc = rdtsc();
@@ -218,9 +233,8 @@ static void start_aps(u8 vector, const struct smp_timing *t)
 			check_esr(lapic_send_sipi(c->apic_id, vector), "second SIPI", c);
 		}
 	}
-	u64 end = rdtsc() + us_to_tsc(ARRIVAL_TIMEOUT_US);
-	while (!all_arrived() && rdtsc() < end)
-		cpu_relax();
+	wait_until(all_arrived, 0, rdtsc() + us_to_tsc(ARRIVAL_TIMEOUT_US));   /* hlt: the last AP wakes us */
+	boot_sleeps = this_cpu()->wait_sleeps - sleeps0;
 	for (u32 i = 1; i < cpu_count; i++) {
 		struct cpu *c = &cpus[i];
 		if (c->state == CPU_STARTING) {
@@ -243,6 +257,21 @@ static void start_aps(u8 vector, const struct smp_timing *t)
 	smp_fig.strays = ap_strays;
 }
 
+/* Where the bring-up time went: the boot CPU's INIT and SIPI loops per AP,
+ * then the wait for the last AP (tools/bench-smp.py reads this line). */
+static void print_ipi_costs(u32 ver, bool deassert)
+{
+	u32 aps = cpu_count - 1, sipis = arrivals_expected;
+	u64 t0 = smp_fig.first_init_tsc, init_us = tsc_to_us(init_end_tsc - t0);
+	u64 sipi_us = first_sipi_tsc ? tsc_to_us(smp_fig.last_sipi_tsc - first_sipi_tsc) : 0;
+	u64 park = smp_fig.last_parked_tsc > smp_fig.last_sipi_tsc ? smp_fig.last_parked_tsc - smp_fig.last_sipi_tsc : 0;
+	kprintf("smp: IPI loops: INIT to %u APs %lu us (%lu us each, %s: APIC version 0x%x), SIPI to %u APs %lu us "
+		"(%lu us each); last AP parked %lu us after the last SIPI; boot CPU waited in %s, %u sleeps\n",
+		aps, init_us, aps ? init_us / aps : 0, deassert ? "with the level de-assert" : "no level de-assert",
+		ver & 0xff, sipis, sipi_us, sipis ? sipi_us / sipis : 0, tsc_to_us(park),
+		wait_mode() == WAIT_PAUSE ? "pause" : "hlt", boot_sleeps);
+}
+
 void smp_init(const struct mb2_info *mb, u64 mbi_start, u64 mbi_end)
 {
 	bool high = acpi.madt_ok && acpi.madt.needs_x2apic;
@@ -254,6 +283,7 @@ void smp_init(const struct mb2_info *mb, u64 mbi_start, u64 mbi_end)
 	lapic_init_cpu();
 	kprintf("apic: %s mode (%s), boot CPU APIC ID %u\n", lapic_x2apic() ? "x2APIC" : "xAPIC",
 		lapic_mode_reason(), lapic_id());
+	wait_init();              /* how waits sleep: hlt with the TSC-deadline or one-shot timer, or pause */
 	build_cpu_list();
 	irq_init_cpu(&cpus[0]);   /* LINT0/LINT1 by the boot CPU's ACPI UID, CR4.MCE */
 	if (cpu_count == 1)
@@ -271,7 +301,10 @@ void smp_init(const struct mb2_info *mb, u64 mbi_start, u64 mbi_end)
 	kprintf("smp: trampoline at 0x%lx (SIPI vector 0x%lx); INIT, %lu us, SIPI, %lu us, SIPI to %u APs in parallel\n",
 		page, page >> 12, smp_timing_first_sipi_wait(&t), t.sipi_delay_us, cpu_count - 1);
 	kprintf("smp: start-up waits: INIT %lu us, SIPI %lu us (%s)\n", t.init_delay_us, t.sipi_delay_us, t.why);
-	start_aps((u8)(page >> 12), &t);
+	u32 ver = lapic_version();
+	bool deassert = lapic_init_deassert_needed(ver);
+	start_aps((u8)(page >> 12), &t, deassert);
+	print_ipi_costs(ver, deassert);
 }
 
 /* ---- the AP side ---- */
@@ -284,6 +317,7 @@ static void run_work(struct cpu *c)
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	c->work_result = c->work_fn(c->work_arg);
 	__atomic_store_n(&c->work_done_seq, seq, __ATOMIC_RELEASE);
+	wait_wake(c->work_waiter);   /* the waiter halted: a completion IPI */
 }
 
 void __attribute__((noreturn)) ap_main(struct cpu *c)
@@ -300,6 +334,8 @@ void __attribute__((noreturn)) ap_main(struct cpu *c)
 	if (!__atomic_compare_exchange_n(&c->state, &starting, CPU_ONLINE, false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_ACQUIRE))
 		halt_forever();   /* arrived after the boot CPU gave up on it: stay out of the way */
+	if (__atomic_add_fetch(&arrived, 1, __ATOMIC_SEQ_CST) >= arrivals_expected)
+		wait_wake(arrival_waiter);   /* the last one: the boot CPU may be in hlt */
 	for (;;) {
 		cli();
 		run_work(c);
@@ -317,6 +353,7 @@ static void post(struct cpu *c, cpu_fn fn, void *arg)
 {
 	c->work_fn = fn;
 	c->work_arg = arg;
+	c->work_waiter = this_cpu();
 	__atomic_store_n(&c->work_seq, c->work_seq + 1, __ATOMIC_SEQ_CST);
 	if (c->idle_halted)
 		lapic_send_fixed(c->apic_id, VEC_WAKEUP);
@@ -325,18 +362,19 @@ static void post(struct cpu *c, cpu_fn fn, void *arg)
 /* A CPU that misses the deadline may still be running the job and writing
  * through its argument: it is marked stuck and gets no further work, and the
  * caller must not reuse what it handed it (see on_cpu in smp.h). */
+static bool job_done(void *arg)
+{
+	struct cpu *c = arg;
+	return __atomic_load_n(&c->work_done_seq, __ATOMIC_ACQUIRE) == c->work_seq;
+}
+
 static bool wait_done(struct cpu *c, u64 end)
 {
-	while (__atomic_load_n(&c->work_done_seq, __ATOMIC_ACQUIRE) != c->work_seq)
-		if (rdtsc() > end) {
-			c->state = CPU_STUCK;
-			kprintf("smp: CPU %u (APIC ID %u) did not finish its job in time: no more work for it\n",
-				c->index, c->apic_id);
-			return false;
-		} else {
-			cpu_relax();
-		}
-	return true;
+	if (wait_until(job_done, c, end))   /* hlt: the CPU's completion IPI or the timer ends it */
+		return true;
+	c->state = CPU_STUCK;
+	kprintf("smp: CPU %u (APIC ID %u) did not finish its job in time: no more work for it\n", c->index, c->apic_id);
+	return false;
 }
 
 bool on_cpu(u32 idx, cpu_fn fn, void *arg, u64 timeout_us, long *result)

@@ -11,6 +11,7 @@
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/wait.h"
 #include "kernel/kprintf.h"
 #include "kernel/format.h"
 
@@ -173,6 +174,10 @@ u64 tsc_to_us(u64 cycles)
 void udelay(u64 us)
 {
 	u64 end = rdtsc() + us_to_tsc(us);
+	if (wait_delay_sleeps(us, wait_mode())) {
+		wait_sleep_until(end);    /* hlt with the APIC timer behind it (arch/x86_64/wait.c) */
+		return;
+	}
 	while (rdtsc() < end)
 		cpu_relax();
 }

@@ -4,6 +4,7 @@
  * vector recorded; anything else is unexpected and ends in panic_frame(),
  * which prints the full register report (kernel/panic.c).
  */
+#include "arch/x86_64/wait.h"
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
@@ -94,6 +95,10 @@ void trap_dispatch(struct trap_frame *f)
 	if (f->vector == VEC_WAKEUP) {
 		this_cpu()->wakeups++;
 		lapic_eoi();
+		return;
+	}
+	if (f->vector == VEC_TIMER) {
+		wait_timer_interrupt();
 		return;
 	}
 	if (f->vector >= 32) {

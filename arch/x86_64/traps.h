@@ -12,6 +12,7 @@ struct trap_frame {
 };
 
 #define VEC_WAKEUP   0xf0
+#define VEC_TIMER    0xef   /* the local APIC timer of quiet waiting (arch/x86_64/wait.c) */
 #define VEC_SPURIOUS 0xff
 #define IST_DF  1
 #define IST_NMI 2

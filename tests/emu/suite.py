@@ -535,6 +535,33 @@ TESTS = [
                       r"^cpu0: conformance: cpus 0, 2-3: the VM-entry case table took \d+(-\d+)? us"],
          expect_once=[r"^cpu0: guest: .*VMLAUNCH", r"VMRESUME after VMXOFF/VMXON without VMCLEAR", r"smp: start-up waits"]),
 
+    # -- quiet waiting (issue 15): waits sleep in hlt behind the local APIC timer (arch/x86_64/wait.c); the
+    # mode each CPU model gets, each forced one, and no timer interrupt counted as unexpected --
+    dict(name="qemu-smp4-wait-oneshot", emu="qemu", smp=4, timeout=120,
+         expect=smp_expect(4, 4) + ["unexpected_irqs=0"], require=cpu_jobs(4),
+         expect_line=[r"^cpu0: wait: hlt, woken by the local APIC one-shot timer \(no TSC-deadline timer \(CPUID\.1:ECX "
+                      r"bit 24 clear\).*; one-shot timer \d+ kHz; self-check: woken \d+ us after a 100 us timer\)$",
+                      r"smp: IPI loops: INIT to 3 APs \d+ us \(\d+ us each, no level de-assert: APIC version 0x14\), "
+                      r"SIPI to 3 APs .*boot CPU waited in hlt, \d+ sleeps$"]),
+    dict(name="qemu-smp4-wait-pause", emu="qemu", smp=4, cmdline="mode=test wait=pause", timeout=120,
+         expect=smp_expect(4, 4) + ["unexpected_irqs=0"], require=cpu_jobs(4),
+         expect_line=[r"^cpu0: wait: pause with back-off \(wait=pause on the command line; CPUID\.1:ECX 0x[0-9a-f]+\)$",
+                      r"smp: IPI loops: .*boot CPU waited in pause, 0 sleeps$"]),
+    dict(name="bochs-skx-smp4-wait-deadline", emu="bochs", smp=4, cpu="corei7_skylake_x",
+         cmdline="mode=test vmx=off wait=tsc_deadline",
+         timeout=400, expect=smp_expect(4, 4) + ["unexpected_irqs=0"], require=cpu_jobs(4),
+         expect_line=[r"apic: x2APIC mode", r"^cpu0: wait: hlt, woken by the local APIC timer in TSC-deadline mode "
+                      r"\(wait=tsc_deadline on the command line; CPUID\.1:ECX 0x77faf3bf; self-check: woken \d+ us after a "
+                      r"100 us timer\)$"]),
+    # Bochs by default: waits spin (a 15-CPU run stalled with every CPU in hlt), and it says so
+    dict(name="bochs-skx-1cpu-wait-auto-pause", emu="bochs", smp=1, cpu="corei7_skylake_x", cmdline="mode=test vmx=off",
+         timeout=400, expect=smp_expect(1, 1) + ["unexpected_irqs=0"],
+         expect_line=[r"^cpu0: wait: pause with back-off \(Bochs: with every CPU in hlt a 15-CPU run stalled"]),
+    dict(name="bochs-skx-smp2-wait-lapic-xapic", emu="bochs", smp=2, cpu="corei7_skylake_x",
+         cmdline="mode=test vmx=off wait=lapic apic=xapic", timeout=400,
+         expect=smp_expect(2, 2) + ["unexpected_irqs=0"], require=cpu_jobs(2),
+         expect_line=[r"apic: xAPIC mode", r"^cpu0: wait: hlt, woken by the local APIC one-shot timer \(wait=lapic on the "
+                      r"command line; CPUID\.1:ECX 0x77faf3bf; one-shot timer \d+ kHz; self-check: woken \d+ us"]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
