@@ -10,6 +10,7 @@
  * exception bitmap all ones, or a triple-fault exit), recorded as a FAIL.
  */
 #include "vmx/conf_entry.h"
+#include "vmx/vmcs_view.h"
 #include "vmx/conf_cases.h"
 #include "vmx/deviations.h"
 #include "vmx/entry_check.h"
@@ -48,22 +49,6 @@ static void w(u32 field, u64 v, void *ctx)
 {
 	(void)ctx;
 	vmwrite_safe(field, v);
-}
-
-static bool read_field(u32 enc, u64 *v, void *ctx)
-{
-	(void)ctx;
-	return vmx_ok(vmread_safe(enc, v));
-}
-
-/* memory a VMCS points at: mapped RAM below 4 GiB above the first MiB */
-static bool read_phys32(u64 pa, u32 *v, void *ctx)
-{
-	(void)ctx;
-	if (pa < 0x100000 || pa + 4 > (4ULL << 30) || (pa & 3) || !(paging_lookup(pa) & 1))
-		return false;
-	*v = *(volatile const u32 *)(uintptr_t)pa;
-	return true;
 }
 
 /* a clear current VMCS holding the known-good guest */
@@ -140,7 +125,7 @@ static void one_case(struct run *r, const struct conf_case *k)
 	if (k->guest && k->guest < ARRAY_SIZE(guest_entry))
 		vmwrite_safe(VMCS_GUEST_RIP, (u64)(uintptr_t)guest_entry[k->guest]);
 	struct entry_finding f[4];
-	struct vmcs_view view = { read_field, 0, read_phys32, r->e->vmcs };
+	struct vmcs_view view = vmcs_view_current(r->e->vmcs);
 	size_t n = entry_check_all(&view, c, f, ARRAY_SIZE(f));
 	bool exited;
 	u64 got = launch(&exited);
@@ -161,7 +146,7 @@ static void good_case(struct run *r, const char *name)
 	struct conf_case k = good;
 	k.name = name;
 	struct entry_finding f[4];
-	struct vmcs_view view = { read_field, 0, read_phys32, r->e->vmcs };
+	struct vmcs_view view = vmcs_view_current(r->e->vmcs);
 	size_t n = entry_check_all(&view, r->e->caps, f, ARRAY_SIZE(f));
 	bool exited;
 	u64 got = launch(&exited);

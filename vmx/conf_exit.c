@@ -7,6 +7,7 @@
  * with the row by conf_exit_verdict. The VMCS is rebuilt for every row.
  */
 #include "vmx/conf_exit.h"
+#include "vmx/vmcs_view.h"
 #include "vmx/conf_cases.h"
 #include "vmx/entry_check.h"
 #include "vmx/ept.h"
@@ -52,21 +53,6 @@ static u64 rd(u32 field)
 	u64 v = 0;
 	vmread_safe(field, &v);
 	return v;
-}
-
-static bool read_field(u32 enc, u64 *v, void *ctx)
-{
-	(void)ctx;
-	return vmx_ok(vmread_safe(enc, v));
-}
-
-static bool read_phys32(u64 pa, u32 *v, void *ctx)
-{
-	(void)ctx;
-	if (pa < 0x100000 || pa + 4 > (4ULL << 30) || (pa & 3) || !(paging_lookup(pa) & 1))
-		return false;
-	*v = *(volatile const u32 *)(uintptr_t)pa;
-	return true;
 }
 
 /* ---- the EPT identity map (vmx/ept.c), built on the first row that needs it ---- */
@@ -303,7 +289,7 @@ static void one_row(struct xrun *r, const struct conf_exit_case *k)
 	const struct xg_addr *ga = &conf_exit_guests[k->guest];
 	vmwrite_safe(VMCS_GUEST_RIP, ga->entry);
 	struct entry_finding f[2];
-	struct vmcs_view view = { read_field, 0, read_phys32, e->vmcs };
+	struct vmcs_view view = vmcs_view_current(e->vmcs);
 	size_t nf = entry_check_all(&view, r->c, f, ARRAY_SIZE(f));
 	struct conf_exit_obs o;
 	observe(&o, vmx_enter(&g, false));

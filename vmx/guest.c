@@ -5,6 +5,7 @@
  * fails with error 5 and VMLAUNCH works again) -> VMCLEAR -> VMXOFF.
  */
 #include "vmx/guest.h"
+#include "vmx/vmcs_view.h"
 #include "arch/x86_64/paging.h"
 #include "vmx/vmx_errors.h"
 #include "vmx/entry_check.h"
@@ -145,23 +146,6 @@ static bool handle_exit(struct run *r, bool *done)
 	}
 }
 
-static bool read_field(u32 enc, u64 *v, void *ctx)
-{
-	(void)ctx;
-	return vmx_ok(vmread_safe(enc, v));
-}
-
-/* Memory a VMCS points at, for the software re-check: RAM below 4 GiB that is
- * mapped (identity) and not the first MiB (BIOS areas, never a VMCS here) */
-static bool read_phys32(u64 pa, u32 *v, void *ctx)
-{
-	(void)ctx;
-	if (pa < 0x100000 || pa + 4 > (4ULL << 30) || (pa & 3) || !(paging_lookup(pa) & 1))
-		return false;
-	*v = *(volatile const u32 *)(uintptr_t)pa;
-	return true;
-}
-
 /* VM entry failed: say what the CPU said, then which rule we think it is */
 static void diagnose(struct guest_cpu *g, const struct vmx_caps *caps, struct vmx_result res, unsigned brk)
 {
@@ -173,7 +157,7 @@ static void diagnose(struct guest_cpu *g, const struct vmx_caps *caps, struct vm
 	struct entry_finding f[4];
 	u64 cur = ~0ULL;
 	vmptrst_safe(&cur);
-	struct vmcs_view view = { read_field, 0, read_phys32, cur };
+	struct vmcs_view view = vmcs_view_current(cur);
 	size_t n = entry_check_all(&view, caps, f, ARRAY_SIZE(f));
 	if (!n) {
 		ksnprintf(g->diag, sizeof(g->diag), "the software re-check finds no broken rule");
