@@ -19,6 +19,7 @@ enum cpu_state {
 	CPU_NO_START,       /* did not arrive within the timeout */
 	CPU_DEAD,           /* panicked / halted */
 	CPU_STUCK,          /* did not finish a job in time: never handed work again */
+	CPU_RESTARTING,     /* not there after the first start-up: INIT again, SIPI to follow */
 };
 
 typedef long (*cpu_fn)(void *arg);
@@ -73,6 +74,10 @@ struct cpu {
 	volatile u32 timer_irqs;     /* VEC_TIMER interrupts taken */
 	u32 wait_sleeps;             /* hlt sleeps in wait.c */
 	u32 wait_lvt;                /* the LVT timer mode programmed (wait.c), 0: not yet */
+
+	/* the second start-up (arch/x86_64/smp.c restart_stragglers) */
+	bool restarted;              /* got INIT-SIPI-SIPI a second time */
+	bool inject_lost_sipi;       /* test: no SIPI in the first start-up (smp.lostsipi) */
 };
 
 _Static_assert(__builtin_offsetof(struct cpu, fault_vector) == CPU_FAULT_VECTOR_OFFSET,

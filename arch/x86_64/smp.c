@@ -16,6 +16,7 @@
 #include "arch/x86_64/wait.h"
 #include "kernel/multiboot2.h"
 #include "kernel/kprintf.h"
+#include "kernel/format.h"
 #include "kernel/options.h"
 #include "kernel/panic.h"
 #include "kernel/pmm.h"
@@ -24,6 +25,9 @@
 #define AP_STACK_PAGES 4            /* 16 KiB, plus a guard page below */
 #define AP_IST_PAGES 3
 #define ARRIVAL_TIMEOUT_US 1000000ULL  /* then the AP is reported as not started */
+#define RESTART_AFTER_US   200000ULL   /* an AP not online by then gets INIT-SIPI-SIPI again */
+#define RESTART_INIT_US    10000ULL    /* the MP spec's waits for that second start-up */
+#define RESTART_SIPI_US    200ULL
 
 struct ap_slot {
 	u32 apic_id;
@@ -151,6 +155,7 @@ static void build_cpu_list(void)
 		c->online_capable_only = m->online_capable;
 		c->state = CPU_LISTED;
 		c->inject_no_sipi = opt.nosipi_apic_id == m->apic_id;
+		c->inject_lost_sipi = opt.lostsipi_apic_id == m->apic_id;
 		n++;
 	}
 	cpus = arr;
@@ -196,6 +201,59 @@ static void decide_timing(struct smp_timing *t)
 	memcpy(smp_fig.delay_why, t->why, sizeof(smp_fig.delay_why));
 }
 
+/* APs still not online RESTART_AFTER_US after the first SIPIs get the whole
+ * sequence once more, with the MP spec's waits: a start-up IPI can be lost
+ * (seen in QEMU TCG with 240 vCPUs on 2 loaded host cores: three APs never
+ * arrived), and INIT resets an AP whatever it was doing. Each AP is taken out
+ * of CPU_STARTING first, so one that reaches ap_main meanwhile fails its
+ * STARTING -> ONLINE exchange and halts, to be reset by this INIT rather than
+ * going online under it. Returns how many were started again. */
+static u32 restart_stragglers(u8 vector, bool deassert)
+{
+	u32 n = 0;
+	char ids[80];
+	size_t len = 0;
+	ids[0] = 0;
+	for (u32 i = 1; i < cpu_count; i++) {
+		struct cpu *c = &cpus[i];
+		enum cpu_state starting = CPU_STARTING;
+		if (c->inject_no_sipi || !__atomic_compare_exchange_n(&c->state, &starting, CPU_RESTARTING, false,
+								       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			continue;
+		c->restarted = true;
+		check_esr(lapic_send_init(c->apic_id, true), "INIT", c);
+		if (deassert)
+			lapic_send_init(c->apic_id, false);
+		if (len < sizeof(ids) - 16)
+			len += ksnprintf(ids + len, sizeof(ids) - len, "%s%u", n ? ", " : "", c->apic_id);
+		else if (len < sizeof(ids) - 4)
+			len += ksnprintf(ids + len, sizeof(ids) - len, ", ...");
+		n++;
+	}
+	if (!n)
+		return 0;
+	kprintf("smp: %u AP%s not online %llu ms after the start-up IPIs (APIC ID %s): INIT, %llu us, SIPI, %llu us, "
+		"SIPI to %s again\n", n, n == 1 ? "" : "s", RESTART_AFTER_US / 1000, ids, RESTART_INIT_US,
+		RESTART_SIPI_US, n == 1 ? "it" : "them");
+	udelay(RESTART_INIT_US);
+	for (u32 i = 1; i < cpu_count; i++) {
+		struct cpu *c = &cpus[i];
+		if (c->state != CPU_RESTARTING)
+			continue;
+		__atomic_store_n(&c->state, CPU_STARTING, __ATOMIC_SEQ_CST);
+		if (!c->sipi_tsc)
+			c->sipi_tsc = rdtsc();   /* its first SIPI (smp.lostsipi withheld the first round's) */
+		check_esr(lapic_send_sipi(c->apic_id, vector), "SIPI", c);
+	}
+	udelay(RESTART_SIPI_US);
+	for (u32 i = 1; i < cpu_count; i++) {
+		struct cpu *c = &cpus[i];
+		if (c->restarted && c->state == CPU_STARTING)
+			check_esr(lapic_send_sipi(c->apic_id, vector), "second SIPI", c);
+	}
+	return n;
+}
+
 static void start_aps(u8 vector, const struct smp_timing *t, bool deassert)
 {
 	smp_fig.timeout_us = ARRIVAL_TIMEOUT_US;
@@ -219,6 +277,10 @@ static void start_aps(u8 vector, const struct smp_timing *t, bool deassert)
 			kprintf("smp: test: not sending a SIPI to APIC ID %u (smp.nosipi)\n", c->apic_id);
 			continue;
 		}
+		if (c->inject_lost_sipi) {
+			kprintf("smp: test: no SIPI to APIC ID %u in the first start-up (smp.lostsipi)\n", c->apic_id);
+			continue;
+		}
 		c->sipi_tsc = rdtsc();
 		if (!first_sipi_tsc)
 			first_sipi_tsc = c->sipi_tsc;
@@ -228,12 +290,16 @@ static void start_aps(u8 vector, const struct smp_timing *t, bool deassert)
 	udelay(t->sipi_delay_us);
 	for (u32 i = 1; i < cpu_count; i++) {
 		struct cpu *c = &cpus[i];
-		if (c->state == CPU_STARTING && !c->inject_no_sipi) {
+		if (c->state == CPU_STARTING && !c->inject_no_sipi && !c->inject_lost_sipi) {
 			smp_fig.second_sipis++;
 			check_esr(lapic_send_sipi(c->apic_id, vector), "second SIPI", c);
 		}
 	}
-	wait_until(all_arrived, 0, rdtsc() + us_to_tsc(ARRIVAL_TIMEOUT_US));   /* hlt: the last AP wakes us */
+	u64 end = rdtsc() + us_to_tsc(ARRIVAL_TIMEOUT_US);
+	wait_until(all_arrived, 0, rdtsc() + us_to_tsc(RESTART_AFTER_US));   /* hlt: the last AP wakes us */
+	if ((smp_fig.restarted = restart_stragglers(vector, deassert)))
+		end = rdtsc() + us_to_tsc(ARRIVAL_TIMEOUT_US);   /* the full wait again, after the second start-up */
+	wait_until(all_arrived, 0, end);
 	boot_sleeps = this_cpu()->wait_sleeps - sleeps0;
 	for (u32 i = 1; i < cpu_count; i++) {
 		struct cpu *c = &cpus[i];

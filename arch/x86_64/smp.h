@@ -8,6 +8,7 @@ struct smp_figures {
 	u64 init_delay_us, sipi_delay_us, timeout_us;   /* what was used */
 	u64 first_init_tsc, last_sipi_tsc, first_arrival_tsc, last_arrival_tsc;
 	u32 started, failed, strays, second_sipis;
+	u32 restarted;          /* APs that needed a second INIT-SIPI-SIPI (restart_stragglers) */
 	u32 esr_errors;
 	u64 last_parked_tsc;                            /* the last AP online and waiting for work */
 	char delay_why[160];                            /* smp_timing.h: the vendor/family rule used */
