@@ -38,6 +38,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.dirname(HERE))
 import ktapcheck  # noqa: E402
 import slots  # noqa: E402  (make test's shared emulator job slots)
+import bochs_screen  # noqa: E402  (reads Bochs's term screen pty so Bochs never blocks on it)
 
 OVMF = "/usr/share/ovmf/OVMF.fd"
 QEMU = "qemu-system-x86_64"
@@ -378,7 +379,15 @@ def main(argv=None):
             env["TERM"] = "dumb"   # display_library: term runs nothing without a TERM it knows
         print("emu: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
         held = [stuck_fifo(p.format(base=base)) for p in a.stuck_fifo]
+        drain = None
+        if a.emu == "bochs":   # its term display writes into a pty: read it, or Bochs blocks once it is full
+            if os.path.exists(emu_out):
+                os.unlink(emu_out)   # so the drain finds this run's pty name, not the last run's
+            drain = bochs_screen.ScreenDrain(emu_out, base + ".screen").start()
         rc, wall = run_limited(cmd, a.timeout, emu_out, env)
+        if drain:
+            drain.stop()
+            print(f"emu: {name} {drain.summary()}", flush=True)
         for fd in held:
             os.close(fd)
     finally:
