@@ -25,7 +25,9 @@ struct wait_choice wait_choose(u32 cpuid1_ecx, enum wait_force force, u64 lapic_
 	/* Bochs 2.7, 15 CPUs, mode=test: twice the run stopped in its report with the
 	 * emulator asleep (every emulated CPU in hlt, its timers not advancing), while
 	 * wait=pause finished in the same wall time as 4-CPU runs with hlt; so on
-	 * Bochs waits spin unless a mode is forced */
+	 * Bochs waits spin unless a mode is forced. Issue 15 found the stall was
+	 * not the waits: Bochs blocked writing its term screen into a pty nobody
+	 * read (a wait=pause run stops the same way); tests/emu/bochs_screen.py */
 	if (bochs && force == WAIT_FORCE_AUTO)
 		return pick(WAIT_PAUSE, "Bochs: with every CPU in hlt a 15-CPU run stalled; wait=tsc_deadline or wait=lapic "
 					"forces a timer");
