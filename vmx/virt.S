@@ -48,6 +48,25 @@ virt_launch:
 	popq %rbp
 	ret
 
+/* the guest's general registers from the exit frame at RSP (RSP itself is in the VMCS) */
+.macro LOAD_GUEST_GPRS
+	movq 0(%rsp), %rax
+	movq 8(%rsp), %rcx
+	movq 16(%rsp), %rdx
+	movq 24(%rsp), %rbx
+	movq 40(%rsp), %rbp
+	movq 48(%rsp), %rsi
+	movq 56(%rsp), %rdi
+	movq 64(%rsp), %r8
+	movq 72(%rsp), %r9
+	movq 80(%rsp), %r10
+	movq 88(%rsp), %r11
+	movq 96(%rsp), %r12
+	movq 104(%rsp), %r13
+	movq 112(%rsp), %r14
+	movq 120(%rsp), %r15
+.endm
+
 virt_exit_entry:
 	subq $FRAME, %rsp
 	movq %rax, 0(%rsp)
@@ -70,21 +89,7 @@ virt_exit_entry:
 .Ldecided:
 	testq %rax, %rax
 	jnz .Lout
-	movq 0(%rsp), %rax
-	movq 8(%rsp), %rcx
-	movq 16(%rsp), %rdx
-	movq 24(%rsp), %rbx
-	movq 40(%rsp), %rbp
-	movq 48(%rsp), %rsi
-	movq 56(%rsp), %rdi
-	movq 64(%rsp), %r8
-	movq 72(%rsp), %r9
-	movq 80(%rsp), %r10
-	movq 88(%rsp), %r11
-	movq 96(%rsp), %r12
-	movq 104(%rsp), %r13
-	movq 112(%rsp), %r14
-	movq 120(%rsp), %r15
+	LOAD_GUEST_GPRS
 	vmresume
 	/* VMRESUME failed: the frame is intact, virt.c brings the CPU out */
 	movq %rsp, %rdi
@@ -94,21 +99,7 @@ virt_vmm_abort:			/* from the VMM's exception handler, f in RDI */
 	movq %rdi, %rsp
 .Lout:
 	/* out of VMX operation: become the guest again */
-	movq 0(%rsp), %rax
-	movq 8(%rsp), %rcx
-	movq 16(%rsp), %rdx
-	movq 24(%rsp), %rbx
-	movq 40(%rsp), %rbp
-	movq 48(%rsp), %rsi
-	movq 56(%rsp), %rdi
-	movq 64(%rsp), %r8
-	movq 72(%rsp), %r9
-	movq 80(%rsp), %r10
-	movq 88(%rsp), %r11
-	movq 96(%rsp), %r12
-	movq 104(%rsp), %r13
-	movq 112(%rsp), %r14
-	movq 120(%rsp), %r15
+	LOAD_GUEST_GPRS
 	movq 128(%rsp), %rsp		/* resume_rsp: RFLAGS, then RIP */
 	popfq
 	ret
