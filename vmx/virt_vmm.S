@@ -5,6 +5,7 @@
  * resumes at its fixup, an NMI is kept for the guest, anything else is
  * reported by name and the CPU brought out (it does not return then).
  */
+#include "arch/x86_64/trap_entry.h"
 	.text
 	.code64
 .macro VSTUB vec, has_error
@@ -50,44 +51,7 @@ VSTUB 30, 1
 VSTUB 31, 0
 
 vmm_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
-	movq %rsp, %rdi
-	movq %rsp, %rbx			/* the frame is 8-byte aligned in any state: align for the C call */
-	andq $-16, %rsp
-	cld
-	call virt_vmm_trap
-	movq %rbx, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
-	addq $16, %rsp
-	iretq
+	TRAP_COMMON virt_vmm_trap
 
 	.section .rodata
 	.balign 8

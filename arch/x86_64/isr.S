@@ -5,6 +5,7 @@
  * trap_dispatch(frame). Returning from it restores the (possibly changed)
  * frame: that is how a _safe instruction resumes at its fixup address.
  */
+#include "arch/x86_64/trap_entry.h"
 	.text
 	.code64
 
@@ -67,45 +68,7 @@ isr_irq_stubs:
 	.endr
 
 isr_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
-	movq %rsp, %rdi
-	/* the frame is 8-byte aligned in any state; align for the C call */
-	movq %rsp, %rbx
-	andq $-16, %rsp
-	cld
-	call trap_dispatch
-	movq %rbx, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
-	addq $16, %rsp		/* vector and error code */
-	iretq
+	TRAP_COMMON trap_dispatch
 
 	.section .rodata
 	.balign 8
