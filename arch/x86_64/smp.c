@@ -25,7 +25,7 @@
 #define AP_STACK_PAGES 4            /* 16 KiB, plus a guard page below */
 #define AP_IST_PAGES 3
 #define ARRIVAL_TIMEOUT_US 1000000ULL  /* then the AP is reported as not started */
-#define RESTART_AFTER_US   200000ULL   /* an AP not online by then gets INIT-SIPI-SIPI again */
+#define RESTART_AFTER_US   ARRIVAL_TIMEOUT_US   /* an AP not online by then gets INIT-SIPI-SIPI again */
 #define RESTART_INIT_US    10000ULL    /* the MP spec's waits for that second start-up */
 #define RESTART_SIPI_US    200ULL
 
@@ -213,6 +213,7 @@ static u32 restart_stragglers(u8 vector, bool deassert)
 	u32 n = 0;
 	char ids[80];
 	size_t len = 0;
+	bool cut = false;
 	ids[0] = 0;
 	for (u32 i = 1; i < cpu_count; i++) {
 		struct cpu *c = &cpus[i];
@@ -226,8 +227,10 @@ static u32 restart_stragglers(u8 vector, bool deassert)
 			lapic_send_init(c->apic_id, false);
 		if (len < sizeof(ids) - 16)
 			len += ksnprintf(ids + len, sizeof(ids) - len, "%s%u", n ? ", " : "", c->apic_id);
-		else if (len < sizeof(ids) - 4)
-			len += ksnprintf(ids + len, sizeof(ids) - len, ", ...");
+		else if (!cut) {
+			ksnprintf(ids + len, sizeof(ids) - len, ", ...");   /* once: the list is cut here */
+			cut = true;
+		}
 		n++;
 	}
 	if (!n)
@@ -295,11 +298,9 @@ static void start_aps(u8 vector, const struct smp_timing *t, bool deassert)
 			check_esr(lapic_send_sipi(c->apic_id, vector), "second SIPI", c);
 		}
 	}
-	u64 end = rdtsc() + us_to_tsc(ARRIVAL_TIMEOUT_US);
 	wait_until(all_arrived, 0, rdtsc() + us_to_tsc(RESTART_AFTER_US));   /* hlt: the last AP wakes us */
-	if ((smp_fig.restarted = restart_stragglers(vector, deassert)))
-		end = rdtsc() + us_to_tsc(ARRIVAL_TIMEOUT_US);   /* the full wait again, after the second start-up */
-	wait_until(all_arrived, 0, end);
+	if ((smp_fig.restarted = restart_stragglers(vector, deassert)))   /* the full wait again after it */
+		wait_until(all_arrived, 0, rdtsc() + us_to_tsc(ARRIVAL_TIMEOUT_US));
 	boot_sleeps = this_cpu()->wait_sleeps - sleeps0;
 	for (u32 i = 1; i < cpu_count; i++) {
 		struct cpu *c = &cpus[i];
