@@ -28,6 +28,27 @@ timed() {     # timed NAME CMD...: runs CMD in the foreground, notes its wall ti
 	return $rc
 }
 
+run_logged() {   # run_logged NAME CMD...: CMD's output to the terminal and to build/parts/NAME.out
+	local name=$1
+	shift
+	"$@" 2>&1 | tee "$parts/$name.out"
+	return "${PIPESTATUS[0]}"
+}
+
+# the names of the failed tests in every part's output (each runner's own failure line)
+failed_names() {
+	local out=("$parts"/*.out)
+	{ sed -n 's/^suite: .*; failed: //p' "${out[@]}" | tr ' ' '\n'
+	  sed -n -e 's/^not ok - \([^:]*\).*/\1/p' \
+		-e 's/^timer-test: FAIL: \([^:]*\):.*/timer: \1/p' \
+		-e 's/^screen: \([^ ]*\) FAIL.*/screen: \1/p' \
+		-e 's/^\[  FAILED  \] \([^0-9 ][^ ]*\)$/host: \1/p' \
+		-e 's/^host-tests: \([^ ]*\) exited .*/host: \1/p' \
+		-e 's/^fuzz: \([^ ]*\) FAILED.*/fuzz: \1/p' \
+		-e 's/^\(FAIL\|ERROR\): [^ ]* (\(.*\))$/python: \2/p' "${out[@]}"
+	} 2>/dev/null | sed '/^$/d' | awk '!seen[$0]++' | paste -sd ',' - | sed 's/,/, /g'
+}
+
 # -- the emulator-based parts, all at once, sharing the job slots --
 # the ISOs the runners build need the kernel: build it once here, before they start
 make -s all || status=1
@@ -61,13 +82,14 @@ part secboot "Secure Boot (QEMU q35 + OVMF_CODE_4M.secboot.fd: the signed ISO ru
 	python3 tests/emu/secboot_test.py -j "$jobs"
 # -- meanwhile the host parts, in the foreground (they fill the cores while emulator runs wait on I/O) --
 echo "== host unit tests (cmocka, ASan+UBSan)"
-timed host-tests make -s -j2 host-tests || status=1
+timed host-tests run_logged host-tests make -s -j2 host-tests || status=1
 echo "== fuzzers (libFuzzer, ${FUZZ_SECONDS:-5} s each)"
-timed fuzz env FUZZ_JOBS=2 make -s -j2 fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-5}" || status=1
+timed fuzz run_logged fuzz env FUZZ_JOBS=2 make -s -j2 fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-5}" || status=1
 echo "== log checker and log tool tests"
 t0=$(date +%s)
 if out=$(python3 -m unittest tests/test_ktapcheck.py tests/test_vmxcaps.py tests/test_slots.py tests/test_bench_linux.py tests/test_bench_boot.py tests/test_bochs_screen.py 2>&1); then kt_f=0; else kt_f=1; status=1; fi
 printf '%s\n' "$out" | tail -3
+printf '%s\n' "$out" > "$parts/ktapcheck.out"
 kt_n=$(printf '%s\n' "$out" | sed -n 's/^Ran \([0-9]*\) test.*/\1/p')
 kt_fail=$(printf '%s\n' "$out" | sed -n 's/^FAILED (\(failures\|errors\)=\([0-9]*\).*/\2/p')
 kt_fail=${kt_fail:-$kt_f}
@@ -104,6 +126,9 @@ if [ -s "$held" ]; then
 	echo "make test: slowest emulator runs (seconds holding a job slot): $(sort -t "$(printf '\t')" -k2,2 -rn "$held" \
 		| head -10 | awk -F '\t' '{printf "%s%s %s s", (NR > 1 ? ", " : ""), $1, $2}')"
 fi
+bad=$(failed_names)
+# just above the closing line, so that the end of a CI log names what failed
+[ "$fail" = 0 ] || echo "make test: failed: ${bad:-no failing test is named in the output of the parts, see above}"
 echo "make test: took $(( $(date +%s) - start )) s"
 echo "make test: $pass passed, $fail failed"
 exit $status
