@@ -8,7 +8,7 @@ import os
 import re
 
 from console_session import (CMD_TIMEOUT, HEX, PROMPT, ROOT, bad, boot, cpu_exact, expect_error,
-                             expect_ok, poweroff, show, want)
+                             expect_ok, poweroff, screen_read, show, want)
 
 def c_help(s):
     r = s.cmd("help")
@@ -320,6 +320,7 @@ def c_virt_off(s):
 
 STEPS = [
     ("boot", [], boot),
+    ("screen pty read", [], screen_read),
     ("help", [], c_help),
     ("cpus", [], c_cpus),
     ("bench smp", [], c_bench_smp),

@@ -17,6 +17,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from emu import kill_group  # noqa: E402  (one way to stop an emulator)
+import bochs_screen  # noqa: E402  (reads Bochs's term screen pty so Bochs never blocks on it)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -31,6 +32,9 @@ QUIET_S = 0.25            # after a prompt: this long with no further byte
 BOOT_TIMEOUT = 120        # boot to the first prompt (Bochs, 2 CPUs: 48 s on a quiet machine)
 CMD_TIMEOUT = 30          # one command's reply (on_cpu itself gives up after 5 s per CPU)
 EXIT_TIMEOUT = 20         # poweroff to the emulator's exit
+# bochs-screen (console_screen.py): 1 CPU and the screen refreshed 60 times a second (the most
+# Bochs 2.7 takes; bochsrc.in leaves the default 5), so its pty gets more than it holds in a minute
+SCREEN_SESSION_RC = "vga: extension=vbe, update_freq=60\n"
 
 
 class Fail(Exception):
@@ -206,7 +210,7 @@ def emu_command(emu, iso, port, base):
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-monitor", "none"], env
     with open(os.path.join(HERE, "bochsrc.in")) as f:
         rc = f.read()
-    fill = {"MEGS": "256", "MODEL": "corei7_skylake_x", "COUNT": "2", "ISO": iso,
+    fill = {"MEGS": "256", "MODEL": "corei7_skylake_x", "COUNT": "1" if emu == "bochs-screen" else "2", "ISO": iso,
             "SERIAL_LOG": base + ".unused", "BOCHS_LOG": base + ".bochs.log"}
     for k, v in fill.items():
         rc = rc.replace(f"@{k}@", v)
@@ -214,6 +218,8 @@ def emu_command(emu, iso, port, base):
                     flags=re.M)
     if n != 1 or re.search(r"@[A-Z_]+@", rc):
         raise SystemExit("console_test: tests/emu/bochsrc.in: cannot make a socket bochsrc from it")
+    if emu == "bochs-screen":
+        rc += SCREEN_SESSION_RC
     with open(base + ".bochsrc", "w") as f:
         f.write(rc)
     with open(base + ".bochs-cmds", "w") as f:
@@ -234,11 +240,17 @@ class Session:
         self.timings = {}
         self.exit_status = None
         self.live = True          # print each case as it ends (False: the caller prints them)
+        self.drain = None         # Bochs: the thread reading its term screen pty (bochs_screen.py)
+        self.screen_drain = True  # False (--no-screen-drain): leave the pty unread, to show Bochs stop
+
+    def _drain_stop(self):
+        if self.drain:
+            self.drain.stop()
 
     def start(self):
         self.t0 = time.monotonic()
         self.deadline = self.t0 + self.limit
-        for f in (".serial.log", ".bochs.log"):
+        for f in (".serial.log", ".bochs.log", ".screen"):
             if os.path.exists(self.base + f):
                 os.unlink(self.base + f)
         self.log = open(self.base + ".serial.log", "wb")
@@ -248,7 +260,10 @@ class Session:
             cmd, env = emu_command(self.emu, self.iso, port, self.base)
             if self.verbose:
                 print("# " + " ".join(cmd), flush=True)
-            self.out = open(self.base + ".emu.out", "wb")
+            self.out = open(self.base + ".emu.out", "wb")   # emptied: the drain must find this run's pty
+            self._drain_stop()
+            if self.emu.startswith("bochs") and self.screen_drain:
+                self.drain = bochs_screen.ScreenDrain(self.base + ".emu.out", self.base + ".screen").start()
             self.p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.out, stderr=subprocess.STDOUT,
                                       cwd=ROOT, env=env, start_new_session=True)
             end = min(time.monotonic() + 30, self.deadline)
@@ -264,7 +279,16 @@ class Session:
                 return
             last = f"could not connect to 127.0.0.1:{port} (emulator {self.status()})"
             kill_group(self.p)
+            self.out.close()
         raise Broken(last + f"; see {os.path.relpath(self.base + '.emu.out', ROOT)}")
+
+    def screen(self):
+        """What became of Bochs's screen pty, in words; None for QEMU."""
+        if self.drain:
+            return self.drain.summary().replace(ROOT + "/", "")
+        if self.emu.startswith("bochs"):
+            return "left Bochs's screen pty unread (--no-screen-drain)"
+        return None
 
     def status(self):
         rc = self.p.poll() if self.p else None
@@ -277,6 +301,7 @@ class Session:
             except OSError:
                 pass
         kill_group(self.p)
+        self._drain_stop()
         self.log.close()
         self.out.close()
         self.timings["session"] = time.monotonic() - self.t0
@@ -342,16 +367,19 @@ def boot(s):
     t = time.monotonic()
     got = s.conn.until(FIRST_PROMPT, BOOT_TIMEOUT, "first prompt")
     s.timings["boot to first prompt"] = time.monotonic() - t
+    s.ctx["boot"] = got
     want(BANNER_RE.search(got), "no 'vmxboot ...: bare-metal VT-x bring-up' banner before the first prompt")
     want(got.count(PROMPT) == 1, f"{got.count(PROMPT)} prompts in the boot output")
     after = s.conn.quiet(0.5)
     want(not after, f"bytes after the first prompt: {show(after)}")
+
 
 def bad(line, pattern):
     def f(s):
         r = s.cmd(line)
         expect_error(r, pattern)
     return f
+
 
 def poweroff(s, statuses):
     """Types poweroff: the reply ends with ok and no prompt, the connection closes and the
@@ -373,3 +401,15 @@ def poweroff(s, statuses):
     want(data == b"poweroff\r\nevery CPU is out of VMX operation; powering off\r\nok\r\n",
          f"received {show(data)}, expected the echo, "
          "'every CPU is out of VMX operation; powering off', 'ok' and nothing else")
+
+
+def screen_read(s):
+    """Bochs named its screen pty and the session reads it (unread, Bochs stops once it holds ~20 KB)."""
+    d = s.drain
+    want(d is not None, "Bochs's screen pty is left unread (--no-screen-drain)")
+    end = time.monotonic() + 5
+    while not (d.read or d.error) and time.monotonic() < end:   # the reading thread may lag the prompt
+        time.sleep(0.1)
+    want(d.pty, f"Bochs named no screen pty in {os.path.relpath(d.out_path, ROOT)}")
+    want(not d.error, d.summary())
+    want(d.read > 0, f"nothing read from {d.pty} 5 s after the first prompt, though the boot report was drawn there")

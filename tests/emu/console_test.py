@@ -24,17 +24,21 @@ Sessions:
   qemu-nmi  QEMU TCG, 2 CPUs, with a monitor socket: `nmi` at the prompt gives one
          "NMI received" line per CPU and the console goes on; then `mce` on CPU 1 gives
          the machine-check bank lines and a panic report
+  bochs-screen  (only with --emu bochs-screen: about a minute) Bochs, 1 CPU, the screen
+         refreshed at 60 Hz: `log` replays until more of the screen pty was read than an
+         unread pty holds (console_screen.py); --no-screen-drain shows Bochs stop without it
 
 Each check is one case: `ok - NAME` or `not ok - NAME: why`; at the end
 `console-tests: N passed, N failed`; build/console.count gets "passed failed 0".
 --only REGEX runs the matching cases plus the earlier cases they depend on (the
 session state they need). Hard limits: each session is killed (its whole process group)
 after --timeout seconds (default 240); a hung kernel fails the cases left, never hangs
-the run. Files: build/emu/console-EMU.serial.log (every byte received), .emu.out.
+the run. Files: build/emu/console-EMU.serial.log (every byte received), .emu.out, and for
+Bochs .screen (its term display's pty, read while it runs so that Bochs never blocks on it).
 
 The parts: console_session.py (emulator commands, the connection, the reply grammar, the
-checks), console_bochs.py and console_qemu.py (the cases), console_irq.py (qemu-nmi), and
-this runner.
+checks), console_bochs.py and console_qemu.py (the cases), console_irq.py (qemu-nmi),
+console_screen.py (bochs-screen) and this runner.
 """
 
 import argparse
@@ -49,11 +53,13 @@ from emu import cached_iso  # noqa: E402  (the shared ISOs)
 import slots  # noqa: E402  (make test's shared emulator job slots)
 import console_bochs  # noqa: E402  (the Bochs session's cases)
 import console_qemu  # noqa: E402  (the QEMU sessions' cases)
+import console_screen  # noqa: E402  (bochs-screen: Bochs's screen pty read past what it holds)
 # the session plumbing; tools/bench-console.py reaches it as console_test.NAME
 from console_session import (BOOT_TIMEOUT, CMD_TIMEOUT, CMDLINE, EXIT_TIMEOUT, FIRST_PROMPT,  # noqa: E402,F401
                              OUTDIR, PROMPT, ROOT, Broken, Fail, Session, parse_reply)
 
-SESSIONS = {"bochs": console_bochs.STEPS, **console_qemu.SESSIONS}
+SESSIONS = {"bochs": console_bochs.STEPS, **console_qemu.SESSIONS, "bochs-screen": console_screen.STEPS}
+DEFAULT = ["bochs", "qemu", "qemu-pci", "qemu-nmi"]     # bochs-screen takes a minute: only when named
 
 
 def select_steps(emu, only):
@@ -71,17 +77,18 @@ def select_steps(emu, only):
     return [st for st in steps if st[0] in keep]
 
 
-def run_session(emu, iso, only, limit, verbose, results, live=True):
+def run_session(emu, iso, only, limit, verbose, results, live=True, drain=True):
     steps = select_steps(emu, only)
     if len(steps) == 1 and only and not re.search(only, f"{emu}/boot"):
         return None
     with slots.held(f"console/{emu}", SESSION_ESTIMATE.get(emu, 20)):
         s = Session(emu, iso, limit, verbose)
         s.live = live
+        s.screen_drain = drain
         return run_steps(emu, steps, s, results)
 
 
-SESSION_ESTIMATE = {"bochs": 90}     # seconds, for the order of make test's job slots
+SESSION_ESTIMATE = {"bochs": 90, "bochs-screen": 70}     # seconds, for the order of make test's job slots
 
 
 def run_steps(emu, steps, s, results):
@@ -110,7 +117,7 @@ def run_steps(emu, steps, s, results):
     finally:
         if s.p:
             s.stop()
-    return s.timings, s.exit_status
+    return s.timings, s.exit_status, s.screen()
 
 
 def self_test():
@@ -152,7 +159,7 @@ def write_count(passed, failed):
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Scripted sessions on vmxboot's serial console.")
     ap.add_argument("--emu", choices=sorted(SESSIONS), action="append",
-                    help="run only this session (may be given more than once; default: all three)")
+                    help="run only this session (may be given more than once; default: all but bochs-screen)")
     ap.add_argument("--only", metavar="REGEX",
                     help="run the cases whose 'emu/name' matches REGEX (re.search), plus the cases they need")
     ap.add_argument("--list", action="store_true", help="list the cases")
@@ -162,11 +169,13 @@ def main(argv=None):
                     help="sessions at a time (default 1; make test uses 2: each has its own port and files); "
                          "with 2 each session's cases print when it ends")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every reply as received")
+    ap.add_argument("--no-screen-drain", action="store_true",
+                    help="leave Bochs's screen pty unread (to see Bochs stop once it is full: --emu bochs-screen)")
     ap.add_argument("--self-test", action="store_true", help="check the reply parser on made-up replies, no emulator")
     a = ap.parse_args(argv)
     if a.self_test:
         return self_test()
-    emus = a.emu or ["bochs", "qemu", "qemu-pci", "qemu-nmi"]
+    emus = a.emu or DEFAULT
     if a.list:
         for emu in emus:
             for name, needs, _ in select_steps(emu, a.only):
@@ -174,7 +183,7 @@ def main(argv=None):
         return 0
 
     results, timings = [], {}
-    missing = [t for t, e in (("bochs", "bochs"), ("qemu", "qemu-system-x86_64"),
+    missing = [t for t, e in (("bochs", "bochs"), ("bochs-screen", "bochs"), ("qemu", "qemu-system-x86_64"),
                                                  ("qemu-pci", "qemu-system-x86_64"), ("qemu-nmi", "qemu-system-x86_64")) if t in emus and not shutil.which(e)]
     os.makedirs(OUTDIR, exist_ok=True)
     iso = os.path.abspath(a.iso) if a.iso else None
@@ -195,7 +204,8 @@ def main(argv=None):
 
     def one(emu):
         mine = []
-        return mine, run_session(emu, iso, a.only, a.timeout, a.verbose, mine, live=a.jobs == 1)
+        return mine, run_session(emu, iso, a.only, a.timeout, a.verbose, mine, live=a.jobs == 1,
+                                 drain=not a.no_screen_drain)
     with ThreadPoolExecutor(max_workers=a.jobs) as pool:
         done = list(pool.map(one, todo))          # in the sessions' order
     for emu, (mine, t) in zip(todo, done):
@@ -205,9 +215,11 @@ def main(argv=None):
         results += mine
         if t is not None:
             timings[emu] = t
-    for emu, (t, rc) in timings.items():
+    for emu, (t, rc, screen) in timings.items():
         print(f"console: {emu} session " + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(t.items()))
               + (f"; exit status {rc} after poweroff" if rc is not None else ""))
+        if screen:
+            print(f"console: {emu} {screen}")
     passed = sum(1 for _, e in results if e is None)
     failed = len(results) - passed
     print(f"console-tests: {passed} passed, {failed} failed")
