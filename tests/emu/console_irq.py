@@ -1,11 +1,11 @@
 """console_irq.py: the qemu-nmi session of tests/emu/console_test.py (arch/x86_64/irq.c).
 
-QEMU TCG, 2 CPUs, the monitor on a unix socket (console_test.emu_command): the monitor's
+QEMU TCG, 2 CPUs, the monitor on a unix socket (console_session.emu_command): the monitor's
 `nmi` at the prompt must give exactly one "NMI received" line per CPU, each on a line of its
 own, then the prompt again, and the next command must be answered; `nmi` while a line is half
 typed must give the prompt and the half line back; `mce` on CPU 1 (QEMU raises it only when
 CR4.MCE is set, else it resets the machine) must give the bank lines and the panic report.
-The steps use console_test's helpers, passed in as ct (one copy of its Fail/Broken classes).
+The steps use console_session's helpers, passed in as ct (one copy of its Fail/Broken classes).
 """
 
 import os
@@ -19,7 +19,7 @@ MCE_STATUS = 0xbc00000000000136     # VAL UC EN MISCV ADDRV, MCA error code 0x13
 NMI_WAIT_S = 10                     # for every CPU's NMI line after the monitor's `nmi`
 
 
-ct = None   # the console_test module, set by steps()
+ct = None   # the console_session module, set by steps()
 
 
 def monitor(s, line, timeout=10):
