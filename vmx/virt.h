@@ -20,7 +20,7 @@ struct virt_regs {
 };
 
 #define VIRT_EPT_POOL 96      /* EPT table pages per map (one map for all CPUs with the same memory types) */
-#define VIRT_STACK_PAGES 4
+#define VIRT_STACK_PAGES 2    /* 8 KiB: the deepest use measured is under 1 KiB (README) */
 #define VIRT_IST_PAGES 1      /* each of #DF, NMI, #MC */
 #define VIRT_TSS_OFFSET 2048  /* in the VB_TABLES page: the VMM GDT at 0, the VMM TSS here */
 /* Each CPU's own VMM pages are one block, reserved for every CPU before any
@@ -95,6 +95,7 @@ void virt_check_figures(struct ktap_node *s, const struct virt_vmm_figures *f);
 /* the deepest use of cpu's VMM stack and IST stacks (#DF, NMI, #MC), in bytes, and its line */
 void virt_stack_depths(u32 cpu, u64 *stack, u64 ist[3]);
 void virt_print_stacks(u32 cpu);
+void virt_check_stacks(struct ktap_node *s);   /* KTAP: every launched CPU used at most half of each */
 const struct ept_range *virt_vmm_ranges(size_t *n);
 
 /* virt_cpus[] allocated once (the console's virt commands use it too) */

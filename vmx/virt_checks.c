@@ -435,6 +435,7 @@ void virt_run_all(void)
 	}
 	if (have_fig)
 		virt_check_figures(s, &fig);
+	virt_check_stacks(s);
 	page_free((u64)(uintptr_t)results, rpages);
 	u64 kept = virt_vmm_release();   /* kept only while a CPU is parked on its VMM stack */
 	/* virt_cpus stays: the console's "virt status" reads it; it was allocated before the count */

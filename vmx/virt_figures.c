@@ -9,6 +9,7 @@
 #include "kernel/kprintf.h"
 #include "kernel/ktap.h"
 #include "kernel/lib.h"
+#include "arch/x86_64/smp.h"
 
 void virt_print_figures(const struct virt_vmm_figures *f)
 {
@@ -45,4 +46,34 @@ void virt_print_stacks(u32 cpu)
 	virt_stack_depths(cpu, &s, ist);
 	kprintf("virt: cpu%u: VMM stacks at their deepest: %lu of %u bytes; IST #DF %lu, NMI %lu, #MC %lu of %u bytes "
 		"each\n", cpu, s, VIRT_STACK_PAGES * 4096, ist[0], ist[1], ist[2], VIRT_IST_PAGES * 4096);
+}
+
+/* The stacks are sized from these figures (README, self-virtualization):
+ * the check keeps half of each stack unused at the deepest use of the run,
+ * so that a VMM change that needs more says so here, not by overwriting the
+ * page below its stack. */
+void virt_check_stacks(struct ktap_node *s)
+{
+	u64 worst = 0, worst_ist = 0;
+	u32 at = 0, at_ist = 0, n = 0;
+	int which = 0;
+	for (u32 i = 0; i < cpu_count; i++) {
+		if (!virt_cpus[i].launched || !virt_vmm_page(i, 0))
+			continue;
+		u64 st, ist[3];
+		virt_stack_depths(i, &st, ist);
+		n++;
+		if (st > worst)
+			worst = st, at = i;
+		for (int k = 0; k < 3; k++)
+			if (ist[k] > worst_ist)
+				worst_ist = ist[k], at_ist = i, which = k;
+	}
+	if (!n)
+		return;
+	static const char *const ist_name[3] = { "#DF", "NMI", "#MC" };
+	ktap_check(s, "vmm_stacks_used_at_most_half", worst <= VIRT_STACK_PAGES * PAGE_SIZE / 2 &&
+		   worst_ist <= VIRT_IST_PAGES * PAGE_SIZE / 2,
+		   "deepest VMM stack use %lu of %u bytes (cpu%u), IST %lu of %u bytes (cpu%u %s), over %u CPUs", worst,
+		   VIRT_STACK_PAGES * 4096, at, worst_ist, VIRT_IST_PAGES * 4096, at_ist, ist_name[which], n);
 }
