@@ -19,7 +19,6 @@ struct virt_regs {
 	u64 pad;
 };
 
-#define VIRT_EPT_POOL 96      /* EPT table pages per map (one map for all CPUs with the same memory types) */
 #define VIRT_STACK_PAGES 2    /* 8 KiB: the deepest use measured is under 1 KiB (README) */
 #define VIRT_IST_PAGES 1      /* each of #DF, NMI, #MC */
 #define VIRT_TSS_OFFSET 2048  /* in the VB_TABLES page: the VMM GDT at 0, the VMM TSS here */
@@ -84,7 +83,7 @@ bool virt_vmm_shared_for(u32 cpu, struct virt_cpu *v);
 /* The figures of the "virt: VMM pages" line, and the pages the reservation
  * really took from the allocator (false: nothing reserved). */
 struct virt_vmm_figures {
-	u32 cpus, ept_maps, pt_pages;
+	u32 cpus, ept_maps, ept_pool_pages, pt_pages;
 	u64 per_cpu_pages, shared_pages, meta_pages, claimed_pages, taken_pages;
 };
 bool virt_vmm_figures(struct virt_vmm_figures *f);

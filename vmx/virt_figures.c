@@ -17,8 +17,8 @@ void virt_print_figures(const struct virt_vmm_figures *f)
 	kprintf("virt: VMM pages: %lu bytes per CPU (VMXON region, VMCS, GDT and TSS, %u KiB stack, 3 IST stacks of "
 		"%u KiB) x %u CPUs, %lu bytes shared (%u EPT map(s) of %u pages, MSR bitmap, IDT, %u VMM page-table "
 		"pages%s), %lu bytes of lists: %lu bytes in all\n", per, VIRT_STACK_PAGES * 4, VIRT_IST_PAGES * 4,
-		f->cpus, sh, f->ept_maps, VIRT_EPT_POOL, f->pt_pages,
-		f->shared_pages > 2 + f->pt_pages + (u64)f->ept_maps * VIRT_EPT_POOL ? ", EPT probe page" : "",
+		f->cpus, sh, f->ept_maps, f->ept_pool_pages, f->pt_pages,
+		f->shared_pages > 2 + f->pt_pages + (u64)f->ept_maps * f->ept_pool_pages ? ", EPT probe page" : "",
 		(u64)(f->meta_pages * PAGE_SIZE), (u64)(f->claimed_pages * PAGE_SIZE));
 }
 

@@ -23,6 +23,24 @@ struct virt_shared_layout virt_shared_layout(u32 pt_pages, u32 ept_maps, u32 poo
 	return l;
 }
 
+static u64 touched(u64 pages, u64 per)
+{
+	return (pages + per - 1) / per + 1;   /* an unaligned range touches one more */
+}
+
+u32 virt_ept_pool_pages(u64 t0, u32 other_pages, u32 nmaps)
+{
+	u64 pool = t0;
+	for (int k = 0; k < 64; k++) {   /* it grows by a page or two per 512 and stops */
+		u64 p = other_pages + (u64)nmaps * pool;
+		u64 next = t0 + touched(p, 512) + touched(p, 512 * 512);
+		if (next <= pool)
+			break;
+		pool = next;
+	}
+	return (u32)pool;
+}
+
 static bool same_mtrrs(const struct cpuinfo_raw *a, const struct cpuinfo_raw *b)
 {
 	if (a == b)

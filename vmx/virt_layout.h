@@ -27,6 +27,14 @@ struct virt_shared_layout {
 };
 struct virt_shared_layout virt_shared_layout(u32 pt_pages, u32 ept_maps, u32 pool_pages, bool probe);
 
+/* Table pages to reserve for one EPT map: t0, the tables of a dry run around
+ * everything excluded but the shared part itself, plus what leaving the
+ * shared part out can add (a PT for each 2 MiB page and a PD for each 1 GiB
+ * page it touches). The shared part is other_pages plus nmaps pools, so the
+ * answer is the smallest fixed point. An identity map of 2^46 bytes needs
+ * 129 tables at least (a PDPT per 512 GiB), 2^48 bytes 513. */
+u32 virt_ept_pool_pages(u64 t0, u32 other_pages, u32 nmaps);
+
 /* Can one EPT map serve both? Same width, same large-page sizes, same MTRRs
  * (only the fields cpuinfo_mtrr_type reads, variable ranges up to the count
  * in MTRRCAP), same exclusions and table limit. */

@@ -58,7 +58,7 @@ static struct ept_params params_of(u32 cpu)
 	const struct vmx_cpu *x = &vmx_cpus[cpu];
 	struct vmx_ept_vpid ev = vmx_decode_ept_vpid(x->caps.ept_vpid_cap);
 	unsigned phys = x->mach.l80000008_eax & 0xff;
-	return (struct ept_params){ &x->mach, phys ? phys : 36, ev.pages_2m, ev.pages_1g, 0, 0, VIRT_EPT_POOL, 0, 0 };
+	return (struct ept_params){ &x->mach, phys ? phys : 36, ev.pages_2m, ev.pages_1g, 0, 0, 0, 0, 0 };
 }
 
 /* the first CPU (lowest index) that can virtualize with the same EPT map as cpu */
@@ -77,7 +77,7 @@ static u32 leader_of(u32 cpu)
 static u64 pool_alloc(void *ctx)
 {
 	struct virt_ept_map *e = ctx;
-	if (e->used >= VIRT_EPT_POOL)
+	if (e->used >= lay.pool_pages)
 		return 0;
 	u64 pa = e->pool + PAGE_SIZE * e->used++;
 	memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
@@ -92,6 +92,38 @@ static void pool_free(u64 pa, void *ctx)
 {
 	(void)pa;
 	(void)ctx;   /* the pool goes back whole */
+}
+
+/* the dry run: real pages for a moment, to count the tables of a map */
+static u64 dry_alloc(void *ctx)
+{
+	(void)ctx;
+	return page_alloc(1);
+}
+static void dry_free(u64 pa, void *ctx)
+{
+	(void)ctx;
+	page_free(pa, 1);
+}
+
+/* The most tables any map needs around the per-CPU blocks alone (excl as it
+ * is now); virt_ept_pool_pages adds what the shared part can add. */
+static u64 dry_run_tables(void)
+{
+	u64 most = 1;
+	for (u32 k = 0; k < nmaps; k++) {
+		struct ept_params p = params_of(maps[k].leader);
+		p.ranges = excl;
+		p.nranges = nexcl;
+		struct ept_mem m = { dry_alloc, pool_table, dry_free, 0 };
+		struct ept_stats st;
+		u64 root;
+		if (ept_build(&p, &m, &root, &st) == EPT_OK) {   /* a failure shows again in the real build */
+			ept_free(root, &m);
+			most = st.tables > most ? st.tables : most;
+		}
+	}
+	return most;
 }
 
 static const u64 *pt_table(u64 pa, void *ctx)
@@ -141,6 +173,7 @@ static void build_maps(void)
 		struct ept_params p = params_of(e->leader);
 		p.ranges = excl;
 		p.nranges = nexcl;
+		p.max_tables = lay.pool_pages;
 		struct ept_mem m = { pool_alloc, pool_table, pool_free, e };
 		e->status = ept_build(&p, &m, &e->root, &e->st);
 		if (e->status == EPT_OK && lay.probe) {
@@ -199,10 +232,16 @@ bool virt_vmm_reserve(char *why, size_t n)
 			if (maps[j].leader == l)
 				map_of[i] = j;
 	}
+	virt_excl_finish(&x);
+	excl = r;
+	nexcl = x.n;
+	u64 t0 = dry_run_tables();
 	/* one kernel CR3 for every CPU (arch/x86_64/paging.c): one copy for all VMMs */
 	u64 kroot = read_cr3() & PTE_ADDR_MASK;
 	struct virt_pt_mem ptm = { pt_table, 0, pt_wtable, 0 };
-	lay = virt_shared_layout(virt_pt_count(kroot, &ptm), nmaps, VIRT_EPT_POOL, opt.virt_break == 1);
+	u32 npt = virt_pt_count(kroot, &ptm);
+	bool probe = opt.virt_break == 1;
+	lay = virt_shared_layout(npt, nmaps, virt_ept_pool_pages(t0, 2 + probe + npt, nmaps), probe);
 	shared = page_alloc(lay.pages);
 	if (!shared) {
 		ksnprintf(why, n, "out of memory for the shared VMM pages (%u pages)", lay.pages);
@@ -262,6 +301,7 @@ bool virt_vmm_figures(struct virt_vmm_figures *f)
 		return false;
 	f->cpus = ncpus;
 	f->ept_maps = nmaps;
+	f->ept_pool_pages = lay.pool_pages;
 	f->pt_pages = lay.npt;
 	f->per_cpu_pages = VIRT_BLOCK_PAGES;
 	f->shared_pages = lay.pages;

@@ -205,6 +205,98 @@ static void stack_deepest_use_from_the_top(void **state)
 	assert_int_equal(virt_stack_used(st, sizeof(st), VIRT_STACK_PATTERN), 4096);
 }
 
+/* a real EPT build (vmx/ept.c) in a host arena, the way virt_vmm_reserve
+ * does it: a dry run around the per-CPU blocks, the pool from it, then the
+ * map around the blocks and the shared part wherever the allocator put it */
+#define ARENA_BASE 0x100000000000ULL   /* above every range of the test */
+#define ARENA_PAGES 1024
+static u8 *arena;
+static u64 arena_used;
+static u64 a_alloc(void *ctx)
+{
+	(void)ctx;
+	if (arena_used >= ARENA_PAGES)
+		return 0;
+	memset(arena + arena_used * 4096, 0, 4096);
+	return ARENA_BASE + 4096 * arena_used++;
+}
+static u64 *a_table(u64 pa, void *ctx)
+{
+	(void)ctx;
+	assert_true(pa >= ARENA_BASE && pa < ARENA_BASE + ARENA_PAGES * 4096ULL);
+	return (u64 *)(arena + (pa - ARENA_BASE));
+}
+static void a_free(u64 pa, void *ctx)
+{
+	(void)pa, (void)ctx;
+}
+
+static u64 build_tables(struct cpuinfo_raw *m, unsigned bits, const u64 *starts, size_t n, u64 pages_each,
+			u64 shared, u64 shared_pages, u64 max_tables, enum ept_status *s)
+{
+	struct ept_range r[8];
+	struct virt_excl x = { r, 0, 8, false };
+	for (size_t i = 0; i < n; i++)
+		virt_excl_add(&x, starts[i], pages_each * 4096);
+	virt_excl_add(&x, shared, shared_pages * 4096);
+	virt_excl_finish(&x);
+	struct ept_params p = { m, bits, true, true, 0, 0, max_tables, r, x.n };
+	struct ept_mem mem = { a_alloc, a_table, a_free, 0 };
+	struct ept_stats st;
+	u64 root;
+	arena_used = 0;
+	*s = ept_build(&p, &mem, &root, &st);
+	return st.tables;
+}
+
+static void ept_pool_from_a_dry_run_fits_the_real_map(void **state)
+{
+	(void)state;
+	arena = aligned_alloc(4096, ARENA_PAGES * 4096ULL);
+	struct cpuinfo_raw m = bochs_mtrrs();
+	const u64 blocks[] = { 0x3f0000, 0x3f8000, 0x400000, 0x408000 };   /* 4 CPUs of 8 pages, across 4 MiB */
+	/* where the shared part may land: inside a 2 MiB page, across 2 MiB and
+	 * 1 GiB lines, inside the UC range at 3 GiB */
+	const u64 at[] = { 0x1000000, 0x11ff000, 0x3ffff000, 0xc0100000, 0x7fe00000 };
+	const unsigned widths[] = { 36, 40, 46, 48 };
+	for (size_t w = 0; w < 4; w++) {
+		enum ept_status s;
+		u64 t0 = build_tables(&m, widths[w], blocks, 4, 8, 0, 0, 0, &s);
+		assert_int_equal(s, EPT_OK);
+		u32 other = 2 + 10;   /* MSR bitmap, IDT, ten page-table pages */
+		u32 pool = virt_ept_pool_pages(t0, other, 1);
+		assert_true(pool >= t0 + 4);   /* at least a PT and a PD at each end */
+		for (size_t k = 0; k < sizeof(at) / sizeof(at[0]); k++) {
+			u64 t = build_tables(&m, widths[w], blocks, 4, 8, at[k], other + pool, pool, &s);
+			assert_int_equal(s, EPT_OK);
+			assert_true(t <= pool);
+		}
+	}
+	/* a server's 46 bits: the 129 tables do not fit the old fixed 96-page pool */
+	enum ept_status s;
+	u64 t46 = build_tables(&m, 46, blocks, 4, 8, 0, 0, 96, &s);
+	assert_int_equal(s, EPT_TOO_MANY_TABLES);
+	assert_int_equal(t46, 96);
+	free(arena);
+}
+
+static void ept_pool_fixed_point(void **state)
+{
+	(void)state;
+	/* 7 tables, 12 other pages, one map: 19 + 7 pages touch at most 2 PTs and 2 PDs */
+	assert_int_equal(virt_ept_pool_pages(7, 12, 1), 11);
+	/* 600 pages of pools push the shared part over two 2 MiB pages: one PT more */
+	u32 p = virt_ept_pool_pages(600, 12, 1);
+	assert_int_equal(p, 600 + 3 + 2);
+	/* the answer covers itself: its own shared part adds no more than it holds */
+	for (u32 t0 = 1; t0 < 3000; t0 += 37)
+		for (u32 maps = 1; maps <= 4; maps++) {
+			u32 q = virt_ept_pool_pages(t0, 12, maps);
+			u64 sp = 12 + (u64)maps * q;
+			assert_true(q >= t0 + (sp + 511) / 512 + 1 + (sp + 262143) / 262144 + 1);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +305,8 @@ int main(void)
 		cmocka_unit_test(pt_copy_uses_exactly_the_counted_pages),
 		cmocka_unit_test(pt_copy_out_of_pages_is_zero),
 		cmocka_unit_test(stack_deepest_use_from_the_top),
+		cmocka_unit_test(ept_pool_from_a_dry_run_fits_the_real_map),
+		cmocka_unit_test(ept_pool_fixed_point),
 	};
 	return cmocka_run_group_tests(tests, 0, 0);
 }
