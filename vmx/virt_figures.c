@@ -71,7 +71,7 @@ void virt_check_stacks(struct ktap_node *s)
 	}
 	if (!n)
 		return;
-	static const char *const ist_name[3] = { "#DF", "NMI", "#MC" };
+	static const char *const ist_name[3] = { "DF", "NMI", "MC" };   /* no "#": KTAP reasons cannot hold it */
 	ktap_check(s, "vmm_stacks_used_at_most_half", worst <= VIRT_STACK_PAGES * PAGE_SIZE / 2 &&
 		   worst_ist <= VIRT_IST_PAGES * PAGE_SIZE / 2,
 		   "deepest VMM stack use %lu of %u bytes (cpu%u), IST %lu of %u bytes (cpu%u %s), over %u CPUs", worst,
