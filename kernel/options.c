@@ -24,7 +24,7 @@ static const char *const apics[] = { "auto", "xapic", "x2apic", 0 };
 static const char *const caps_forms[] = { "brief", "full", 0 };
 static const char *const test_ends[] = { "poweroff", "reboot", 0 };
 static const char *const reports[] = { "auto", "full", "brief", 0 };
-static const char *const virt_breaks[] = { "none", "ept_misconfig", "panic", "triple", "vmm_fault", "vmm_nmi", 0 };
+static const char *const virt_breaks[] = { "none", "ept_misconfig", "panic", "triple", "vmm_fault", "vmm_nmi", "vmm_stack", 0 };
 static const char *const waits[] = { "auto", "tsc_deadline", "lapic", "pause", 0 };
 static const char *const breaks[] = { "none", "guest_cr0", "guest_rip", "host_rip", "control", "link_pointer", 0 };
 
@@ -74,7 +74,8 @@ static const struct cmdline_option table[] = {
 	  "panic: the boot CPU executes ud2 while virtualized (it must come out before the panic report); "
 	  "triple: the last CPU triple-faults as a guest (reported, parked); "
 	  "vmm_fault: the last CPU's VMM executes ud2 handling the ping VMCALL (its own IDT reports it); "
-	  "vmm_nmi: each CPU's VMM sends itself an NMI, which must reach the guest's NMI handler (nmis=)" },
+	  "vmm_nmi: each CPU's VMM sends itself an NMI, which must reach the guest's NMI handler (nmis=); "
+	  "vmm_stack: the last CPU's VMM uses 5 KiB of its stack handling the ping VMCALL (the stack check must fail)" },
 	{ "vmx.virtualize", CMDLINE_BOOL, &opt.vmx_virtualize, 0, 0, 0,
 	  "every CPU virtualizes itself (EPT, VPID, its own VMM), runs the virt checks as a guest and comes back out" },
 };

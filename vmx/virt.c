@@ -8,6 +8,7 @@
  * The VMM never prints: the guest may hold the console lock.
  */
 #include "vmx/virt.h"
+#include "vmx/virt_layout.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_defs.h"
 #include "vmx/vmx_errors.h"
@@ -41,93 +42,32 @@ static void w(u32 field, u64 v)
 
 /* ---- pages ---- */
 
-static u64 pool_alloc(void *ctx)
-{
-	struct virt_cpu *v = ctx;
-	if (v->ept_used >= VIRT_EPT_POOL)
-		return 0;
-	u64 pa = v->ept_pool + PAGE_SIZE * v->ept_used++;
-	memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
-	return pa;
-}
-static u64 *pool_table(u64 pa, void *ctx)
-{
-	(void)ctx;
-	return (u64 *)(uintptr_t)pa;
-}
-static void pool_free(u64 pa, void *ctx)
-{
-	(void)pa;
-	(void)ctx;   /* the pool goes back whole */
-}
-
 /* the pages stay reserved (vmx/virt_pages.c): forget what this launch used */
 static void free_pages(struct virt_cpu *v)
 {
-	v->npt = 0;
 	v->ept_root = v->ept_used = 0;
 }
 
-/* The VMM's CR3: a copy of the kernel's tables for the low 4 GiB (every
- * level, so no table the guest can write is walked by the VMM). */
-static u64 copy_table(struct virt_cpu *v, u64 src)
-{
-	if (v->npt >= VIRT_PT_MAX)
-		return 0;
-	u64 pa = v->block + (u64)(VB_PT + v->npt) * PAGE_SIZE;
-	v->pt[v->npt++] = pa;
-	memcpy((void *)(uintptr_t)pa, (void *)(uintptr_t)src, PAGE_SIZE);
-	return pa;
-}
-
-static u64 vmm_cr3(struct virt_cpu *v)
-{
-	u64 *k4 = (u64 *)(uintptr_t)(read_cr3() & PTE_ADDR_MASK);
-	u64 root = copy_table(v, (u64)(uintptr_t)k4);
-	if (!root)
-		return 0;
-	u64 *r4 = (u64 *)(uintptr_t)root;
-	u64 pdpt = copy_table(v, r4[0] & PTE_ADDR_MASK);
-	if (!pdpt)
-		return 0;
-	r4[0] = pdpt | (r4[0] & ~PTE_ADDR_MASK);
-	u64 *p3 = (u64 *)(uintptr_t)pdpt;
-	for (int g = 0; g < 4; g++) {
-		if (!(p3[g] & PTE_P) || (p3[g] & PTE_PS))
-			continue;
-		u64 pd = copy_table(v, p3[g] & PTE_ADDR_MASK);
-		if (!pd)
-			return 0;
-		p3[g] = pd | (p3[g] & ~PTE_ADDR_MASK);
-		u64 *p2 = (u64 *)(uintptr_t)pd;
-		for (int i = 0; i < 512; i++) {
-			if (!(p2[i] & PTE_P) || (p2[i] & PTE_PS))
-				continue;
-			u64 pt = copy_table(v, p2[i] & PTE_ADDR_MASK);
-			if (!pt)
-				return 0;
-			p2[i] = pt | (p2[i] & ~PTE_ADDR_MASK);
-		}
-	}
-	return root;
-}
-
+/* The CPU's own pages (its block) and the shared ones: the MSR bitmap, the
+ * VMM IDT, the VMM's copy of the kernel page tables (every level of the low
+ * 4 GiB, so no table the guest can write is walked by the VMM) and the EPT
+ * map of its memory types, all built by virt_vmm_reserve. The stacks are
+ * filled with a pattern, for the deepest-use figure. */
 static bool assign_pages(struct virt_cpu *v, u32 cpu)
 {
-	v->block = virt_vmm_page(cpu, 0);
-	if (!v->block)
+	if (!virt_vmm_shared_for(cpu, v))
 		return false;
+	v->block = virt_vmm_page(cpu, 0);
 	v->vmxon = v->block + VB_VMXON * PAGE_SIZE;
 	v->vmcs = v->block + VB_VMCS * PAGE_SIZE;
-	v->bitmap = v->block + VB_BITMAP * PAGE_SIZE;
-	v->tss = v->block + VB_TSS * PAGE_SIZE;
+	v->gdt = v->block + VB_TABLES * PAGE_SIZE;
+	v->tss = v->gdt + VIRT_TSS_OFFSET;
 	v->stack = v->block + VB_STACK * PAGE_SIZE;
 	v->ist = v->block + VB_IST * PAGE_SIZE;
-	v->ept_pool = v->block + VB_EPT * PAGE_SIZE;
-	v->gdt = v->block + VB_GDT * PAGE_SIZE;
-	v->idt = v->block + VB_IDT * PAGE_SIZE;
-	memset((void *)(uintptr_t)v->vmxon, 0, 2 * PAGE_SIZE);   /* VMXON region and VMCS */
-	memset((void *)(uintptr_t)v->tss, 0, PAGE_SIZE);
+	memset((void *)(uintptr_t)v->vmxon, 0, 3 * PAGE_SIZE);   /* VMXON region, VMCS, GDT and TSS */
+	u64 *s = (u64 *)(uintptr_t)v->stack;
+	for (u64 i = 0; i < (VIRT_STACK_PAGES + 3 * VIRT_IST_PAGES) * PAGE_SIZE / sizeof(u64); i++)
+		s[i] = VIRT_STACK_PATTERN;
 	return true;
 }
 
@@ -277,7 +217,7 @@ static void host_state(struct virt_cpu *v, u64 cr3)
 	/* the VMM's TSS: its own IST stacks for #DF, NMI and #MC */
 	struct tss64 *t = (struct tss64 *)(uintptr_t)v->tss;
 	for (int k = 0; k < 3; k++)
-		t->ist[k] = v->ist + (u64)(k + 1) * PAGE_SIZE;
+		t->ist[k] = v->ist + (u64)(k + 1) * VIRT_IST_PAGES * PAGE_SIZE;
 	t->rsp[0] = v->stack + VIRT_STACK_PAGES * PAGE_SIZE;
 	t->iomap_base = sizeof(*t);
 	w(VMCS_HOST_CR0, read_cr0());
@@ -304,21 +244,6 @@ static void host_state(struct virt_cpu *v, u64 cr3)
 	w(VMCS_HOST_IA32_PAT, pat);
 	w(VMCS_HOST_RSP, v->stack + VIRT_STACK_PAGES * PAGE_SIZE);
 	w(VMCS_HOST_RIP, (u64)(uintptr_t)virt_exit_entry);
-}
-
-static bool build_ept(struct virt_cpu *v, const struct vmx_cpu *x)
-{
-	struct vmx_ept_vpid ev = vmx_decode_ept_vpid(x->caps.ept_vpid_cap);
-	unsigned phys = x->mach.l80000008_eax & 0xff;
-	size_t nr;
-	const struct ept_range *r = virt_vmm_ranges(&nr);   /* every CPU's VMM pages */
-	struct ept_params p = { &x->mach, phys ? phys : 36, ev.pages_2m, ev.pages_1g, 0, 0, VIRT_EPT_POOL, r, nr };
-	struct ept_mem m = { pool_alloc, pool_table, pool_free, v };
-	enum ept_status s = ept_build(&p, &m, &v->ept_root, &v->ept);
-	if (s != EPT_OK)
-		ksnprintf(v->failure, sizeof(v->failure), "EPT identity map of %u bits: %s (%lu tables)", p.phys_bits,
-			  ept_status_name(s), v->ept_used);
-	return s == EPT_OK;
 }
 
 /* ---- in and out ---- */
@@ -351,28 +276,8 @@ bool virt_on_this_cpu(void)
 	v->idtr_base = i.base;
 	v->idtr_limit = i.limit;
 	const struct vmx_caps *caps = &x->caps;
-	u64 cr3 = 0;
-	if (!assign_pages(v, c->index)) {
-		ksnprintf(v->failure, sizeof(v->failure), "no VMM pages reserved for this CPU (virt_vmm_reserve)");
+	if (!assign_pages(v, c->index))
 		goto fail;
-	}
-	if (!(cr3 = vmm_cr3(v))) {
-		ksnprintf(v->failure, sizeof(v->failure), "the kernel's page tables need more than %u VMM copies",
-			  VIRT_PT_MAX);
-		goto fail;
-	}
-	virt_msr_bitmap_fill((u8 *)(uintptr_t)v->bitmap);
-	if (opt.virt_break == 1)
-		v->probe = v->block + VB_PROBE * PAGE_SIZE;   /* in the block: a 4 KiB hole, one entry to break */
-	if (!build_ept(v, x))
-		goto fail;
-	if (v->probe) {
-		struct ept_mem m = { pool_alloc, pool_table, pool_free, v };
-		u64 *pte = ept_pte_slot(v->ept_root, &m, v->probe);
-		/* memory type 2 is reserved: an EPT misconfiguration (SDM 29.3.3.1) */
-		if (pte)
-			*pte = v->probe | EPT_RWX | (2ULL << EPT_MEMTYPE_SHIFT);
-	}
 	u32 rev = vmx_decode_basic(caps->basic).revision_id;
 	vmx_region_init(v->vmxon, rev);
 	vmx_region_init(v->vmcs, rev);
@@ -402,7 +307,7 @@ bool virt_on_this_cpu(void)
 	}
 	u64 flags = read_rflags();
 	cli();
-	host_state(v, cr3);
+	host_state(v, v->vmm_cr3);
 	guest_state(caps, v, flags);
 	u64 f = virt_launch();
 	if (f) {

@@ -19,18 +19,17 @@ struct virt_regs {
 	u64 pad;
 };
 
-#define VIRT_EPT_POOL 96      /* EPT table pages per CPU */
-#define VIRT_STACK_PAGES 4
-#define VIRT_PT_MAX 16        /* VMM page-table pages */
-/* Each CPU's VMM pages are one block, reserved for every CPU before any CPU
- * virtualizes, and the EPT of every CPU leaves all blocks out (vmx/virt_excl.c).
- * In the block, page by page: */
+#define VIRT_STACK_PAGES 2    /* 8 KiB: the deepest use measured is under 1 KiB (README) */
+#define VIRT_IST_PAGES 1      /* each of #DF, NMI, #MC */
+#define VIRT_TSS_OFFSET 2048  /* in the VB_TABLES page: the VMM GDT at 0, the VMM TSS here */
+/* Each CPU's own VMM pages are one block, reserved for every CPU before any
+ * CPU virtualizes, next to one shared part (vmx/virt_layout.h: MSR bitmap,
+ * IDT, VMM page tables, EPT maps); the EPT of every CPU leaves all of them
+ * out (vmx/virt_excl.c). In the block, page by page: */
 enum {
-	VB_VMXON, VB_VMCS, VB_BITMAP, VB_TSS, VB_PROBE, VB_GDT, VB_IDT, VB_STACK,
+	VB_VMXON, VB_VMCS, VB_TABLES, VB_STACK,
 	VB_IST = VB_STACK + VIRT_STACK_PAGES,      /* #DF, NMI, #MC */
-	VB_PT = VB_IST + 3,
-	VB_EPT = VB_PT + VIRT_PT_MAX,
-	VIRT_BLOCK_PAGES = VB_EPT + VIRT_EPT_POOL,
+	VIRT_BLOCK_PAGES = VB_IST + 3 * VIRT_IST_PAGES,
 };
 
 /* Per CPU, in kernel memory the guest can read (the VMM's own pages are
@@ -41,11 +40,10 @@ struct virt_cpu {
 	bool tried, launched, dead, came_out;
 	u64 key;
 	u64 block;                   /* the CPU's VMM block (VIRT_BLOCK_PAGES) */
-	u64 vmxon, vmcs, bitmap, stack, tss, ist, ept_pool, gdt, idt;   /* physical pages */
-	u64 probe;                   /* virt.break=ept_misconfig: the page with the broken EPT entry */
-	u64 pt[VIRT_PT_MAX];
-	u32 npt;
-	u64 ept_root, ept_used;
+	u64 vmxon, vmcs, stack, tss, ist, gdt;   /* physical pages of the block */
+	u64 bitmap, idt, vmm_cr3;    /* shared: MSR bitmap, VMM IDT, VMM page tables */
+	u64 probe;                   /* virt.break=ept_misconfig: the page with the broken EPT entry (shared) */
+	u64 ept_root, ept_used;      /* the shared EPT map this CPU uses */
 	struct ept_stats ept;
 	u16 vpid;
 	u32 proc, proc2;
@@ -80,6 +78,23 @@ void virt_run_all(void);
 bool virt_vmm_reserve(char *why, size_t n);
 u64 virt_vmm_release(void);
 u64 virt_vmm_page(u32 cpu, unsigned which);   /* 0: no block for that CPU */
+/* The shared pages and the EPT map for cpu into v (false: why in v->failure). */
+bool virt_vmm_shared_for(u32 cpu, struct virt_cpu *v);
+/* The figures of the "virt: VMM pages" line, and the pages the reservation
+ * really took from the allocator (false: nothing reserved). */
+struct virt_vmm_figures {
+	u32 cpus, ept_maps, ept_pool_pages, pt_pages;
+	u64 per_cpu_pages, shared_pages, meta_pages, claimed_pages, taken_pages;
+};
+bool virt_vmm_figures(struct virt_vmm_figures *f);
+/* vmx/virt_figures.c: the line, and the KTAP check of it against the allocator */
+struct ktap_node;
+void virt_print_figures(const struct virt_vmm_figures *f);
+void virt_check_figures(struct ktap_node *s, const struct virt_vmm_figures *f);
+/* the deepest use of cpu's VMM stack and IST stacks (#DF, NMI, #MC), in bytes, and its line */
+void virt_stack_depths(u32 cpu, u64 *stack, u64 ist[3]);
+void virt_print_stacks(u32 cpu);
+void virt_check_stacks(struct ktap_node *s);   /* KTAP: every launched CPU used at most half of each */
 const struct ept_range *virt_vmm_ranges(size_t *n);
 
 /* virt_cpus[] allocated once (the console's virt commands use it too) */
@@ -102,6 +117,7 @@ u64 virt_resume_failed(struct virt_regs *f);
 void virt_devirtualize(struct virt_cpu *v, struct virt_regs *f);
 /* vmx/virt_trap.c: the VMM's GDT and IDT in v's block; its exception handler */
 void virt_vmm_tables(struct virt_cpu *v, u64 *gdt_base, u64 *idt_base);
+void virt_vmm_idt_fill(u64 idt);   /* the shared VMM IDT, once */
 struct trap_frame;
 void virt_vmm_trap(struct trap_frame *t);
 /* vmx/virt.S: continue as the guest from an exit frame, out of VMX (no return) */

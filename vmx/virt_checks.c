@@ -289,6 +289,7 @@ static void print_cpu(u32 i)
 		e->leaves_4k, e->holes, e->tables, e->bytes_wb >> 20, e->bytes_uc >> 20, e->bytes_other >> 20,
 		(v->proc2 & (1u << 5)) ? "on" : "off");
 	virt_print_exits(kprintf, i);
+	virt_print_stacks(i);
 	kprintf("virt: cpu%u: CPUID exit round trip inside the virtualized kernel over %u runs: min %lu median %lu "
 		"TSC cycles\n", i, BENCH_RUNS, v->cpuid_min, v->cpuid_med);
 	if (opt.bench_vmx && guest_cpus && guest_cpus[i].bench_n)   /* next to the minimal guest's figure */
@@ -387,6 +388,10 @@ void virt_run_all(void)
 		page_free((u64)(uintptr_t)results, rpages);
 		return;
 	}
+	struct virt_vmm_figures fig;
+	bool have_fig = virt_vmm_figures(&fig);
+	if (have_fig)
+		virt_print_figures(&fig);
 	u64 t0 = rdtsc();
 	on_each_cpu(job_on, 0, mask, true, ON_CPU_TIMEOUT_US, 0, on_done);
 	u64 t1 = rdtsc();
@@ -428,6 +433,9 @@ void virt_run_all(void)
 		if (all && v->came_out && !v->dead)
 			virt_ready_cpus++;
 	}
+	if (have_fig)
+		virt_check_figures(s, &fig);
+	virt_check_stacks(s);
 	page_free((u64)(uintptr_t)results, rpages);
 	u64 kept = virt_vmm_release();   /* kept only while a CPU is parked on its VMM stack */
 	/* virt_cpus stays: the console's "virt status" reads it; it was allocated before the count */

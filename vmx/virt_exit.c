@@ -188,6 +188,15 @@ static u64 bring_out(struct virt_cpu *v, struct virt_regs *f, u32 reason)
 
 static u64 handle(struct virt_cpu *v, struct virt_regs *f);
 
+/* virt.break=vmm_stack: 5 KiB of the VMM stack really written, more than
+ * half of it, so that the deepest-use check fails for a reason it can name */
+static __attribute__((noinline)) void deep_stack(void)
+{
+	volatile u8 buf[5120];
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (u8)i;
+}
+
 /* The VMM's own _safe instructions must not leave their vector where the
  * guest's _safe instruction in progress (say, the VMCALL) will read it. */
 u64 virt_exit(struct virt_regs *f)
@@ -274,6 +283,8 @@ static u64 handle(struct virt_cpu *v, struct virt_regs *f)
 	case VIRT_ACT_VMCALL:
 		if (opt.virt_break == 4 && this_cpu()->index == cpu_count - 1 && f->gpr[0] == VIRT_CALL_PING)
 			ud2();   /* virt.break=vmm_fault: the VMM's own IDT must report this */
+		if (opt.virt_break == 6 && this_cpu()->index == cpu_count - 1 && f->gpr[0] == VIRT_CALL_PING)
+			deep_stack();   /* virt.break=vmm_stack: vmm_stacks_used_at_most_half must see it */
 		switch (virt_vmcall(f->gpr[0], f->gpr[3], v->key)) {
 		case VIRT_VMCALL_NMI: {
 			/* test: an NMI taken here, in the VMM; RAX 1 when it came */

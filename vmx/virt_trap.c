@@ -2,8 +2,9 @@
  * The VMM's own descriptor tables (host GDTR, IDTR and TR of every VM exit):
  * a GDT copied from the kernel's with the TSS descriptor pointing at the VMM
  * TSS, and an IDT whose 32 exception gates enter vmx/virt_vmm.S, #DF, NMI and
- * #MC on the VMM TSS's own IST stacks. All three pages are in the CPU's VMM
- * block, out of every EPT (vmx/virt_pages.c), so no guest can change them.
+ * #MC on the VMM TSS's own IST stacks. The GDT and TSS share a page of the
+ * CPU's VMM block, the IDT is one page for all CPUs; all of them are out of
+ * every EPT (vmx/virt_pages.c), so no guest can change them.
  *
  * virt_vmm_trap(): a _safe instruction of the VMM resumes at its fixup; an
  * NMI is kept for the guest (re-injected by vmx/virt_exit.c, so the kernel's
@@ -31,25 +32,32 @@ struct __attribute__((packed)) vmm_gate {
 	u32 off_hi, reserved;
 };
 
-void virt_vmm_tables(struct virt_cpu *v, u64 *gdt_base, u64 *idt_base)
+/* one IDT for every CPU's VMM: the gates name IST slots, each CPU's VMM TSS
+ * holds its own stacks for them */
+void virt_vmm_idt_fill(u64 idt_pa)
 {
-	struct desc_ptr g;
-	sgdt(&g);
-	u64 *gdt = (u64 *)(uintptr_t)v->gdt;
-	memset(gdt, 0, PAGE_SIZE);
-	memcpy(gdt, (const void *)(uintptr_t)g.base, (size_t)g.limit + 1 < PAGE_SIZE ? (size_t)g.limit + 1 : PAGE_SIZE);
-	/* the TSS descriptor: the VMM TSS, busy (TR is loaded with it by every exit) */
-	u64 base = v->tss, limit = sizeof(struct tss64) - 1;
-	gdt[KERNEL_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x8bULL << 40) |
-			      ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
-	gdt[KERNEL_TSS / 8 + 1] = base >> 32;
-	struct vmm_gate *idt = (struct vmm_gate *)(uintptr_t)v->idt;
+	struct vmm_gate *idt = (struct vmm_gate *)(uintptr_t)idt_pa;
 	memset(idt, 0, PAGE_SIZE);   /* vectors 32-255 not present: the VMM runs with IF clear */
 	for (unsigned vec = 0; vec < 32; vec++) {
 		u64 h = virt_vmm_stubs[vec];
 		u8 ist = vec == VEC_NMI ? IST_NMI : vec == VEC_DF ? IST_DF : vec == VEC_MC ? IST_MC : 0;
 		idt[vec] = (struct vmm_gate){ (u16)h, KERNEL_CS, ist, 0x8e, (u16)(h >> 16), (u32)(h >> 32), 0 };
 	}
+}
+
+void virt_vmm_tables(struct virt_cpu *v, u64 *gdt_base, u64 *idt_base)
+{
+	struct desc_ptr g;
+	sgdt(&g);
+	u64 *gdt = (u64 *)(uintptr_t)v->gdt;
+	memset(gdt, 0, VIRT_TSS_OFFSET);
+	memcpy(gdt, (const void *)(uintptr_t)g.base,
+	       (size_t)g.limit + 1 < VIRT_TSS_OFFSET ? (size_t)g.limit + 1 : VIRT_TSS_OFFSET);
+	/* the TSS descriptor: the VMM TSS, busy (TR is loaded with it by every exit) */
+	u64 base = v->tss, limit = sizeof(struct tss64) - 1;
+	gdt[KERNEL_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x8bULL << 40) |
+			      ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
+	gdt[KERNEL_TSS / 8 + 1] = base >> 32;
 	*gdt_base = v->gdt;
 	*idt_base = v->idt;
 }

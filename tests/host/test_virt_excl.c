@@ -14,7 +14,7 @@
 #include "vmx/virt_excl.h"
 
 #define ARENA_BASE 0x100000000ULL   /* fake physical address of arena page 0 (above the ranges) */
-#define BLOCK (126 * 4096ULL)       /* one CPU's VMM block as vmx/virt.h lays it out (VIRT_BLOCK_PAGES) */
+#define BLOCK (126 * 4096ULL)       /* one CPU's VMM block of the first layout (126 pages; any size does) */
 
 static u8 *arena_mem;
 static u64 arena_pages = 64, arena_used, arena_live;
