@@ -13,6 +13,8 @@
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/irq.h"
 #include "arch/x86_64/smp_timing.h"
+#include "arch/x86_64/smp_await.h"
+#include "arch/x86_64/smp_arrival.h"
 #include "arch/x86_64/wait.h"
 #include "kernel/multiboot2.h"
 #include "kernel/kprintf.h"
@@ -24,8 +26,9 @@
 
 #define AP_STACK_PAGES 4            /* 16 KiB, plus a guard page below */
 #define AP_IST_PAGES 3
-#define ARRIVAL_TIMEOUT_US 1000000ULL  /* then the AP is reported as not started */
-#define RESTART_AFTER_US   ARRIVAL_TIMEOUT_US   /* an AP not online by then gets INIT-SIPI-SIPI again */
+#define ARRIVAL_TIMEOUT_US ARRIVAL_RETRY_TIMEOUT_US   /* the waits themselves: smp_arrival.h */
+#define RESTART_AFTER_US   ARRIVAL_RESTART_AFTER_US
+#define SLOW_AP_US         1500000ULL  /* smp.slowap: past the restart point, well within the hard cap */
 #define RESTART_INIT_US    10000ULL    /* the MP spec's waits for that second start-up */
 #define RESTART_SIPI_US    200ULL
 
@@ -105,6 +108,7 @@ static bool prepare_trampoline(u64 page)
 	*(u32 *)(p + tr_off_cr3) = (u32)read_cr3();
 	*(u32 *)(p + tr_off_efer) = (u32)(EFER_LME | (rdmsr(MSR_EFER) & EFER_NXE));
 	*(u64 *)(p + tr_off_entry) = (u64)(uintptr_t)ap_entry64;
+	smp_await_prepare(p);         /* the list of APs that entered, after the copy */
 	return read_cr3() < (4ULL << 30);
 }
 
@@ -156,6 +160,7 @@ static void build_cpu_list(void)
 		c->state = CPU_LISTED;
 		c->inject_no_sipi = opt.nosipi_apic_id == m->apic_id;
 		c->inject_lost_sipi = opt.lostsipi_apic_id == m->apic_id;
+		c->inject_slow = opt.slowap_apic_id == m->apic_id;
 		n++;
 	}
 	cpus = arr;
@@ -173,7 +178,7 @@ static void build_cpu_list(void)
 		kprintf("smp: %u CPUs listed, starting %u (%s)\n", found, want, !opt.smp ? "smp=off" : "cpus=N");
 }
 
-static bool all_arrived(void *unused)
+bool smp_all_arrived(void *unused)
 {
 	(void)unused;
 	for (u32 i = 1; i < cpu_count; i++)
@@ -201,14 +206,15 @@ static void decide_timing(struct smp_timing *t)
 	memcpy(smp_fig.delay_why, t->why, sizeof(smp_fig.delay_why));
 }
 
-/* APs still not online RESTART_AFTER_US after the first SIPIs get the whole
+/* APs still not online RESTART_AFTER_US after the first SIPIs, with no sign
+ * of life (smp_arrival.c picks them: restart_wanted), get the whole
  * sequence once more, with the MP spec's waits: a start-up IPI can be lost
  * (seen in QEMU TCG with 240 vCPUs on 2 loaded host cores: three APs never
  * arrived), and INIT resets an AP whatever it was doing. Each AP is taken out
  * of CPU_STARTING first, so one that reaches ap_main meanwhile fails its
  * STARTING -> ONLINE exchange and halts, to be reset by this INIT rather than
  * going online under it. Returns how many were started again. */
-static u32 restart_stragglers(u8 vector, bool deassert)
+u32 smp_restart_stragglers(u8 vector, bool deassert)
 {
 	u32 n = 0;
 	char ids[80];
@@ -218,7 +224,7 @@ static u32 restart_stragglers(u8 vector, bool deassert)
 	for (u32 i = 1; i < cpu_count; i++) {
 		struct cpu *c = &cpus[i];
 		enum cpu_state starting = CPU_STARTING;
-		if (c->inject_no_sipi || !__atomic_compare_exchange_n(&c->state, &starting, CPU_RESTARTING, false,
+		if (c->inject_no_sipi || !c->restart_wanted || !__atomic_compare_exchange_n(&c->state, &starting, CPU_RESTARTING, false,
 								       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 			continue;
 		c->restarted = true;
@@ -298,19 +304,15 @@ static void start_aps(u8 vector, const struct smp_timing *t, bool deassert)
 			check_esr(lapic_send_sipi(c->apic_id, vector), "second SIPI", c);
 		}
 	}
-	wait_until(all_arrived, 0, rdtsc() + us_to_tsc(RESTART_AFTER_US));   /* hlt: the last AP wakes us */
-	if ((smp_fig.restarted = restart_stragglers(vector, deassert)))   /* the full wait again after it */
-		wait_until(all_arrived, 0, rdtsc() + us_to_tsc(ARRIVAL_TIMEOUT_US));
+	smp_await_arrivals(vector, deassert);   /* up to 10 s for APs that showed life; restarts the silent */
 	boot_sleeps = this_cpu()->wait_sleeps - sleeps0;
 	for (u32 i = 1; i < cpu_count; i++) {
 		struct cpu *c = &cpus[i];
-		if (c->state == CPU_STARTING) {
-			c->state = CPU_NO_START;
+		enum cpu_state starting = CPU_STARTING;   /* an exchange: the AP may be going online right now */
+		if (__atomic_compare_exchange_n(&c->state, &starting, CPU_NO_START, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE)) {
 			smp_fig.failed++;
-			kprintf("smp: APIC ID %u (CPU %u) did not start within %llu ms; carrying on without it%s\n",
-				c->apic_id, i, ARRIVAL_TIMEOUT_US / 1000,
-				c->online_capable_only ? " (the MADT lists it online-capable, not enabled: a hot-add slot "
-							 "that may hold no CPU, so this is not a failure)" : "");
+			smp_await_report_missing(c);
 		} else if (c->state == CPU_ONLINE) {
 			smp_fig.started++;
 			if (!smp_fig.first_arrival_tsc || c->arrive_tsc < smp_fig.first_arrival_tsc)
@@ -322,6 +324,7 @@ static void start_aps(u8 vector, const struct smp_timing *t, bool deassert)
 		}
 	}
 	smp_fig.strays = ap_strays;
+	smp_await_report_slow();
 }
 
 /* Where the bring-up time went: the boot CPU's INIT and SIPI loops per AP,
@@ -389,7 +392,10 @@ static void run_work(struct cpu *c)
 
 void __attribute__((noreturn)) ap_main(struct cpu *c)
 {
-	c->arrive_tsc = rdtsc();
+	__atomic_store_n(&c->arrive_tsc, rdtsc(), __ATOMIC_RELEASE);   /* a sign of life (smp_await.c) */
+	if (c->inject_slow)   /* test: alive but slow, past the restart point (smp.slowap) */
+		for (u64 end = c->arrive_tsc + us_to_tsc(SLOW_AP_US); rdtsc() < end;)
+			cpu_relax();
 	percpu_set_gs(c);
 	gdt_load_for(c);
 	idt_load();

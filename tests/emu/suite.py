@@ -569,6 +569,14 @@ TESTS = [
          expect_line=[r"^cpu0: smp: test: no SIPI to APIC ID 2 in the first start-up \(smp\.lostsipi\)$",
                       r"^cpu0: smp: 1 AP not online 1000 ms after the start-up IPIs \(APIC ID 2\): INIT, 10000 us, "
                       r"SIPI, 200 us, SIPI to it again$"]),
+    # -- AP arrival (arch/x86_64/smp_arrival.c): smp.slowap=2 reaches C, then takes 1500 ms to come online;
+    #    it showed life, so the restart point (1000 ms) spares it and the wait goes on until it arrives --
+    dict(name="qemu-smp4-slowap", emu="qemu", smp=4, cmdline="mode=test smp.slowap=2", timeout=120,
+         expect=smp_expect(4, 4), require=cpu_jobs(4),
+         expect_line=[r"^cpu0: smp: 1 AP not online 1000 ms after the start-up IPIs showed life \(APIC ID 2\): not sent "
+                      r"INIT again; waiting up to 10000 ms for it$",
+                      r"^cpu0: smp: 1 AP was slow to arrive \(APIC ID 2\): the last online 1\d\d\d ms after the start-up "
+                      r"IPIs, waited 1\d\d\d ms; none was restarted$"]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
