@@ -83,6 +83,7 @@ struct cpu {
 	u64 tramp_seen_tsc;          /* when the boot CPU first saw its APIC ID in the trampoline's list */
 	bool restart_wanted;         /* picked for the second start-up: it showed no sign of life */
 	bool inject_slow;            /* test: spin SLOW_AP_US in ap_main before going online (smp.slowap) */
+	bool inject_stuck;           /* test: halt in ap_main once it reached C (smp.stuckap) */
 };
 
 _Static_assert(__builtin_offsetof(struct cpu, fault_vector) == CPU_FAULT_VECTOR_OFFSET,

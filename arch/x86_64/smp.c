@@ -161,6 +161,7 @@ static void build_cpu_list(void)
 		c->inject_no_sipi = opt.nosipi_apic_id == m->apic_id;
 		c->inject_lost_sipi = opt.lostsipi_apic_id == m->apic_id;
 		c->inject_slow = opt.slowap_apic_id == m->apic_id;
+		c->inject_stuck = opt.stuckap_apic_id == m->apic_id;
 		n++;
 	}
 	cpus = arr;
@@ -396,6 +397,8 @@ void __attribute__((noreturn)) ap_main(struct cpu *c)
 	if (c->inject_slow)   /* test: alive but slow, past the restart point (smp.slowap) */
 		for (u64 end = c->arrive_tsc + us_to_tsc(SLOW_AP_US); rdtsc() < end;)
 			cpu_relax();
+	if (c->inject_stuck)   /* test: alive, never online (smp.stuckap) */
+		halt_forever();
 	percpu_set_gs(c);
 	gdt_load_for(c);
 	idt_load();

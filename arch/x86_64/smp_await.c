@@ -154,9 +154,25 @@ void smp_await_report_missing(const struct cpu *c)
 			c->index, ARRIVAL_RETRY_TIMEOUT_US / 1000, hot);
 		return;
 	}
-	kprintf("smp: APIC ID %u (CPU %u) showed life (%s %lu ms after the start-up IPIs) but was not online after "
+	kprintf("smp: APIC ID %u (CPU %u) showed life (%s %lu ms after the start-up IPIs) but was not online within "
 		"%lu ms; carrying on without it%s\n", c->apic_id, c->index,
-		c->arrive_tsc ? "reached C" : "entered the trampoline", a->life_us / 1000, smp_fig.waited_us / 1000, hot);
+		c->arrive_tsc ? "reached C" : "entered the trampoline", a->life_us / 1000, limits.hard_cap_us / 1000, hot);
+}
+
+/* one line with every AP that was not simply in time, when there is one */
+static void report_outcomes(u32 slow, const char *slow_ids, u32 restarted, const char *restarted_ids)
+{
+	char never_ids[80], stuck_ids[80];
+	u32 never = id_list(never_ids, sizeof(never_ids), ARRIVAL_NEVER_ANSWERED);
+	u32 stuck = id_list(stuck_ids, sizeof(stuck_ids), ARRIVAL_LIFE_NOT_ONLINE);
+	if (!slow && !restarted && !never && !stuck)
+		return;
+	kprintf("smp: arrival: waited %lu ms after the start-up IPIs; slow %u%s%s%s, restarted %u%s%s%s, never answered "
+		"%u%s%s%s, showed life but not online %u%s%s%s\n", smp_fig.waited_us / 1000,
+		slow, slow ? " (APIC ID " : "", slow_ids, slow ? ")" : "",
+		restarted, restarted ? " (APIC ID " : "", restarted_ids, restarted ? ")" : "",
+		never, never ? " (APIC ID " : "", never_ids, never ? ")" : "",
+		stuck, stuck ? " (APIC ID " : "", stuck_ids, stuck ? ")" : "");
 }
 
 void smp_await_report_slow(void)
@@ -165,6 +181,7 @@ void smp_await_report_slow(void)
 	observe();
 	u32 n = id_list(ids, sizeof(ids), ARRIVAL_SLOW), r = id_list(again, sizeof(again), ARRIVAL_AFTER_RESTART);
 	smp_fig.slow = n;
+	report_outcomes(n, ids, r, again);
 	if (!n)
 		return;
 	u64 last = 0;

@@ -577,6 +577,15 @@ TESTS = [
                       r"INIT again; waiting up to 10000 ms for it$",
                       r"^cpu0: smp: 1 AP was slow to arrive \(APIC ID 2\): the last online 1\d\d\d ms after the start-up "
                       r"IPIs, waited 1\d\d\d ms; none was restarted$"]),
+    # smp.stuckap=2 halts once it reached C: alive but never online, so it is waited for up to the 10 s cap,
+    # never sent INIT again, then reported as such (and fails its online test)
+    dict(name="qemu-smp4-stuckap", emu="qemu", smp=4, cmdline="mode=test smp.stuckap=2", timeout=180,
+         expect_result="FAIL", expect=smp_expect(4, 3),
+         require=[p for p in cpu_jobs(4) if not p.startswith("smp/cpu2/")],
+         expect_line=[r"^cpu0: smp: APIC ID 2 \(CPU 2\) showed life \(reached C \d+ ms after the start-up IPIs\) but was "
+                      r"not online within 10000 ms; carrying on without it$",
+                      r"^cpu0: smp: arrival: waited 100\d\d ms after the start-up IPIs; slow 0, restarted 0, never answered 0, "
+                      r"showed life but not online 1 \(APIC ID 2\)$", r"^  not ok \d+ all_started_cpus_online"]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
