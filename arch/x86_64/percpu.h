@@ -84,6 +84,7 @@ struct cpu {
 	bool restart_wanted;         /* picked for the second start-up: it showed no sign of life */
 	bool inject_slow;            /* test: spin SLOW_AP_US in ap_main before going online (smp.slowap) */
 	bool inject_stuck;           /* test: halt in ap_main once it reached C (smp.stuckap) */
+	bool inject_stale_sipi;      /* test: a SIPI right after the second start-up's INIT (smp.stalesipi) */
 };
 
 _Static_assert(__builtin_offsetof(struct cpu, fault_vector) == CPU_FAULT_VECTOR_OFFSET,

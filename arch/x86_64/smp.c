@@ -162,6 +162,7 @@ static void build_cpu_list(void)
 		c->inject_lost_sipi = opt.lostsipi_apic_id == m->apic_id;
 		c->inject_slow = opt.slowap_apic_id == m->apic_id;
 		c->inject_stuck = opt.stuckap_apic_id == m->apic_id;
+		c->inject_stale_sipi = opt.stalesipi_apic_id == m->apic_id;
 		n++;
 	}
 	cpus = arr;
@@ -232,6 +233,8 @@ u32 smp_restart_stragglers(u8 vector, bool deassert)
 		check_esr(lapic_send_init(c->apic_id, true), "INIT", c);
 		if (deassert)
 			lapic_send_init(c->apic_id, false);
+		if (c->inject_stale_sipi)   /* test: what QEMU does with a SIPI still pending (go_online) */
+			check_esr(lapic_send_sipi(c->apic_id, vector), "SIPI (smp.stalesipi)", c);
 		if (len < sizeof(ids) - 16)
 			len += ksnprintf(ids + len, sizeof(ids) - len, "%s%u", n ? ", " : "", c->apic_id);
 		else if (!cut) {
@@ -391,6 +394,26 @@ static void run_work(struct cpu *c)
 	wait_wake(c->work_waiter);   /* the waiter halted: a completion IPI */
 }
 
+/* CPU_STARTING -> CPU_ONLINE. While the boot CPU is in the second start-up
+ * (CPU_RESTARTING, its 10 ms INIT wait) this AP waits for it to end rather
+ * than halting: QEMU's INIT keeps a SIPI still pending from the first round
+ * (target/i386 do_cpu_init saves CPU_INTERRUPT_SIPI), so that INIT itself
+ * starts a silent AP, which, halted, would then ignore the SIPIs that follow
+ * (a q35 240-CPU run lost APIC ID 89 so, "reached C" and never online). An
+ * INIT still on its way resets this CPU meanwhile, and the SIPI starts it. */
+static bool go_online(struct cpu *c)
+{
+	u64 end = rdtsc() + us_to_tsc(ARRIVAL_HARD_CAP_US);
+	for (;;) {
+		enum cpu_state seen = CPU_STARTING;
+		if (__atomic_compare_exchange_n(&c->state, &seen, CPU_ONLINE, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			return true;
+		if (seen != CPU_RESTARTING || rdtsc() > end)
+			return false;
+		cpu_relax();
+	}
+}
+
 void __attribute__((noreturn)) ap_main(struct cpu *c)
 {
 	__atomic_store_n(&c->arrive_tsc, rdtsc(), __ATOMIC_RELEASE);   /* a sign of life (smp_await.c) */
@@ -406,9 +429,7 @@ void __attribute__((noreturn)) ap_main(struct cpu *c)
 	lapic_init_cpu();
 	irq_init_cpu(c);   /* INIT left its LVTs masked: LINT1 NMI from the MADT */
 	c->parked_tsc = rdtsc();   /* before it shows online: the boot CPU reads it then */
-	enum cpu_state starting = CPU_STARTING;
-	if (!__atomic_compare_exchange_n(&c->state, &starting, CPU_ONLINE, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE))
+	if (!go_online(c))
 		halt_forever();   /* arrived after the boot CPU gave up on it: stay out of the way */
 	if (__atomic_add_fetch(&arrived, 1, __ATOMIC_SEQ_CST) >= arrivals_expected)
 		wait_wake(arrival_waiter);   /* the last one: the boot CPU may be in hlt */
