@@ -213,9 +213,9 @@ static void decide_timing(struct smp_timing *t)
  * sequence once more, with the MP spec's waits: a start-up IPI can be lost
  * (seen in QEMU TCG with 240 vCPUs on 2 loaded host cores: three APs never
  * arrived), and INIT resets an AP whatever it was doing. Each AP is taken out
- * of CPU_STARTING first, so one that reaches ap_main meanwhile fails its
- * STARTING -> ONLINE exchange and halts, to be reset by this INIT rather than
- * going online under it. Returns how many were started again. */
+ * of CPU_STARTING first (CPU_RESTARTING), so one that reaches ap_main in the
+ * INIT wait does not go online under the INIT: go_online() waits for it to
+ * end. Returns how many were started again. */
 u32 smp_restart_stragglers(u8 vector, bool deassert)
 {
 	u32 n = 0;
