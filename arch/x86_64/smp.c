@@ -27,10 +27,7 @@
 #define AP_STACK_PAGES 4            /* 16 KiB, plus a guard page below */
 #define AP_IST_PAGES 3
 #define ARRIVAL_TIMEOUT_US ARRIVAL_RETRY_TIMEOUT_US   /* the waits themselves: smp_arrival.h */
-#define RESTART_AFTER_US   ARRIVAL_RESTART_AFTER_US
 #define SLOW_AP_US         1500000ULL  /* smp.slowap: past the restart point, well within the hard cap */
-#define RESTART_INIT_US    10000ULL    /* the MP spec's waits for that second start-up */
-#define RESTART_SIPI_US    200ULL
 
 struct ap_slot {
 	u32 apic_id;
@@ -189,7 +186,7 @@ bool smp_all_arrived(void *unused)
 	return true;
 }
 
-static void check_esr(u32 esr, const char *what, const struct cpu *c)
+void smp_check_esr(u32 esr, const char *what, const struct cpu *c)
 {
 	if (esr || !lapic_last_delivered()) {
 		smp_fig.esr_errors++;
@@ -208,65 +205,6 @@ static void decide_timing(struct smp_timing *t)
 	memcpy(smp_fig.delay_why, t->why, sizeof(smp_fig.delay_why));
 }
 
-/* APs still not online RESTART_AFTER_US after the first SIPIs, with no sign
- * of life (smp_arrival.c picks them: restart_wanted), get the whole
- * sequence once more, with the MP spec's waits: a start-up IPI can be lost
- * (seen in QEMU TCG with 240 vCPUs on 2 loaded host cores: three APs never
- * arrived), and INIT resets an AP whatever it was doing. Each AP is taken out
- * of CPU_STARTING first (CPU_RESTARTING), so one that reaches ap_main in the
- * INIT wait does not go online under the INIT: go_online() waits for it to
- * end. Returns how many were started again. */
-u32 smp_restart_stragglers(u8 vector, bool deassert)
-{
-	u32 n = 0;
-	char ids[80];
-	size_t len = 0;
-	bool cut = false;
-	ids[0] = 0;
-	for (u32 i = 1; i < cpu_count; i++) {
-		struct cpu *c = &cpus[i];
-		enum cpu_state starting = CPU_STARTING;
-		if (c->inject_no_sipi || !c->restart_wanted || !__atomic_compare_exchange_n(&c->state, &starting, CPU_RESTARTING, false,
-								       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-			continue;
-		c->restarted = true;
-		check_esr(lapic_send_init(c->apic_id, true), "INIT", c);
-		if (deassert)
-			lapic_send_init(c->apic_id, false);
-		if (c->inject_stale_sipi)   /* test: what QEMU does with a SIPI still pending (go_online) */
-			check_esr(lapic_send_sipi(c->apic_id, vector), "SIPI (smp.stalesipi)", c);
-		if (len < sizeof(ids) - 16)
-			len += ksnprintf(ids + len, sizeof(ids) - len, "%s%u", n ? ", " : "", c->apic_id);
-		else if (!cut) {
-			ksnprintf(ids + len, sizeof(ids) - len, ", ...");   /* once: the list is cut here */
-			cut = true;
-		}
-		n++;
-	}
-	if (!n)
-		return 0;
-	kprintf("smp: %u AP%s not online %llu ms after the start-up IPIs (APIC ID %s): INIT, %llu us, SIPI, %llu us, "
-		"SIPI to %s again\n", n, n == 1 ? "" : "s", RESTART_AFTER_US / 1000, ids, RESTART_INIT_US,
-		RESTART_SIPI_US, n == 1 ? "it" : "them");
-	udelay(RESTART_INIT_US);
-	for (u32 i = 1; i < cpu_count; i++) {
-		struct cpu *c = &cpus[i];
-		if (c->state != CPU_RESTARTING)
-			continue;
-		__atomic_store_n(&c->state, CPU_STARTING, __ATOMIC_SEQ_CST);
-		if (!c->sipi_tsc)
-			c->sipi_tsc = rdtsc();   /* its first SIPI (smp.lostsipi withheld the first round's) */
-		check_esr(lapic_send_sipi(c->apic_id, vector), "SIPI", c);
-	}
-	udelay(RESTART_SIPI_US);
-	for (u32 i = 1; i < cpu_count; i++) {
-		struct cpu *c = &cpus[i];
-		if (c->restarted && c->state == CPU_STARTING)
-			check_esr(lapic_send_sipi(c->apic_id, vector), "second SIPI", c);
-	}
-	return n;
-}
-
 static void start_aps(u8 vector, const struct smp_timing *t, bool deassert)
 {
 	smp_fig.timeout_us = ARRIVAL_TIMEOUT_US;
@@ -278,7 +216,7 @@ static void start_aps(u8 vector, const struct smp_timing *t, bool deassert)
 	for (u32 i = 1; i < cpu_count; i++) {
 		struct cpu *c = &cpus[i];
 		c->state = CPU_STARTING;
-		check_esr(lapic_send_init(c->apic_id, true), "INIT", c);
+		smp_check_esr(lapic_send_init(c->apic_id, true), "INIT", c);
 		if (deassert)
 			lapic_send_init(c->apic_id, false);    /* old APICs only (lapic_init_deassert_needed) */
 	}
@@ -297,7 +235,7 @@ static void start_aps(u8 vector, const struct smp_timing *t, bool deassert)
 		c->sipi_tsc = rdtsc();
 		if (!first_sipi_tsc)
 			first_sipi_tsc = c->sipi_tsc;
-		check_esr(lapic_send_sipi(c->apic_id, vector), "SIPI", c);
+		smp_check_esr(lapic_send_sipi(c->apic_id, vector), "SIPI", c);
 	}
 	smp_fig.last_sipi_tsc = rdtsc();
 	udelay(t->sipi_delay_us);
@@ -305,7 +243,7 @@ static void start_aps(u8 vector, const struct smp_timing *t, bool deassert)
 		struct cpu *c = &cpus[i];
 		if (c->state == CPU_STARTING && !c->inject_no_sipi && !c->inject_lost_sipi) {
 			smp_fig.second_sipis++;
-			check_esr(lapic_send_sipi(c->apic_id, vector), "second SIPI", c);
+			smp_check_esr(lapic_send_sipi(c->apic_id, vector), "second SIPI", c);
 		}
 	}
 	smp_await_arrivals(vector, deassert);   /* up to 10 s for APs that showed life; restarts the silent */

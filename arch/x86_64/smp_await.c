@@ -7,12 +7,15 @@
 #include "arch/x86_64/smp_await.h"
 #include "arch/x86_64/smp_arrival.h"
 #include "arch/x86_64/smp.h"
+#include "arch/x86_64/lapic.h"
 #include "arch/x86_64/timer.h"
 #include "arch/x86_64/wait.h"
 #include "kernel/kprintf.h"
 #include "kernel/format.h"
 #include "kernel/lib.h"
 
+#define RESTART_INIT_US 10000ULL    /* the MP spec's waits for the second start-up */
+#define RESTART_SIPI_US 200ULL
 #define AWAIT_POLL_US 10000ULL      /* how often the boot CPU looks at the signs of life */
 #define LIST_EMPTY    0xffffffffu   /* not an AP's APIC ID (x2APIC broadcast) */
 
@@ -197,4 +200,63 @@ void smp_await_report_slow(void)
 	kprintf("smp: %u AP%s %s slow to arrive (APIC ID%s %s): the last online %lu ms after the start-up IPIs, "
 		"waited %lu ms; %s\n", n, n == 1 ? "" : "s", n == 1 ? "was" : "were", n == 1 ? "" : "s", ids,
 		last / 1000, smp_fig.waited_us / 1000, tail);
+}
+
+/* APs still not online ARRIVAL_RESTART_AFTER_US after the first SIPIs, with no sign
+ * of life (smp_arrival.c picks them: restart_wanted), get the whole
+ * sequence once more, with the MP spec's waits: a start-up IPI can be lost
+ * (seen in QEMU TCG with 240 vCPUs on 2 loaded host cores: three APs never
+ * arrived), and INIT resets an AP whatever it was doing. Each AP is taken out
+ * of CPU_STARTING first (CPU_RESTARTING), so one that reaches ap_main in the
+ * INIT wait does not go online under the INIT: go_online() waits for it to
+ * end. Returns how many were started again. */
+u32 smp_restart_stragglers(u8 vector, bool deassert)
+{
+	u32 n = 0;
+	char ids[80];
+	size_t len = 0;
+	bool cut = false;
+	ids[0] = 0;
+	for (u32 i = 1; i < cpu_count; i++) {
+		struct cpu *c = &cpus[i];
+		enum cpu_state starting = CPU_STARTING;
+		if (c->inject_no_sipi || !c->restart_wanted || !__atomic_compare_exchange_n(&c->state, &starting, CPU_RESTARTING, false,
+								       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			continue;
+		c->restarted = true;
+		smp_check_esr(lapic_send_init(c->apic_id, true), "INIT", c);
+		if (deassert)
+			lapic_send_init(c->apic_id, false);
+		if (c->inject_stale_sipi)   /* test: what QEMU does with a SIPI still pending (go_online) */
+			smp_check_esr(lapic_send_sipi(c->apic_id, vector), "SIPI (smp.stalesipi)", c);
+		if (len < sizeof(ids) - 16)
+			len += ksnprintf(ids + len, sizeof(ids) - len, "%s%u", n ? ", " : "", c->apic_id);
+		else if (!cut) {
+			ksnprintf(ids + len, sizeof(ids) - len, ", ...");   /* once: the list is cut here */
+			cut = true;
+		}
+		n++;
+	}
+	if (!n)
+		return 0;
+	kprintf("smp: %u AP%s not online %llu ms after the start-up IPIs (APIC ID %s): INIT, %llu us, SIPI, %llu us, "
+		"SIPI to %s again\n", n, n == 1 ? "" : "s", ARRIVAL_RESTART_AFTER_US / 1000, ids, RESTART_INIT_US,
+		RESTART_SIPI_US, n == 1 ? "it" : "them");
+	udelay(RESTART_INIT_US);
+	for (u32 i = 1; i < cpu_count; i++) {
+		struct cpu *c = &cpus[i];
+		if (c->state != CPU_RESTARTING)
+			continue;
+		__atomic_store_n(&c->state, CPU_STARTING, __ATOMIC_SEQ_CST);
+		if (!c->sipi_tsc)
+			c->sipi_tsc = rdtsc();   /* its first SIPI (smp.lostsipi withheld the first round's) */
+		smp_check_esr(lapic_send_sipi(c->apic_id, vector), "SIPI", c);
+	}
+	udelay(RESTART_SIPI_US);
+	for (u32 i = 1; i < cpu_count; i++) {
+		struct cpu *c = &cpus[i];
+		if (c->restarted && c->state == CPU_STARTING)
+			smp_check_esr(lapic_send_sipi(c->apic_id, vector), "second SIPI", c);
+	}
+	return n;
 }

@@ -19,7 +19,9 @@ void smp_await_report_missing(const struct cpu *c);
 /* start_aps, after the state of every AP is final: the slow APs' line */
 void smp_await_report_slow(void);
 
-/* smp.c: INIT-SIPI-SIPI again to every CPU_STARTING AP with restart_wanted */
+/* INIT-SIPI-SIPI again to every CPU_STARTING AP with restart_wanted */
 u32 smp_restart_stragglers(u8 vector, bool deassert);
+/* smp.c: count and print an IPI's APIC error status (smp/no_ipi_errors) */
+void smp_check_esr(u32 esr, const char *what, const struct cpu *c);
 
 #endif
