@@ -53,9 +53,8 @@ static struct cpu *by_apic_id(u32 id)
 }
 
 /* The new list entries (an entry is counted before it is written: stop at
- * the first unwritten one), then every AP's state. Returns the entries not
- * tied to any AP: unwritten, or past the end of the list. */
-static u32 observe(void)
+ * the first unwritten one); returns how many entered. */
+static u32 scan_list(void)
 {
 	const volatile u32 *list = (const volatile u32 *)(tramp + (trampoline_end - trampoline_start));
 	u32 entered = __atomic_load_n((u32 *)(tramp + tr_off_entered), __ATOMIC_ACQUIRE);
@@ -65,6 +64,14 @@ static u32 observe(void)
 		if (c && !c->tramp_seen_tsc)
 			c->tramp_seen_tsc = now;
 	}
+	return entered;
+}
+
+/* The list, then every AP's state. Returns the entries not tied to any AP:
+ * unwritten, or past the end of the list. */
+static u32 observe(void)
+{
+	u32 entered = scan_list();
 	u32 c_only = 0;
 	for (u32 i = 1; i < cpu_count; i++) {
 		struct cpu *c = &cpus[i];
@@ -220,7 +227,14 @@ u32 smp_restart_stragglers(u8 vector, bool deassert)
 	for (u32 i = 1; i < cpu_count; i++) {
 		struct cpu *c = &cpus[i];
 		enum cpu_state starting = CPU_STARTING;
-		if (c->inject_no_sipi || !c->restart_wanted || !__atomic_compare_exchange_n(&c->state, &starting, CPU_RESTARTING, false,
+		if (!c->restart_wanted)
+			continue;
+		scan_list();   /* a sign of life since the decision, even now, spares it */
+		if (c->tramp_seen_tsc || __atomic_load_n(&c->arrive_tsc, __ATOMIC_ACQUIRE)) {
+			aps[i].restarted = false;
+			continue;
+		}
+		if (c->inject_no_sipi || !__atomic_compare_exchange_n(&c->state, &starting, CPU_RESTARTING, false,
 								       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 			continue;
 		c->restarted = true;
