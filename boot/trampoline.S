@@ -18,6 +18,29 @@ trampoline_start:
 	cld
 	movw %cs, %ax
 	movw %ax, %ds
+	/* the first sign of life (as Linux's old trampoline wrote trampoline_status
+	 * first): count this entry, then note this CPU's APIC ID in the list after
+	 * the data block, found the way ap_entry64 finds it (smp_await.c reads it) */
+	movl $1, %edi
+	lock xaddl %edi, OFF(tr_entered)
+	xorl %eax, %eax
+	cpuid
+	cmpl $0xb, %eax
+	jb 1f
+	movl $0xb, %eax
+	xorl %ecx, %ecx
+	cpuid
+	testw %bx, %bx
+	jz 1f
+	movl %edx, %ebx			/* x2APIC ID */
+	jmp 2f
+1:	movl $1, %eax
+	cpuid
+	shrl $24, %ebx			/* initial APIC ID */
+2:	cmpl OFF(tr_list_cap), %edi
+	jae 3f				/* the list is full: only counted */
+	movl %ebx, OFF(trampoline_end)(,%edi,4)
+3:
 	movl OFF(tr_base), %esi		/* linear address of this copy */
 	/* the GDT pointer's base and the far pointers were patched by smp.c */
 	lgdtl OFF(tr_gdt_ptr)
@@ -79,10 +102,14 @@ tr_cr3:		.long 0
 tr_efer:	.long 0
 	.balign 8
 tr_entry:	.quad 0
-trampoline_end:
+tr_entered:	.long 0			/* APs that entered (lock xadd) */
+tr_list_cap:	.long 0			/* patched: u32 APIC IDs the list after trampoline_end holds */
+	.balign 16
+trampoline_end:				/* the list of APIC IDs follows in the page */
 
 	.globl tr_off_gdt, tr_off_gdt_ptr, tr_off_far32, tr_off_far64, tr_off_pm32, tr_off_lm64
 	.globl tr_off_base, tr_off_cr3, tr_off_efer, tr_off_entry
+	.globl tr_off_entered, tr_off_list_cap
 	.balign 4
 tr_off_gdt:	.long OFF(tr_gdt)
 tr_off_gdt_ptr:	.long OFF(tr_gdt_ptr)
@@ -94,6 +121,8 @@ tr_off_base:	.long OFF(tr_base)
 tr_off_cr3:	.long OFF(tr_cr3)
 tr_off_efer:	.long OFF(tr_efer)
 tr_off_entry:	.long OFF(tr_entry)
+tr_off_entered:	.long OFF(tr_entered)
+tr_off_list_cap:	.long OFF(tr_list_cap)
 
 /*
  * ap_entry64: 64-bit, kernel page tables, no stack yet. Find this CPU's

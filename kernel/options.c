@@ -7,6 +7,9 @@ struct options opt = {
 	.smp = true,
 	.nosipi_apic_id = ~0ULL,
 	.lostsipi_apic_id = ~0ULL,
+	.slowap_apic_id = ~0ULL,
+	.stuckap_apic_id = ~0ULL,
+	.stalesipi_apic_id = ~0ULL,
 	.smp_init_delay_us = ~0ULL,   /* SMP_DELAY_UNSET: the CPU's own rule */
 	.smp_sipi_delay_us = ~0ULL,
 	.vmx = true,
@@ -42,6 +45,13 @@ static const struct cmdline_option table[] = {
 	  "test: never send a SIPI to this APIC ID (it must be reported as not started)" },
 	{ "smp.lostsipi", CMDLINE_U64, &opt.lostsipi_apic_id, 0, 0xffffffffULL, 0,
 	  "test: no SIPI to this APIC ID in the first start-up (the second must bring it online)" },
+	{ "smp.slowap", CMDLINE_U64, &opt.slowap_apic_id, 0, 0xffffffffULL, 0,
+	  "test: this APIC ID waits 1500 ms after reaching C (alive but slow: it must not be restarted)" },
+	{ "smp.stuckap", CMDLINE_U64, &opt.stuckap_apic_id, 0, 0xffffffffULL, 0,
+	  "test: this APIC ID halts once it reached C (alive, never online: given up after 10 s, not restarted)" },
+	{ "smp.stalesipi", CMDLINE_U64, &opt.stalesipi_apic_id, 0, 0xffffffffULL, 0,
+	  "test: a SIPI right after this APIC ID's second-start-up INIT, as QEMU's INIT keeps a pending one "
+	  "(with smp.lostsipi: it reaches C during the INIT wait and must still come online)" },
 	{ "smp.init_delay_us", CMDLINE_U64, &opt.smp_init_delay_us, 0, 1000000, 0,
 	  "wait after INIT, overriding the CPU's rule (Linux's: 0 on Intel family >= 6, AMD >= 0xf, Hygon >= 0x18; else 10000)" },
 	{ "smp.sipi_delay_us", CMDLINE_U64, &opt.smp_sipi_delay_us, 0, 1000000, 0,

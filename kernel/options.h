@@ -18,6 +18,9 @@ struct options {
 	unsigned apic;
 	u64 nosipi_apic_id;              /* test: never SIPI this APIC ID (~0: none) */
 	u64 lostsipi_apic_id;            /* test: no SIPI in the first start-up of this APIC ID (~0: none) */
+	u64 slowap_apic_id;              /* test: this APIC ID is slow between reaching C and online (~0: none) */
+	u64 stuckap_apic_id;             /* test: this APIC ID halts once it reached C (~0: none) */
+	u64 stalesipi_apic_id;           /* test: a SIPI right after this APIC ID's second-start-up INIT (~0: none) */
 	u64 smp_init_delay_us;           /* smp.init_delay_us= (~0: the CPU's rule, smp_timing.h) */
 	u64 smp_sipi_delay_us;           /* smp.sipi_delay_us= (~0: the rule) */
 	bool vmx;

@@ -78,6 +78,13 @@ struct cpu {
 	/* the second start-up (arch/x86_64/smp.c restart_stragglers) */
 	bool restarted;              /* got INIT-SIPI-SIPI a second time */
 	bool inject_lost_sipi;       /* test: no SIPI in the first start-up (smp.lostsipi) */
+
+	/* signs of life before online (arch/x86_64/smp_await.c) */
+	u64 tramp_seen_tsc;          /* when the boot CPU first saw its APIC ID in the trampoline's list */
+	bool restart_wanted;         /* picked for the second start-up: it showed no sign of life */
+	bool inject_slow;            /* test: spin SLOW_AP_US in ap_main before going online (smp.slowap) */
+	bool inject_stuck;           /* test: halt in ap_main once it reached C (smp.stuckap) */
+	bool inject_stale_sipi;      /* test: a SIPI right after the second start-up's INIT (smp.stalesipi) */
 };
 
 _Static_assert(__builtin_offsetof(struct cpu, fault_vector) == CPU_FAULT_VECTOR_OFFSET,

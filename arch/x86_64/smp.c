@@ -13,6 +13,8 @@
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/irq.h"
 #include "arch/x86_64/smp_timing.h"
+#include "arch/x86_64/smp_await.h"
+#include "arch/x86_64/smp_arrival.h"
 #include "arch/x86_64/wait.h"
 #include "kernel/multiboot2.h"
 #include "kernel/kprintf.h"
@@ -24,10 +26,8 @@
 
 #define AP_STACK_PAGES 4            /* 16 KiB, plus a guard page below */
 #define AP_IST_PAGES 3
-#define ARRIVAL_TIMEOUT_US 1000000ULL  /* then the AP is reported as not started */
-#define RESTART_AFTER_US   ARRIVAL_TIMEOUT_US   /* an AP not online by then gets INIT-SIPI-SIPI again */
-#define RESTART_INIT_US    10000ULL    /* the MP spec's waits for that second start-up */
-#define RESTART_SIPI_US    200ULL
+#define ARRIVAL_TIMEOUT_US ARRIVAL_RETRY_TIMEOUT_US   /* the waits themselves: smp_arrival.h */
+#define SLOW_AP_US         1500000ULL  /* smp.slowap: past the restart point, well within the hard cap */
 
 struct ap_slot {
 	u32 apic_id;
@@ -105,6 +105,7 @@ static bool prepare_trampoline(u64 page)
 	*(u32 *)(p + tr_off_cr3) = (u32)read_cr3();
 	*(u32 *)(p + tr_off_efer) = (u32)(EFER_LME | (rdmsr(MSR_EFER) & EFER_NXE));
 	*(u64 *)(p + tr_off_entry) = (u64)(uintptr_t)ap_entry64;
+	smp_await_prepare(p);         /* the list of APs that entered, after the copy */
 	return read_cr3() < (4ULL << 30);
 }
 
@@ -156,6 +157,9 @@ static void build_cpu_list(void)
 		c->state = CPU_LISTED;
 		c->inject_no_sipi = opt.nosipi_apic_id == m->apic_id;
 		c->inject_lost_sipi = opt.lostsipi_apic_id == m->apic_id;
+		c->inject_slow = opt.slowap_apic_id == m->apic_id;
+		c->inject_stuck = opt.stuckap_apic_id == m->apic_id;
+		c->inject_stale_sipi = opt.stalesipi_apic_id == m->apic_id;
 		n++;
 	}
 	cpus = arr;
@@ -173,7 +177,7 @@ static void build_cpu_list(void)
 		kprintf("smp: %u CPUs listed, starting %u (%s)\n", found, want, !opt.smp ? "smp=off" : "cpus=N");
 }
 
-static bool all_arrived(void *unused)
+bool smp_all_arrived(void *unused)
 {
 	(void)unused;
 	for (u32 i = 1; i < cpu_count; i++)
@@ -182,7 +186,7 @@ static bool all_arrived(void *unused)
 	return true;
 }
 
-static void check_esr(u32 esr, const char *what, const struct cpu *c)
+void smp_check_esr(u32 esr, const char *what, const struct cpu *c)
 {
 	if (esr || !lapic_last_delivered()) {
 		smp_fig.esr_errors++;
@@ -201,62 +205,6 @@ static void decide_timing(struct smp_timing *t)
 	memcpy(smp_fig.delay_why, t->why, sizeof(smp_fig.delay_why));
 }
 
-/* APs still not online RESTART_AFTER_US after the first SIPIs get the whole
- * sequence once more, with the MP spec's waits: a start-up IPI can be lost
- * (seen in QEMU TCG with 240 vCPUs on 2 loaded host cores: three APs never
- * arrived), and INIT resets an AP whatever it was doing. Each AP is taken out
- * of CPU_STARTING first, so one that reaches ap_main meanwhile fails its
- * STARTING -> ONLINE exchange and halts, to be reset by this INIT rather than
- * going online under it. Returns how many were started again. */
-static u32 restart_stragglers(u8 vector, bool deassert)
-{
-	u32 n = 0;
-	char ids[80];
-	size_t len = 0;
-	bool cut = false;
-	ids[0] = 0;
-	for (u32 i = 1; i < cpu_count; i++) {
-		struct cpu *c = &cpus[i];
-		enum cpu_state starting = CPU_STARTING;
-		if (c->inject_no_sipi || !__atomic_compare_exchange_n(&c->state, &starting, CPU_RESTARTING, false,
-								       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-			continue;
-		c->restarted = true;
-		check_esr(lapic_send_init(c->apic_id, true), "INIT", c);
-		if (deassert)
-			lapic_send_init(c->apic_id, false);
-		if (len < sizeof(ids) - 16)
-			len += ksnprintf(ids + len, sizeof(ids) - len, "%s%u", n ? ", " : "", c->apic_id);
-		else if (!cut) {
-			ksnprintf(ids + len, sizeof(ids) - len, ", ...");   /* once: the list is cut here */
-			cut = true;
-		}
-		n++;
-	}
-	if (!n)
-		return 0;
-	kprintf("smp: %u AP%s not online %llu ms after the start-up IPIs (APIC ID %s): INIT, %llu us, SIPI, %llu us, "
-		"SIPI to %s again\n", n, n == 1 ? "" : "s", RESTART_AFTER_US / 1000, ids, RESTART_INIT_US,
-		RESTART_SIPI_US, n == 1 ? "it" : "them");
-	udelay(RESTART_INIT_US);
-	for (u32 i = 1; i < cpu_count; i++) {
-		struct cpu *c = &cpus[i];
-		if (c->state != CPU_RESTARTING)
-			continue;
-		__atomic_store_n(&c->state, CPU_STARTING, __ATOMIC_SEQ_CST);
-		if (!c->sipi_tsc)
-			c->sipi_tsc = rdtsc();   /* its first SIPI (smp.lostsipi withheld the first round's) */
-		check_esr(lapic_send_sipi(c->apic_id, vector), "SIPI", c);
-	}
-	udelay(RESTART_SIPI_US);
-	for (u32 i = 1; i < cpu_count; i++) {
-		struct cpu *c = &cpus[i];
-		if (c->restarted && c->state == CPU_STARTING)
-			check_esr(lapic_send_sipi(c->apic_id, vector), "second SIPI", c);
-	}
-	return n;
-}
-
 static void start_aps(u8 vector, const struct smp_timing *t, bool deassert)
 {
 	smp_fig.timeout_us = ARRIVAL_TIMEOUT_US;
@@ -268,7 +216,7 @@ static void start_aps(u8 vector, const struct smp_timing *t, bool deassert)
 	for (u32 i = 1; i < cpu_count; i++) {
 		struct cpu *c = &cpus[i];
 		c->state = CPU_STARTING;
-		check_esr(lapic_send_init(c->apic_id, true), "INIT", c);
+		smp_check_esr(lapic_send_init(c->apic_id, true), "INIT", c);
 		if (deassert)
 			lapic_send_init(c->apic_id, false);    /* old APICs only (lapic_init_deassert_needed) */
 	}
@@ -287,7 +235,7 @@ static void start_aps(u8 vector, const struct smp_timing *t, bool deassert)
 		c->sipi_tsc = rdtsc();
 		if (!first_sipi_tsc)
 			first_sipi_tsc = c->sipi_tsc;
-		check_esr(lapic_send_sipi(c->apic_id, vector), "SIPI", c);
+		smp_check_esr(lapic_send_sipi(c->apic_id, vector), "SIPI", c);
 	}
 	smp_fig.last_sipi_tsc = rdtsc();
 	udelay(t->sipi_delay_us);
@@ -295,22 +243,18 @@ static void start_aps(u8 vector, const struct smp_timing *t, bool deassert)
 		struct cpu *c = &cpus[i];
 		if (c->state == CPU_STARTING && !c->inject_no_sipi && !c->inject_lost_sipi) {
 			smp_fig.second_sipis++;
-			check_esr(lapic_send_sipi(c->apic_id, vector), "second SIPI", c);
+			smp_check_esr(lapic_send_sipi(c->apic_id, vector), "second SIPI", c);
 		}
 	}
-	wait_until(all_arrived, 0, rdtsc() + us_to_tsc(RESTART_AFTER_US));   /* hlt: the last AP wakes us */
-	if ((smp_fig.restarted = restart_stragglers(vector, deassert)))   /* the full wait again after it */
-		wait_until(all_arrived, 0, rdtsc() + us_to_tsc(ARRIVAL_TIMEOUT_US));
+	smp_await_arrivals(vector, deassert);   /* up to 10 s for APs that showed life; restarts the silent */
 	boot_sleeps = this_cpu()->wait_sleeps - sleeps0;
 	for (u32 i = 1; i < cpu_count; i++) {
 		struct cpu *c = &cpus[i];
-		if (c->state == CPU_STARTING) {
-			c->state = CPU_NO_START;
+		enum cpu_state starting = CPU_STARTING;   /* an exchange: the AP may be going online right now */
+		if (__atomic_compare_exchange_n(&c->state, &starting, CPU_NO_START, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE)) {
 			smp_fig.failed++;
-			kprintf("smp: APIC ID %u (CPU %u) did not start within %llu ms; carrying on without it%s\n",
-				c->apic_id, i, ARRIVAL_TIMEOUT_US / 1000,
-				c->online_capable_only ? " (the MADT lists it online-capable, not enabled: a hot-add slot "
-							 "that may hold no CPU, so this is not a failure)" : "");
+			smp_await_report_missing(c);
 		} else if (c->state == CPU_ONLINE) {
 			smp_fig.started++;
 			if (!smp_fig.first_arrival_tsc || c->arrive_tsc < smp_fig.first_arrival_tsc)
@@ -322,6 +266,7 @@ static void start_aps(u8 vector, const struct smp_timing *t, bool deassert)
 		}
 	}
 	smp_fig.strays = ap_strays;
+	smp_await_report_slow();
 }
 
 /* Where the bring-up time went: the boot CPU's INIT and SIPI loops per AP,
@@ -387,9 +332,34 @@ static void run_work(struct cpu *c)
 	wait_wake(c->work_waiter);   /* the waiter halted: a completion IPI */
 }
 
+/* CPU_STARTING -> CPU_ONLINE. While the boot CPU is in the second start-up
+ * (CPU_RESTARTING, its 10 ms INIT wait) this AP waits for it to end rather
+ * than halting: QEMU's INIT keeps a SIPI still pending from the first round
+ * (target/i386 do_cpu_init saves CPU_INTERRUPT_SIPI), so that INIT itself
+ * starts a silent AP, which, halted, would then ignore the SIPIs that follow
+ * (a q35 240-CPU run lost APIC ID 89 so, "reached C" and never online). An
+ * INIT still on its way resets this CPU meanwhile, and the SIPI starts it. */
+static bool go_online(struct cpu *c)
+{
+	u64 end = rdtsc() + us_to_tsc(ARRIVAL_HARD_CAP_US);
+	for (;;) {
+		enum cpu_state seen = CPU_STARTING;
+		if (__atomic_compare_exchange_n(&c->state, &seen, CPU_ONLINE, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			return true;
+		if (seen != CPU_RESTARTING || rdtsc() > end)
+			return false;
+		cpu_relax();
+	}
+}
+
 void __attribute__((noreturn)) ap_main(struct cpu *c)
 {
-	c->arrive_tsc = rdtsc();
+	__atomic_store_n(&c->arrive_tsc, rdtsc(), __ATOMIC_RELEASE);   /* a sign of life (smp_await.c) */
+	if (c->inject_slow)   /* test: alive but slow, past the restart point (smp.slowap) */
+		for (u64 end = c->arrive_tsc + us_to_tsc(SLOW_AP_US); rdtsc() < end;)
+			cpu_relax();
+	if (c->inject_stuck)   /* test: alive, never online (smp.stuckap) */
+		halt_forever();
 	percpu_set_gs(c);
 	gdt_load_for(c);
 	idt_load();
@@ -397,9 +367,7 @@ void __attribute__((noreturn)) ap_main(struct cpu *c)
 	lapic_init_cpu();
 	irq_init_cpu(c);   /* INIT left its LVTs masked: LINT1 NMI from the MADT */
 	c->parked_tsc = rdtsc();   /* before it shows online: the boot CPU reads it then */
-	enum cpu_state starting = CPU_STARTING;
-	if (!__atomic_compare_exchange_n(&c->state, &starting, CPU_ONLINE, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE))
+	if (!go_online(c))
 		halt_forever();   /* arrived after the boot CPU gave up on it: stay out of the way */
 	if (__atomic_add_fetch(&arrived, 1, __ATOMIC_SEQ_CST) >= arrivals_expected)
 		wait_wake(arrival_waiter);   /* the last one: the boot CPU may be in hlt */

@@ -10,6 +10,9 @@ struct smp_figures {
 	u32 started, failed, strays, second_sipis;
 	u32 restarted;          /* APs that needed a second INIT-SIPI-SIPI (restart_stragglers) */
 	u32 esr_errors;
+	u64 waited_us;          /* the arrival wait, from the end of the first start-up round (smp_await.c) */
+	u32 spared;             /* APs not online at the restart point that showed life: not sent INIT again */
+	u32 slow;               /* APs online after the restart point without a second start-up */
 	u64 last_parked_tsc;                            /* the last AP online and waiting for work */
 	char delay_why[160];                            /* smp_timing.h: the vendor/family rule used */
 };
@@ -20,6 +23,7 @@ struct mb2_info;
 void smp_init(const struct mb2_info *mb, u64 mbi_start, u64 mbi_end);
 u32 smp_cpus_found(void);
 u32 smp_cpus_online(void);
+bool smp_all_arrived(void *unused);   /* no AP still CPU_STARTING */
 void smp_report(void);     /* table, evidence, KTAP suite "smp" */
 void smp_run_checks(void); /* KTAP suite "smp" only */
 void smp_print_table(void (*pr)(const char *fmt, ...));

@@ -608,6 +608,31 @@ TESTS = [
          cmdline="mode=test vmx.virtualize", timeout=300, expect=smp_expect(1, 1) + ["vmx_ready=1", "virt_ready=1"],
          require=[f"virt/cpu0/{c}" for c in VIRT_CHECKS]
          + ["virt/vmm_pages_as_printed", "virt/vmm_stacks_used_at_most_half", "virt/no_pages_leaked"]),
+    # -- AP arrival (arch/x86_64/smp_arrival.c): smp.slowap=2 reaches C, then takes 1500 ms to come online;
+    #    it showed life, so the restart point (1000 ms) spares it and the wait goes on until it arrives --
+    dict(name="qemu-smp4-slowap", emu="qemu", smp=4, cmdline="mode=test smp.slowap=2", timeout=120,
+         expect=smp_expect(4, 4), require=cpu_jobs(4),
+         expect_line=[r"^cpu0: smp: 1 AP not online 1000 ms after the start-up IPIs showed life \(APIC ID 2\): not sent "
+                      r"INIT again; waiting up to 10000 ms for it$",
+                      r"^cpu0: smp: 1 AP was slow to arrive \(APIC ID 2\): the last online 1\d\d\d ms after the start-up "
+                      r"IPIs, waited 1\d\d\d ms; none was restarted$"]),
+    # smp.lostsipi=2 smp.stalesipi=2: a SIPI right after the second start-up's INIT, as QEMU's INIT keeps a
+    #    first-round SIPI still pending; AP 2 reaches C during the 10 ms INIT wait and must wait it out, not halt
+    dict(name="qemu-smp4-stalesipi", emu="qemu", smp=4, cmdline="mode=test smp.lostsipi=2 smp.stalesipi=2", timeout=90,
+         expect=smp_expect(4, 4), require=cpu_jobs(4),
+         expect_line=[r"^cpu0: smp: 1 AP not online 1000 ms after the start-up IPIs \(APIC ID 2\): INIT, 10000 us, "
+                      r"SIPI, 200 us, SIPI to it again$",
+                      r"^cpu0: smp: arrival: waited 10\d\d ms after the start-up IPIs; slow 0, restarted 1 \(APIC ID 2\), "
+                      r"never answered 0, showed life but not online 0$"]),
+    # smp.stuckap=2 halts once it reached C: alive but never online, so it is waited for up to the 10 s cap,
+    # never sent INIT again, then reported as such (and fails its online test)
+    dict(name="qemu-smp4-stuckap", emu="qemu", smp=4, cmdline="mode=test smp.stuckap=2", timeout=180,
+         expect_result="FAIL", expect=smp_expect(4, 3),
+         require=[p for p in cpu_jobs(4) if not p.startswith("smp/cpu2/")],
+         expect_line=[r"^cpu0: smp: APIC ID 2 \(CPU 2\) showed life \(reached C \d+ ms after the start-up IPIs\) but was "
+                      r"not online within 10000 ms; carrying on without it$",
+                      r"^cpu0: smp: arrival: waited 100\d\d ms after the start-up IPIs; slow 0, restarted 0, never answered 0, "
+                      r"showed life but not online 1 \(APIC ID 2\)$", r"^  not ok \d+ all_started_cpus_online"]),
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
