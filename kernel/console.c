@@ -306,6 +306,7 @@ static int cmd_bench_smp(void *ctx, int argc, char **argv)
 	(void)ctx, (void)argc, (void)argv;
 	smp_print_table(con_printf);
 	smp_print_waits(con_printf);
+	smp_print_ipi_costs(con_printf);
 	return 0;
 }
 

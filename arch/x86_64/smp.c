@@ -270,14 +270,22 @@ static void start_aps(u8 vector, const struct smp_timing *t, bool deassert)
 }
 
 /* Where the bring-up time went: the boot CPU's INIT and SIPI loops per AP,
- * then the wait for the last AP (tools/bench-smp.py reads this line). */
-static void print_ipi_costs(u32 ver, bool deassert)
+ * then the wait for the last AP (tools/bench-smp.py reads this line); the
+ * boot prints it after the start-up, the console's "bench smp" again. */
+static u32 ipi_apic_version;
+static bool ipi_deassert, ipi_sent;
+
+void smp_print_ipi_costs(void (*pr)(const char *fmt, ...))
 {
+	if (!ipi_sent)
+		return;
+	u32 ver = ipi_apic_version;
+	bool deassert = ipi_deassert;
 	u32 aps = cpu_count - 1, sipis = arrivals_expected;
 	u64 t0 = smp_fig.first_init_tsc, init_us = tsc_to_us(init_end_tsc - t0);
 	u64 sipi_us = first_sipi_tsc ? tsc_to_us(smp_fig.last_sipi_tsc - first_sipi_tsc) : 0;
 	u64 park = smp_fig.last_parked_tsc > smp_fig.last_sipi_tsc ? smp_fig.last_parked_tsc - smp_fig.last_sipi_tsc : 0;
-	kprintf("smp: IPI loops: INIT to %u APs %lu us (%lu us each, %s: APIC version 0x%x), SIPI to %u APs %lu us "
+	pr("smp: IPI loops: INIT to %u APs %lu us (%lu us each, %s: APIC version 0x%x), SIPI to %u APs %lu us "
 		"(%lu us each); last AP parked %lu us after the last SIPI; boot CPU waited in %s, %u sleeps\n",
 		aps, init_us, aps ? init_us / aps : 0, deassert ? "with the level de-assert" : "no level de-assert",
 		ver & 0xff, sipis, sipi_us, sipis ? sipi_us / sipis : 0, tsc_to_us(park),
@@ -316,7 +324,8 @@ void smp_init(const struct mb2_info *mb, u64 mbi_start, u64 mbi_end)
 	u32 ver = lapic_version();
 	bool deassert = lapic_init_deassert_needed(ver);
 	start_aps((u8)(page >> 12), &t, deassert);
-	print_ipi_costs(ver, deassert);
+	ipi_apic_version = ver, ipi_deassert = deassert, ipi_sent = true;
+	smp_print_ipi_costs(kprintf);
 }
 
 /* ---- the AP side ---- */

@@ -29,6 +29,8 @@ void smp_run_checks(void); /* KTAP suite "smp" only */
 void smp_print_table(void (*pr)(const char *fmt, ...));
 /* "smp: start-up waits: INIT I us, SIPI S us (WHY)", as the boot printed it */
 void smp_print_waits(void (*pr)(const char *fmt, ...));
+/* The INIT and SIPI loops' cost per AP and the wait for the last one, as the boot printed it. */
+void smp_print_ipi_costs(void (*pr)(const char *fmt, ...));
 
 #define ON_CPU_TIMEOUT_US 5000000ULL
 /* Is CPU index cpu in mask? NULL means every CPU. A mask is a kernel/cpuset.h

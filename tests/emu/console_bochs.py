@@ -38,6 +38,10 @@ def c_bench_smp(s):
     waits = "smp: start-up waits: INIT 0 us, SIPI 10 us (GenuineIntel family 0x6: no INIT wait, as Linux on Intel family >= 0x6)"
     want(r.out.count(waits) == 1, f"want the line {waits!r} once, saying why those waits: {r.out}")
     want(not [l for l in r.out if "chosen by" in l], f"the waits said twice: {r.out}")
+    # where the bring-up time went, as the boot printed it (1 AP: one INIT, one first-round SIPI)
+    want(any(re.match(r"^smp: IPI loops: INIT to 1 APs \d+ us \(\d+ us each, .*\), SIPI to 1 APs \d+ us \(\d+ us each\); "
+                      r"last AP parked \d+ us after the last SIPI; boot CPU waited in (pause|hlt), \d+ sleeps$", l)
+             for l in r.out), f"no IPI loops line: {r.out}")
 
 
 def c_vmx_on_all(s):
