@@ -82,16 +82,34 @@ include $(wildcard tests/host/*.mk)
 include $(wildcard tests/fuzz/*.mk)
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
-.SECONDEXPANSION:
-$(BUILD)/host/test_%: $$($$*_SRCS) $(wildcard kernel/*.h arch/x86_64/*.h vmx/*.h)
+# each source is compiled once into build/host/obj/PATH.o (kernel/format.c serves every test that
+# lists it) and each test links its objects; -MMD -MP files rebuild an object when a header changes
+host_objs = $(patsubst %.c,$(BUILD)/host/obj/%.o,$(1))
+HOST_OBJS := $(call host_objs,$(sort $(foreach t,$(HOST_TESTS),$($(t)_SRCS))))
+.SECONDARY: $(HOST_OBJS)
+-include $(HOST_OBJS:.o=.d)
+$(BUILD)/host/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $($*_SRCS) -lcmocka
+	$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+.SECONDEXPANSION:
+$(BUILD)/host/test_%: $$(call host_objs,$$($$*_SRCS))
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $^ -lcmocka
 
 FUZZ_CC := clang
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZERS))
-$(BUILD)/fuzz/fuzz_%: $$(fuzz_$$*_SRCS)
+FUZZ_CFLAGS := -std=gnu17 -g -O1 -I. -DVMXBOOT_HOST -fsanitize=address,undefined -fno-sanitize-recover=all
+# as the host tests: one object per source (fuzzer-instrumented), the libFuzzer main added at the link
+fuzz_objs = $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(1))
+FUZZ_OBJS := $(call fuzz_objs,$(sort $(foreach f,$(FUZZERS),$(fuzz_$(f)_SRCS))))
+.SECONDARY: $(FUZZ_OBJS)
+-include $(FUZZ_OBJS:.o=.d)
+$(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -std=gnu17 -g -O1 -I. -DVMXBOOT_HOST -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $(fuzz_$*_SRCS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+$(BUILD)/fuzz/fuzz_%: $$(call fuzz_objs,$$(fuzz_$$*_SRCS))
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
 
 # tools/vmxcaps.py decodes logs with the kernel's own capability table
 $(BUILD)/tools/vmxcaps_decode: tools/vmxcaps_decode.c vmx/vmx_capdecode.c vmx/vmx_capnames.c vmx/vmx_caps.c \

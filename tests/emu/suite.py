@@ -697,6 +697,7 @@ def emu_args(t, keep=False):
 # keys that only say what to check in a run's log: tests that differ in nothing else boot the
 # same configuration, so they share one emulator run (suite.py --no-merge: one boot each)
 CHECK_KEYS = {"name", "timeout", "expect", "require", "require_skip", "expect_line"}
+CHECK_KEYS.add("expect_once")      # a log check too (added after the set): its tests boot no differently
 ISO_CACHE = os.path.join(ROOT, "build", "emu", "iso-cache")
 WAITED_RE = re.compile(r"^emu: \S+ waited ([0-9.]+) s for an emulator job slot$", re.M)
 
