@@ -22,7 +22,7 @@ BOCHS_OUT = (b"ALSA lib pcm.c:2666:(snd_pcm_open_noupdate) Unknown PCM default\n
 # name on stderr like Bochs, make it raw like ncurses' cbreak/noecho, then write the screen
 # with blocking writes, 79 bytes and a carriage return at a time (what strace showed Bochs write).
 WRITER = r"""
-import ctypes, os, sys, termios, tty
+import ctypes, os, sys, termios, time, tty
 libc = ctypes.CDLL(None); libc.ptsname.restype = ctypes.c_char_p
 fd = os.open("/dev/ptmx", os.O_RDWR)
 libc.grantpt(fd); libc.unlockpt(fd)
@@ -34,6 +34,13 @@ while total < want:
     if total % 8000 == 0:
         print(total, flush=True)
 print("done", total, flush=True)
+# keep the master open until the test has seen every byte read: closing it hangs up the pty, and
+# Linux then drops what the reader has not taken yet (Bochs's last screen bytes do not matter)
+release = sys.argv[2]
+for _ in range(600):
+    if os.path.exists(release):
+        break
+    time.sleep(0.05)
 """
 
 SCREEN_BYTES = 200_000   # what a slow 15-CPU run writes at update_freq=60; far past the pty's room
@@ -53,10 +60,11 @@ class DrainTest(unittest.TestCase):
         self.dir = tempfile.mkdtemp(prefix="bochs-screen-test-")
         self.out = os.path.join(self.dir, "x.emu.out")
         self.stdout = os.path.join(self.dir, "x.writer")
+        self.release = os.path.join(self.dir, "x.release")
 
     def writer(self):
         with open(self.stdout, "wb") as out, open(self.out, "wb") as err:
-            return subprocess.Popen([sys.executable, "-c", WRITER, str(SCREEN_BYTES)],
+            return subprocess.Popen([sys.executable, "-c", WRITER, str(SCREEN_BYTES), self.release],
                                     stdin=subprocess.DEVNULL, stdout=out, stderr=err)
 
     def written(self):
@@ -83,6 +91,10 @@ class DrainTest(unittest.TestCase):
         drain = bochs_screen.ScreenDrain(self.out, keep).start()
         p = self.writer()
         try:
+            end = time.monotonic() + 60
+            while drain.read < SCREEN_BYTES and p.poll() is None and time.monotonic() < end:
+                time.sleep(0.05)
+            open(self.release, "w").close()   # every byte read (or given up): the writer may close its pty
             rc = p.wait(timeout=60)
         finally:
             if p.poll() is None:
