@@ -17,7 +17,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/timer.h"
 
-enum { THR = 0, RBR = 0, DLL = 0, IER = 1, DLM = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5, SCR = 7 };
+enum { THR = 0, RBR = 0, DLL = 0, IER = 1, DLM = 1, FCR = 2, IIR = 2, LCR = 3, MCR = 4, LSR = 5, SCR = 7 };
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY  0x20
 #define LSR_TX_IDLE    0x40
@@ -72,17 +72,24 @@ static bool wait_lsr(struct uart_port *u, u8 bit, u64 us)
 	}
 }
 
+/* THRE with the FIFOs on means the transmit FIFO is empty: then a FIFO's
+ * worth of bytes goes out without reading LSR again, so the UART keeps
+ * sending while the kernel formats the next line (under Bochs, which paces
+ * COM1 in emulated time, a byte at a time left it idle between lines). */
 static void put(struct uart_port *u, u8 c)
 {
-	bool drained = wait_lsr(u, LSR_THR_EMPTY, SERIAL_BYTE_WAIT_US);
-	if (!drained && u->timeouts == 0)
-		u->stuck_tsc = rdtsc() - us_to_tsc(SERIAL_BYTE_WAIT_US);
-	if (uart_port_wait_result(u, drained)) {
-		u->lost_us = tsc_to_us(rdtsc() - u->stuck_tsc);
-		return;
+	if (uart_port_must_wait(u)) {
+		bool drained = wait_lsr(u, LSR_THR_EMPTY, SERIAL_BYTE_WAIT_US);
+		if (!drained && u->timeouts == 0)
+			u->stuck_tsc = rdtsc() - us_to_tsc(SERIAL_BYTE_WAIT_US);
+		if (uart_port_wait_result(u, drained)) {
+			u->lost_us = tsc_to_us(rdtsc() - u->stuck_tsc);
+			return;
+		}
+		uart_port_refill(u, drained);
 	}
 	reg_wr(u, THR, c);
-	u->bytes++;
+	uart_port_sent(u);
 }
 
 bool serial_init(u16 port)
@@ -109,6 +116,7 @@ bool serial_init(u16 port)
 	reg_wr(u, MCR, MCR_DTR_RTS_OUT2);
 	if (echo != 0xae)
 		return false;
+	uart_port_set_fifo(u, reg_rd(u, IIR));
 	uart_set_commit(&set, u);
 	return true;
 }
@@ -137,6 +145,7 @@ static void setup(struct uart_port *u, u16 divisor)
 	reg_wr(u, LCR, lcr);
 	reg_wr(u, FCR, 0x07);            /* FIFO on, clear both */
 	reg_wr(u, MCR, (u8)((reg_rd(u, MCR) & ~MCR_LOOP) | MCR_DTR_RTS_OUT2));
+	uart_port_set_fifo(u, reg_rd(u, IIR));
 }
 
 struct replay { struct uart_port *u; size_t bytes; };

@@ -67,6 +67,29 @@ struct uart_port *uart_set_prepare(struct uart_set *s, bool mmio, u64 base, u8 w
 	return u;
 }
 
+void uart_port_set_fifo(struct uart_port *u, u8 iir)
+{
+	u->fifo = (iir & 0xc0) == 0xc0 ? 16 : 1;
+	u->room = 0;
+}
+
+bool uart_port_must_wait(const struct uart_port *u)
+{
+	return u->room == 0;
+}
+
+void uart_port_refill(struct uart_port *u, bool drained)
+{
+	u->room = drained && u->fifo ? u->fifo : 1;
+}
+
+void uart_port_sent(struct uart_port *u)
+{
+	u->bytes++;
+	if (u->room)
+		u->room--;
+}
+
 void uart_set_commit(struct uart_set *s, struct uart_port *u)
 {
 	u->active = !u->dropped;

@@ -21,6 +21,8 @@ struct uart_port {
 	u8 timeouts;          /* in a row */
 	u8 last_lsr;          /* when the last wait gave up */
 	u64 bytes;            /* written to it */
+	u8 fifo;              /* transmit FIFO depth: 16 on a 16550A with FIFOs on, else 1 */
+	u8 room;              /* bytes that may still go to THR before LSR.THRE is read again */
 	u64 stuck_tsc;        /* TSC at the first timeout of the current run of them */
 	u64 lost_us;          /* time spent in that run until the port was dropped */
 	char name[24];        /* "COM2 0x2f8", "I/O 0xc050", "MMIO 0xfe032000" */
@@ -47,6 +49,19 @@ void uart_port_tag(struct uart_port *u, const char *source);
  * SERIAL_MAX_TIMEOUTS-th timeout in a row drops the port (true returned:
  * write nothing more to it). */
 bool uart_port_wait_result(struct uart_port *u, bool drained);
+/* The transmit FIFO as IIR shows it after FCR enabled the FIFOs: bits 7:6
+ * both set is a 16550A's working 16-byte FIFO (Linux's autoconfig reads it
+ * the same way); 10 is the original 16550's broken one and 00 a 16450: one
+ * byte at a time. Resets the room, so the next byte reads LSR first. */
+void uart_port_set_fifo(struct uart_port *u, u8 iir);
+/* Before a byte: must LSR.THRE be waited for (no room left)? */
+bool uart_port_must_wait(const struct uart_port *u);
+/* After that wait: THRE seen (drained) means the FIFO is empty, so a
+ * whole FIFO of bytes may follow; a timed-out wait gives room for this byte
+ * only. */
+void uart_port_refill(struct uart_port *u, bool drained);
+/* A byte went to THR. */
+void uart_port_sent(struct uart_port *u);
 /* "COM1 0x3f8, COM2 0x2f8 (SPCR)"; dropped entries are marked. Returns
  * the length the whole text would have (as snprintf does). */
 int uart_set_describe(const struct uart_set *s, char *buf, size_t n);

@@ -48,12 +48,17 @@ void vga_enable(void)
 		vga_putc(log[i]);
 }
 
+/* Two cells per access: a row is 160 bytes, so rows stay 4-byte aligned.
+ * Per line printed, this loop is the mirror's main cost (1,920 cells):
+ * under Bochs at 5 MHz the 16-bit loop took longer than the UART's FIFO
+ * lasts, and COM1 stood idle. */
 static void scroll(void)
 {
-	for (int i = 0; i < COLS * (ROWS - 1); i++)
-		VGA_TEXT[i] = VGA_TEXT[i + COLS];
-	for (int i = 0; i < COLS; i++)
-		VGA_TEXT[COLS * (ROWS - 1) + i] = ATTR | ' ';
+	volatile u32 *cells = (volatile u32 *)VGA_TEXT;
+	for (int i = 0; i < COLS * (ROWS - 1) / 2; i++)
+		cells[i] = cells[i + COLS / 2];
+	for (int i = 0; i < COLS / 2; i++)
+		cells[COLS * (ROWS - 1) / 2 + i] = (u32)(ATTR | ' ') << 16 | (ATTR | ' ');
 	row = ROWS - 1;
 }
 

@@ -126,6 +126,41 @@ static void drop_after_timeouts_in_a_row(void **state)
 	assert_string_equal(buf, "COM1 0x3f8, COM2 0x2f8 (dropped: stopped draining)");
 }
 
+/* the transmit FIFO: IIR 0xc1 after FCR (QEMU's and Bochs's 16550A, FIFOs on, no
+ * interrupt pending) lets 16 bytes follow one THRE; 0x01 (a 16450) and 0x81 (the
+ * original 16550's unusable FIFO) one byte per THRE; a wait that timed out, one byte */
+static void transmit_fifo_room(void **state)
+{
+	(void)state;
+	struct uart_set s = { 0 };
+	struct uart_port *u = add(&s, false, 0x3f8, 1, 0, NULL);
+	assert_true(uart_port_must_wait(u));                 /* before any FIFO test: THRE first */
+	uart_port_refill(u, true);
+	assert_false(uart_port_must_wait(u));
+	uart_port_sent(u);
+	assert_true(uart_port_must_wait(u));                 /* no FIFO known: one byte per THRE */
+	uart_port_set_fifo(u, 0xc1);
+	assert_int_equal(u->fifo, 16);
+	assert_true(uart_port_must_wait(u));
+	uart_port_refill(u, true);
+	for (int i = 0; i < 16; i++) {
+		assert_false(uart_port_must_wait(u));
+		uart_port_sent(u);
+	}
+	assert_true(uart_port_must_wait(u));                 /* the 17th waits for THRE again */
+	assert_int_equal(u->bytes, 17);
+	uart_port_refill(u, false);                          /* a timed-out wait: this byte only */
+	uart_port_sent(u);
+	assert_true(uart_port_must_wait(u));
+	uart_port_set_fifo(u, 0x01);
+	assert_int_equal(u->fifo, 1);
+	uart_port_set_fifo(u, 0x81);
+	assert_int_equal(u->fifo, 1);
+	uart_port_refill(u, true);
+	uart_port_sent(u);
+	assert_true(uart_port_must_wait(u));
+}
+
 /* dropped while the log was replayed to it, before it joined: listed, never active */
 static void dropped_before_commit(void **state)
 {
@@ -162,6 +197,7 @@ int main(void)
 		cmocka_unit_test(full_set),
 		cmocka_unit_test(prepare_without_commit),
 		cmocka_unit_test(drop_after_timeouts_in_a_row),
+		cmocka_unit_test(transmit_fifo_room),
 		cmocka_unit_test(dropped_before_commit),
 		cmocka_unit_test(describe_truncates_like_snprintf),
 	};
