@@ -261,8 +261,25 @@ class Serial:
         raise TimeoutError(f"no {pat.decode()!r} " + ("before the deadline" if limit is None else
                                                       f"within {limit:g} s"))
 
+    def settle(self, quiet=0.5, limit=5.0):
+        """Reads until COM1 has been silent for `quiet` seconds (at most `limit`): GRUB prints its
+        prompt once per terminal ("grub>grub>"), and a key typed before the second one is out
+        can be taken for its own echo (the 'b' of "grub>") and lose its order (a run typed
+        "boot" and GRUB got "obot")."""
+        end = min(self.deadline, time.monotonic() + limit)
+        while time.monotonic() < end:
+            self.sock.settimeout(quiet)
+            try:
+                d = self.sock.recv(65536)
+            except socket.timeout:
+                return
+            if not d:
+                return
+            self.buf += d
+
     def type(self, line):
         """One key at a time, each once GRUB has echoed the one before (it drops keys typed faster)."""
+        self.settle()
         for ch in line.encode():
             start = len(self.buf)
             self.sock.sendall(bytes([ch]))
