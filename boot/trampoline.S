@@ -7,6 +7,29 @@
  * Everything here is addressed relative to the copy (base in the data block).
  */
 #define OFF(x) ((x) - trampoline_start)
+
+/* This CPU's APIC ID into %ebx: CPUID leaf 0xB's x2APIC ID when the leaf is
+ * there (EBX[15:0] == 0 means it is not, SDM CPUID), else leaf 1's 8-bit
+ * initial APIC ID; clobbers EAX, ECX, EDX. The trampoline (real mode) and
+ * ap_entry64 (long mode) both read it so, so the sign-of-life list that
+ * smp_await.c reads and the slot lookup name a CPU alike. */
+.macro APIC_ID_TO_EBX
+	xorl %eax, %eax
+	cpuid
+	cmpl $0xb, %eax
+	jb 101f
+	movl $0xb, %eax
+	xorl %ecx, %ecx
+	cpuid
+	testw %bx, %bx
+	jz 101f
+	movl %edx, %ebx			/* x2APIC ID */
+	jmp 102f
+101:	movl $1, %eax
+	cpuid
+	shrl $24, %ebx			/* initial APIC ID */
+102:
+.endm
 #define TR_CR0 0x80010021	/* PG | WP | NE | PE (see boot/entry.S) */
 
 	.section .rodata
@@ -23,21 +46,8 @@ trampoline_start:
 	 * the data block, found the way ap_entry64 finds it (smp_await.c reads it) */
 	movl $1, %edi
 	lock xaddl %edi, OFF(tr_entered)
-	xorl %eax, %eax
-	cpuid
-	cmpl $0xb, %eax
-	jb 1f
-	movl $0xb, %eax
-	xorl %ecx, %ecx
-	cpuid
-	testw %bx, %bx
-	jz 1f
-	movl %edx, %ebx			/* x2APIC ID */
-	jmp 2f
-1:	movl $1, %eax
-	cpuid
-	shrl $24, %ebx			/* initial APIC ID */
-2:	cmpl OFF(tr_list_cap), %edi
+	APIC_ID_TO_EBX
+	cmpl OFF(tr_list_cap), %edi
 	jae 3f				/* the list is full: only counted */
 	movl %ebx, OFF(trampoline_end)(,%edi,4)
 3:
@@ -132,22 +142,9 @@ tr_off_list_cap:	.long OFF(tr_list_cap)
 	.text
 	.globl ap_entry64
 ap_entry64:
-	xorl %eax, %eax
-	cpuid
-	cmpl $0xb, %eax
-	jb 1f
-	movl $0xb, %eax
-	xorl %ecx, %ecx
-	cpuid
-	testw %bx, %bx			/* EBX[15:0] == 0: leaf 0xB not really there (SDM CPUID) */
-	jz 1f
-	movl %edx, %r8d			/* x2APIC ID */
-	jmp 2f
-1:	movl $1, %eax
-	cpuid
-	shrl $24, %ebx
-	movl %ebx, %r8d			/* initial APIC ID */
-2:	movq ap_slots(%rip), %rdi
+	APIC_ID_TO_EBX
+	movl %ebx, %r8d
+	movq ap_slots(%rip), %rdi
 	movl ap_slot_count(%rip), %ecx
 3:	testl %ecx, %ecx
 	jz 5f
