@@ -5,11 +5,24 @@
 # where COM1 is missing, the BIOS numbers COM2 as com0).
 # Without CMDLINE: a menu (interactive, test, ...) with interactive as default after 3 s.
 # With CMDLINE: the default entry passes exactly that command line, timeout 0 (used by tests).
+# For the tests' ISO cache (tests/emu/emu.py), two more ways to call it:
+#   MKISO_ENTRY=1 mkiso.sh - - CMDLINE  prints the grub.cfg menu entry for CMDLINE and nothing else;
+#   MKISO_SLOT=N mkiso.sh ELF ISO       writes, where that entry goes, an N-byte comment line
+#     ("#vmxboot-entry-slot ####...") that emu.py overwrites in a copy of the ISO with the entry
+#     and '#' padding: one grub-mkrescue per kernel instead of one per command line.
 set -euo pipefail
 elf=$1 iso=$2 cmdline=${3:-}
 # multiboot2 sets gfxpayload from the kernel's framebuffer tag; on BIOS, put it
 # back to text after the command so the VGA text mirror keeps the screen
 text_on_bios='\tif [ "$grub_platform" = pc ]; then set gfxpayload=text; fi\n'
+entry() {     # entry CMDLINE: the default entry that passes exactly CMDLINE, timeout 0
+	printf 'set timeout=0\nset default=0\n'
+	printf 'menuentry "vmxboot (%s)" {\n\tmultiboot2 /boot/vmxboot.elf %s\n'"$text_on_bios"'\tboot\n}\n' "$1" "$1"
+}
+if [ -n "${MKISO_ENTRY:-}" ]; then
+	entry "$cmdline"
+	exit 0
+fi
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/boot/grub"
@@ -35,9 +48,11 @@ if [ "$grub_platform" = efi ]; then
 	insmod efi_uga
 fi
 EOT
-	if [ -n "$cmdline" ]; then
-		printf 'set timeout=0\nset default=0\n'
-		printf 'menuentry "vmxboot (%s)" {\n\tmultiboot2 /boot/vmxboot.elf %s\n'"$text_on_bios"'\tboot\n}\n' "$cmdline" "$cmdline"
+	if [ -n "${MKISO_SLOT:-}" ]; then
+		head -c "$((MKISO_SLOT - 1))" < <(printf '#vmxboot-entry-slot '; yes '#' | tr -d '\n')
+		printf '\n'
+	elif [ -n "$cmdline" ]; then
+		entry "$cmdline"
 	else
 		printf 'set timeout=3\nset default=0\n'
 		for e in "interactive|mode=interactive" "test: run every test and power off|mode=test" \
