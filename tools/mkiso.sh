@@ -62,7 +62,15 @@ EOT
 	fi
 } > "$stage/boot/grub/grub.cfg"
 mkdir -p "$(dirname "$iso")"
-if ! out=$(grub-mkrescue -o "$iso" "$stage" 2>&1); then
+# Only the GRUB modules this grub.cfg uses (and their dependencies), plus a few for a user at
+# GRUB's prompt (ls, cat, search, help, reboot, halt; all_video brings efi_gop/efi_uga on UEFI and
+# vbe/vga on BIOS), no fonts, locales or themes (the menu is text on the console and serial):
+# 4.8 MB instead of 20.8 MB, and GRUB's lookups in a 20-entry module directory instead of a
+# 300-entry one. Bochs times its CD-ROM's seeks in emulated time (the BIOS polls meanwhile):
+# firmware + GRUB + the floor kernel took 41.3 M instead of 70.7 M emulated instructions.
+modules="normal serial terminal terminfo multiboot2 test echo configfile iso9660 part_msdos part_gpt boot
+	all_video search ls cat help reboot halt"
+if ! out=$(grub-mkrescue --fonts= --locales= --themes= --install-modules="$(echo $modules)" -o "$iso" "$stage" 2>&1); then
 	printf '%s\n' "$out" >&2
 	exit 1
 fi
