@@ -30,6 +30,7 @@
 	shrl $24, %ebx			/* initial APIC ID */
 102:
 .endm
+#include "arch/x86_64/smp_stamps.h"	/* TR_STAMPS */
 #define TR_CR0 0x80010021	/* PG | WP | NE | PE (see boot/entry.S) */
 
 	.section .rodata
@@ -46,6 +47,14 @@ trampoline_start:
 	 * the data block, found the way ap_entry64 finds it (smp_await.c reads it) */
 	movl $1, %edi
 	lock xaddl %edi, OFF(tr_entered)
+	/* when this AP entered, for the "smp: AP start:" line: the low half of
+	 * the TSC is enough (smp_await.c puts the high half back from the SIPI's
+	 * TSC), and it is stored before the list entry, which TSO keeps in order */
+	cmpl $TR_STAMPS, %edi
+	jae 2f
+	rdtsc
+	movl %eax, OFF(tr_stamps)(,%edi,4)
+2:
 	APIC_ID_TO_EBX
 	cmpl OFF(tr_list_cap), %edi
 	jae 3f				/* the list is full: only counted */
@@ -114,12 +123,13 @@ tr_efer:	.long 0
 tr_entry:	.quad 0
 tr_entered:	.long 0			/* APs that entered (lock xadd) */
 tr_list_cap:	.long 0			/* patched: u32 APIC IDs the list after trampoline_end holds */
+tr_stamps:	.fill TR_STAMPS, 4, 0	/* TSC[31:0] at entry of the first TR_STAMPS APs, by list index */
 	.balign 16
 trampoline_end:				/* the list of APIC IDs follows in the page */
 
 	.globl tr_off_gdt, tr_off_gdt_ptr, tr_off_far32, tr_off_far64, tr_off_pm32, tr_off_lm64
 	.globl tr_off_base, tr_off_cr3, tr_off_efer, tr_off_entry
-	.globl tr_off_entered, tr_off_list_cap
+	.globl tr_off_entered, tr_off_list_cap, tr_off_stamps
 	.balign 4
 tr_off_gdt:	.long OFF(tr_gdt)
 tr_off_gdt_ptr:	.long OFF(tr_gdt_ptr)
@@ -133,6 +143,7 @@ tr_off_efer:	.long OFF(tr_efer)
 tr_off_entry:	.long OFF(tr_entry)
 tr_off_entered:	.long OFF(tr_entered)
 tr_off_list_cap:	.long OFF(tr_list_cap)
+tr_off_stamps:	.long OFF(tr_stamps)
 
 /*
  * ap_entry64: 64-bit, kernel page tables, no stack yet. Find this CPU's

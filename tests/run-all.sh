@@ -87,7 +87,7 @@ echo "== fuzzers (libFuzzer, ${FUZZ_SECONDS:-5} s each)"
 timed fuzz run_logged fuzz env FUZZ_JOBS=2 make -s -j2 fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-5}" || status=1
 echo "== log checker and log tool tests"
 t0=$(date +%s)
-if out=$(python3 -m unittest tests/test_ktapcheck.py tests/test_vmxcaps.py tests/test_slots.py tests/test_bench_linux.py tests/test_bench_boot.py tests/test_bochs_screen.py tests/test_suite_units.py tests/test_iso_slot.py 2>&1); then kt_f=0; else kt_f=1; status=1; fi
+if out=$(python3 -m unittest tests/test_ktapcheck.py tests/test_vmxcaps.py tests/test_slots.py tests/test_bench_linux.py tests/test_bench_boot.py tests/test_bochs_screen.py tests/test_suite_units.py tests/test_iso_slot.py tests/test_bench_smp.py 2>&1); then kt_f=0; else kt_f=1; status=1; fi
 printf '%s\n' "$out" | tail -3
 printf '%s\n' "$out" > "$parts/ktapcheck.out"
 kt_n=$(printf '%s\n' "$out" | sed -n 's/^Ran \([0-9]*\) test.*/\1/p')

@@ -19,6 +19,10 @@ and reads from each serial log
     each); last AP parked N us after the last SIPI; boot CPU waited in hlt|pause, S sleeps`:
     where the bring-up time went (the boot CPU's INIT and SIPI loops per AP, then
     the wait for the last AP);
+  - `smp: AP start: SIPI to the AP's first trampoline instruction median N us (A-B us,
+    K APs), from there to parked median N us (A-B us, K APs)`: each AP's own start split
+    at its first trampoline instruction (a TSC stamp, arch/x86_64/smp_stamps.c), i.e.
+    the CPU's (the emulator's) start-up after the SIPI, then our code;
   - `wait: MODE (WHY...)`: how the kernel's waits sleep (arch/x86_64/wait.c).
 It prints one table of figures and the ratio of the 16-CPU to the 2-CPU bring-up.
 --big adds QEMU q35 with 240 CPUs (-smp 240,sockets=1,cores=240, 4 GiB); --legacy
@@ -61,6 +65,9 @@ ISO_PAUSE = os.path.join(OUT, "bench-smp-pause.iso")
 IPI_RE = re.compile(r"smp: IPI loops: INIT to (\d+) APs (\d+) us \((\d+) us each, [^)]*\), SIPI to (\d+) APs (\d+) us "
                     r"\((\d+) us each\); last AP parked (\d+) us after the last SIPI; boot CPU waited in (\w+), (\d+) sleeps")
 WAIT_RE = re.compile(r"wait: (.*?) \(")
+STAMPS_RE = re.compile(r"smp: AP start: SIPI to the AP's first trampoline instruction median (\d+) us \((\d+)-(\d+) us, "
+                       r"(\d+) APs?\), from there to (?:parked median (\d+) us \((\d+)-(\d+) us, (\d+) APs?\)|parked: none)")
+STAMPS_NONE_RE = re.compile(r"smp: AP start: none of the (\d+) APs? has a trampoline entry stamp")
 BRINGUP_RE = re.compile(r"smp: bring-up (\d+) us from the first INIT to the last AP online "
                         r"\((\d+) APs, INIT wait (\d+) us, SIPI wait (\d+) us, (\d+) second SIPIs\)")
 WAITS_RE = re.compile(r"smp: start-up waits: INIT (\d+) us, SIPI (\d+) us \((.*)\)$")
@@ -85,7 +92,8 @@ def build_iso(cmdline=CMDLINE, iso=ISO):
 def parse_log(path):
     """Figures from one serial log: a dict, with None for what the log does not say."""
     fig = dict(online=None, bringup=None, aps=None, init_us=None, sipi_us=None, second=None, arrivals=[],
-               why=None, init_each=None, sipi_each=None, park_us=None, waited=None, wait_mode=None)
+               why=None, init_each=None, sipi_each=None, park_us=None, waited=None, wait_mode=None,
+               to_entry=None, to_parked=None, stamped=None)
     try:
         with open(path, "rb") as f:
             raw = f.read().decode("utf-8", errors="replace")
@@ -101,6 +109,13 @@ def parse_log(path):
         m = IPI_RE.search(line)
         if m:
             fig.update(init_each=int(m[3]), sipi_each=int(m[6]), park_us=int(m[7]), waited=m[8])
+            continue
+        m = STAMPS_RE.search(line)
+        if m:
+            fig.update(to_entry=int(m[1]), to_parked=int(m[5]) if m[5] else None, stamped=int(m[4]))
+            continue
+        if STAMPS_NONE_RE.search(line):
+            fig["stamped"] = 0
             continue
         m = WAIT_RE.search(line)
         if m and fig["wait_mode"] is None:
@@ -154,7 +169,8 @@ def median(values):
 def combine(runs):
     """The median of each figure over repeated boots of one configuration."""
     first = runs[0]
-    c = {k: median([r[k] for r in runs]) for k in ("online", "bringup", "wall", "init_each", "sipi_each", "park_us")}
+    c = {k: median([r[k] for r in runs]) for k in ("online", "bringup", "wall", "init_each", "sipi_each", "park_us",
+                                                   "to_entry", "to_parked")}
     c["waited"] = first["waited"]
     c["wait_mode"] = first["wait_mode"]
     c["arrival_median"] = median([median(r["arrivals"]) for r in runs])
@@ -230,10 +246,12 @@ def main(argv=None):
           + "; times in us after the first INIT, from the guest's TSC")
     print("  per AP: bring-up / APs; INIT, SIPI: the boot CPU's loop per AP; park: last SIPI to last AP parked;"
           " waited: how the boot CPU waited for the APs")
+    print("  SIPI->tramp: median over the APs of SIPI to the AP's first trampoline instruction (the CPU's or emulator's"
+          " own start-up); tramp->park: from there to parked (our code)")
     hdr = ("config", "online", "bring-up us", "per AP us", "INIT us", "SIPI us", "park us", "waited",
-           "median AP arrival us", "AP arrival spread us", "2nd SIPIs", "boot wall s")
+           "median AP arrival us", "AP arrival spread us", "2nd SIPIs", "boot wall s", "SIPI->tramp us", "tramp->park us")
     print(f"{hdr[0]:<29} {hdr[1]:>6} {hdr[2]:>12} {hdr[3]:>9} {hdr[4]:>7} {hdr[5]:>7} {hdr[6]:>7} {hdr[7]:>6} "
-          f"{hdr[8]:>21} {hdr[9]:>21} {hdr[10]:>9} {hdr[11]:>11}")
+          f"{hdr[8]:>21} {hdr[9]:>21} {hdr[10]:>9} {hdr[11]:>11} {hdr[12]:>14} {hdr[13]:>14}")
     delays = set()
     failed = []
     for (emu, cpus, legacy, pause), c in rows.items():
@@ -243,7 +261,7 @@ def main(argv=None):
         print(f"{cfg:<29} {fmt(c['online']):>6} {fmt(c['bringup']):>12} {fmt(per_ap):>9} {fmt(c['init_each']):>7} "
               f"{fmt(c['sipi_each']):>7} {fmt(c['park_us']):>7} {c['waited'] or '-':>6} "
               f"{fmt(c['arrival_median']):>21} {fmt(c['spread']):>21} {fmt(c['second'] if cpus > 1 else None):>9} "
-              f"{fmt(c['wall'], '{:.1f}'):>11}")
+              f"{fmt(c['wall'], '{:.1f}'):>11} {fmt(c['to_entry']):>14} {fmt(c['to_parked']):>14}")
         if c["init_us"] is not None:
             delays.add((c["init_us"], c["sipi_us"], c["why"] or "no reason printed"))
         if c["online"] is None or (cpus > 1 and c["bringup"] is None):

@@ -81,6 +81,7 @@ struct cpu {
 
 	/* signs of life before online (arch/x86_64/smp_await.c) */
 	u64 tramp_seen_tsc;          /* when the boot CPU first saw its APIC ID in the trampoline's list */
+	u64 tramp_entry_tsc;         /* when it executed its first trampoline instruction (tr_stamps), 0: no stamp */
 	bool restart_wanted;         /* picked for the second start-up: it showed no sign of life */
 	bool inject_slow;            /* test: spin SLOW_AP_US in ap_main before going online (smp.slowap) */
 	bool inject_stuck;           /* test: halt in ap_main once it reached C (smp.stuckap) */

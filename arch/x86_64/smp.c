@@ -290,6 +290,7 @@ void smp_print_ipi_costs(void (*pr)(const char *fmt, ...))
 		aps, init_us, aps ? init_us / aps : 0, deassert ? "with the level de-assert" : "no level de-assert",
 		ver & 0xff, sipis, sipi_us, sipis ? sipi_us / sipis : 0, tsc_to_us(park),
 		wait_mode() == WAIT_PAUSE ? "pause" : "hlt", boot_sleeps);
+	smp_await_print_stamps(pr);   /* where each AP's own start went */
 }
 
 void smp_init(const struct mb2_info *mb, u64 mbi_start, u64 mbi_end)

@@ -6,6 +6,7 @@
  */
 #include "arch/x86_64/smp_await.h"
 #include "arch/x86_64/smp_arrival.h"
+#include "arch/x86_64/smp_stamps.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/timer.h"
@@ -20,7 +21,7 @@
 #define LIST_EMPTY    0xffffffffu   /* not an AP's APIC ID (x2APIC broadcast) */
 
 extern const u8 trampoline_start[], trampoline_end[];
-extern const u32 tr_off_entered, tr_off_list_cap;
+extern const u32 tr_off_entered, tr_off_list_cap, tr_off_stamps;
 
 static const struct arrival_limits limits = { ARRIVAL_RESTART_AFTER_US, ARRIVAL_RETRY_TIMEOUT_US, ARRIVAL_HARD_CAP_US };
 static u8 *tramp;
@@ -57,12 +58,17 @@ static struct cpu *by_apic_id(u32 id)
 static u32 scan_list(void)
 {
 	const volatile u32 *list = (const volatile u32 *)(tramp + (trampoline_end - trampoline_start));
+	const volatile u32 *stamps = (const volatile u32 *)(tramp + tr_off_stamps);
 	u32 entered = __atomic_load_n((u32 *)(tramp + tr_off_entered), __ATOMIC_ACQUIRE);
 	u64 now = rdtsc();
 	for (; scanned < entered && scanned < list_cap && list[scanned] != LIST_EMPTY; scanned++, tied++) {
 		struct cpu *c = by_apic_id(list[scanned]);
 		if (c && !c->tramp_seen_tsc)
 			c->tramp_seen_tsc = now;
+		/* the stamp was stored before the list entry (TSO): an entry before
+		 * this CPU's SIPI (a stale SIPI's) gives no figure */
+		if (c && !c->tramp_entry_tsc && scanned < TR_STAMPS)
+			smp_stamp_entry(c->sipi_tsc, stamps[scanned], us_to_tsc(SMP_STAMP_WINDOW_US), &c->tramp_entry_tsc);
 	}
 	return entered;
 }
@@ -273,4 +279,24 @@ u32 smp_restart_stragglers(u8 vector, bool deassert)
 			smp_check_esr(lapic_send_sipi(c->apic_id, vector), "second SIPI", c);
 	}
 	return n;
+}
+
+/* "smp: AP start: ..." (smp_stamps.c): SIPI -> the AP's first trampoline
+ * instruction, and from there to parked, over the APs with a stamp */
+void smp_await_print_stamps(void (*pr)(const char *fmt, ...))
+{
+	static void *stamps_, *scratch_;
+	struct ap_stamp *v = cpu_array(&stamps_, sizeof(*v));
+	u64 *scratch = cpu_array(&scratch_, sizeof(*scratch));
+	struct smp_stamp_stats st;
+	char line[240];
+	u32 n = 0;
+	for (u32 i = 1; i < cpu_count; i++, n++) {
+		v[n].sipi_tsc = cpus[i].sipi_tsc;
+		v[n].entry_tsc = cpus[i].tramp_entry_tsc;
+		v[n].parked_tsc = cpus[i].state == CPU_ONLINE ? cpus[i].parked_tsc : 0;
+	}
+	smp_stamp_stats(v, n, tsc_khz, scratch, &st);
+	smp_stamp_describe(&st, line, sizeof(line));
+	pr("%s\n", line);
 }

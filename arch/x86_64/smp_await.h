@@ -19,6 +19,9 @@ void smp_await_report_missing(const struct cpu *c);
 /* start_aps, after the state of every AP is final: the slow APs' line */
 void smp_await_report_slow(void);
 
+/* smp_print_ipi_costs: the "smp: AP start:" line (smp_stamps.h) */
+void smp_await_print_stamps(void (*pr)(const char *fmt, ...));
+
 /* INIT-SIPI-SIPI again to every CPU_STARTING AP with restart_wanted */
 u32 smp_restart_stragglers(u8 vector, bool deassert);
 /* smp.c: count and print an IPI's APIC error status (smp/no_ipi_errors) */

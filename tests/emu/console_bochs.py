@@ -42,6 +42,10 @@ def c_bench_smp(s):
     want(any(re.match(r"^smp: IPI loops: INIT to 1 APs \d+ us \(\d+ us each, .*\), SIPI to 1 APs \d+ us \(\d+ us each\); "
                       r"last AP parked \d+ us after the last SIPI; boot CPU waited in (pause|hlt), \d+ sleeps$", l)
              for l in r.out), f"no IPI loops line: {r.out}")
+    # each AP's start split at its first trampoline instruction (arch/x86_64/smp_stamps.c), as the boot printed it
+    want(any(re.match(r"^smp: AP start: SIPI to the AP's first trampoline instruction median \d+ us \(\d+-\d+ us, 1 AP\), "
+                      r"from there to parked median \d+ us \(\d+-\d+ us, 1 AP\)$", l) for l in r.out),
+         f"no AP start line: {r.out}")
 
 
 def c_vmx_on_all(s):

@@ -103,6 +103,13 @@ def smp_expect(found, online):
     return [f"cpus_found={found}", f"cpus_online={online}"]
 
 
+def ap_start_line(entered, parked=None):
+    """The trampoline entry stamps' line (arch/x86_64/smp_stamps.c): APs with a stamp, and of those parked."""
+    return (r"^cpu0: smp: AP start: SIPI to the AP's first trampoline instruction median \d+ us \(\d+-\d+ us, "
+            rf"{entered} APs?\), from there to parked median \d+ us \(\d+-\d+ us, {entered if parked is None else parked} "
+            r"APs?\)$")
+
+
 def exit_case_names():
     """The exit_ rows of vmx/conf_exit_cases.c, read from the source so the list cannot drift."""
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "vmx", "conf_exit_cases.c")
@@ -129,7 +136,8 @@ TESTS = [
     dict(name="qemu-smp4", emu="qemu", smp=4, timeout=60, expect=smp_expect(4, 4), require=cpu_jobs(4),
          expect_line=[r"apic: xAPIC mode", r"smp: bring-up \d+ us from the first INIT",
                       r"smp: bring-up \d+ us .*second SIPIs\), \d+ us per AP$",
-                      r"smp: start-up waits: INIT 0 us, SIPI 10 us \(AuthenticAMD family 0xf: no INIT wait"],
+                      r"smp: start-up waits: INIT 0 us, SIPI 10 us \(AuthenticAMD family 0xf: no INIT wait",
+                      ap_start_line(3)],
          expect_once=[r"smp: start-up waits", r"^cpu0: smp: +1-3 +1-3 +online +\d+(-\d+)? \(3 CPUs\)$"]),
     dict(name="qemu-smp8-2sockets", emu="qemu", qemu_smp="8,sockets=2,cores=4", timeout=60,
          expect=smp_expect(8, 8), require=cpu_jobs(8)),
@@ -144,7 +152,8 @@ TESTS = [
     # -- SMP in Bochs: x2APIC on Intel models, and up to 15 CPUs (count=16 crashes Bochs 2.7) --
     dict(name="bochs-skx-smp4-x2apic", emu="bochs", smp=4, cpu="corei7_skylake_x", timeout=180,
          expect=smp_expect(4, 4), require=cpu_jobs(4), expect_line=[r"apic: x2APIC mode",
-         r"smp: start-up waits: INIT 0 us, SIPI 10 us \(GenuineIntel family 0x6: no INIT wait"],
+         r"smp: start-up waits: INIT 0 us, SIPI 10 us \(GenuineIntel family 0x6: no INIT wait",
+         ap_start_line(3)],
          expect_once=[r"smp: start-up waits"]),
     dict(name="bochs-skx-smp4-xapic", emu="bochs", smp=4, cpu="corei7_skylake_x", cmdline="mode=test apic=xapic",
          timeout=180, expect=smp_expect(4, 4), require=cpu_jobs(4), expect_line=[r"apic: xAPIC mode"]),
@@ -632,7 +641,8 @@ TESTS = [
          expect_line=[r"^cpu0: smp: 1 AP not online 1000 ms after the start-up IPIs \(APIC ID 2\): INIT, 10000 us, "
                       r"SIPI, 200 us, SIPI to it again$",
                       r"^cpu0: smp: arrival: waited 10\d\d ms after the start-up IPIs; slow 0, restarted 1 \(APIC ID 2\), "
-                      r"never answered 0, showed life but not online 0$"]),
+                      r"never answered 0, showed life but not online 0$",
+                      ap_start_line(2)]),   # AP 2 entered on the stale SIPI, before its own: no figure
     # smp.stuckap=2 halts once it reached C: alive but never online, so it is waited for up to the 10 s cap,
     # never sent INIT again, then reported as such (and fails its online test)
     dict(name="qemu-smp4-stuckap", emu="qemu", smp=4, cmdline="mode=test smp.stuckap=2", timeout=180,
@@ -641,7 +651,8 @@ TESTS = [
          expect_line=[r"^cpu0: smp: APIC ID 2 \(CPU 2\) showed life \(reached C \d+ ms after the start-up IPIs\) but was "
                       r"not online within 10000 ms; carrying on without it$",
                       r"^cpu0: smp: arrival: waited 100\d\d ms after the start-up IPIs; slow 0, restarted 0, never answered 0, "
-                      r"showed life but not online 1 \(APIC ID 2\)$", r"^  not ok \d+ all_started_cpus_online"]),
+                      r"showed life but not online 1 \(APIC ID 2\)$", r"^  not ok \d+ all_started_cpus_online",
+                      ap_start_line(3, 2)]),   # AP 2 entered, never parked
 ]
 
 KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_result", "expect", "require",
