@@ -74,7 +74,10 @@ iso-signed: $(ELF)
 
 # ---- host unit tests: each tests/host/*.mk adds NAME to HOST_TESTS and sets NAME_SRCS ----
 HOST_CC     ?= gcc
-HOST_CFLAGS := -std=gnu17 -g -O1 -Wall -Wextra -Werror -I. -DVMXBOOT_HOST \
+# -O0: the sanitizers instrument every level alike, the tests run in a blink, and compiling is
+# most of their cost (from clean, make -j2 host-tests: 30.3 s user at -O1, 20.5 s at -O0);
+# the fuzzers keep -O1, where execution speed is the point
+HOST_CFLAGS := -std=gnu17 -g -O0 -Wall -Wextra -Werror -I. -DVMXBOOT_HOST \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_TESTS :=
 FUZZERS :=
