@@ -28,6 +28,9 @@ Each entry of TESTS is one boot of the real ISO through tests/emu/emu.py.  Keys:
   stuck_fifo     list of FIFO paths ({base}) for '-chardev pipe' UARTs that stop draining after 4 KiB
   iso_drive      'virtio-mmio': the ISO as a virtio-mmio disk instead of a CD-ROM (QEMU microvm)
   megs           guest memory in MiB (default 256)
+  exclusive      True: the run holds every job slot (emu.py --exclusive), for the 240-vCPU boots
+  estimate       seconds the run is expected to hold its slot (default: its timeout); longer ones
+                 get a free slot first
 
 Prints every test's output, then `emu-tests: N passed, N failed`, and writes
 build/emu.count ("passed failed 0").  Exit 1 when any test failed.
@@ -375,8 +378,10 @@ TESTS = [
     # -- big SMP: any CPU count the firmware lists (KTAP tree, CPU sets and per-CPU data sized from it) --
     # 240 is the most QEMU 7.2 TCG starts with xAPIC IDs; 12-35 s wall here, the limit is generous.
     # More than 64 CPUs: the brief form by default, every CPU folded into one group per suite
+    # Each holds both job slots (exclusive): 240 vCPU threads beside another emulator and the host
+    # builds took 33-41 s instead of ~11 s alone, and once APs missed the bring-up deadline so
     dict(name="qemu-q35-smp240", emu="qemu", machine="q35", qemu_smp="240,sockets=1,cores=240", megs=4096,
-         timeout=600, expect=smp_expect(240, 240) + ["report=brief"],
+         timeout=600, exclusive=True, estimate=30, expect=smp_expect(240, 240) + ["report=brief"],
          require=[f"smp/cpus_like_cpu0/{t}" for t in ("online", "ran_job", "job_returned_own_apic_id")],
          require_skip=["vmx/cpus_like_cpu0/vtx_usable"],
          expect_line=[r"smp: bring-up \d+ us from the first INIT to the last AP online \(239 APs",
@@ -384,7 +389,7 @@ TESTS = [
                       r"^cpu0: smp: +1-239 +1-239 +online +\d+-\d+ \(239 CPUs\)$",
                       r"^cpu0: vmx: cpus 0-239: AMD CPU: this machine has AMD-V \(SVM\), not VT-x"]),
     dict(name="qemu-q35-smp240-full", emu="qemu", machine="q35", qemu_smp="240,sockets=1,cores=240", megs=4096,
-         cmdline="mode=test report=full", timeout=600, expect=smp_expect(240, 240),
+         cmdline="mode=test report=full", timeout=600, exclusive=True, estimate=30, expect=smp_expect(240, 240),
          require=cpu_jobs(1) + [f"smp/cpu{i}/online" for i in (1, 128, 239)] + ["smp/cpu239/ran_job"]),
     # report=brief on a VT-x machine: the 4 CPUs fold into one group per suite, aggregate paths checked
     dict(name="bochs-skx-smp4-brief", emu="bochs", smp=4, cpu="corei7_skylake_x", cmdline="mode=test report=brief",
@@ -660,6 +665,7 @@ KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_r
         "same_log", "stuck_fifo", "iso_drive", "megs"}
 LIST_KEYS = ("expect", "require", "require_skip", "expect_line", "same_log", "stuck_fifo")
 KEYS.add("expect_once")             # regexes that must match exactly one line (a fact said once)
+KEYS |= {"exclusive", "estimate"}     # how the run takes the job slots (emu.py --exclusive, --estimate)
 LIST_KEYS += ("expect_once",)
 
 
@@ -709,6 +715,10 @@ def emu_args(t, keep=False):
         a += ["--expect-exit", str(v)]
     if t.get("no_debug_exit"):
         a.append("--no-debug-exit")
+    if t.get("exclusive"):
+        a.append("--exclusive")
+    if "estimate" in t:
+        a += ["--estimate", str(t["estimate"])]
     if keep:
         a.append("--keep")
     return a
