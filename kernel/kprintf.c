@@ -44,8 +44,11 @@ const char *klog_buffer(size_t *len)
 	return klog;
 }
 
+static bool at_line_start = true;   /* the last character out was a newline */
+
 static void emit(char c)
 {
+	at_line_start = c == '\n';
 	if (c == '\n')
 		serial_putc('\r');
 	serial_putc(c);
@@ -94,8 +97,10 @@ static void vprint(bool prefixed, u64 lock_spins, const char *fmt, va_list ap)
 		out_owner = -1;
 		spin_unlock(&out_lock);
 	}
+	/* a UART was dropped while printing: say so on a line of its own, so
+	 * after a line printed in pieces ends (the note waits in the UART set) */
 	char note[192];
-	while (serial_take_note(note, sizeof(note)))   /* a UART was dropped while printing */
+	while (at_line_start && serial_take_note(note, sizeof(note)))
 		kprintf("%s", note);
 }
 
