@@ -396,7 +396,7 @@ def main():
     for name, machine, serial, cases in SESSIONS:
         if a.only and not re.search(a.only, name):
             continue
-        with slots.held(f"kbd/{name}", 30):
+        with slots.held(f"kbd/{name}", 6):
             p, f = run_session(a, name, machine, serial, cases)
         passed, failed = passed + p, failed + f
     print(f"kbd-tests: {passed} passed, {failed} failed")

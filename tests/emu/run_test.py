@@ -234,7 +234,7 @@ def main():
     for name, argv, fn in CASES if not failed else []:
         if a.only and not re.search(a.only, name):
             continue
-        with slots.held(f"run/{name}", 30):
+        with slots.held(f"run/{name}", 5):
             t0 = time.monotonic()
             t = Tty(name, argv, a.timeout)
             try:

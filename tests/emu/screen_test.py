@@ -373,7 +373,7 @@ def main(argv=None):
         t0 = time.monotonic()
         try:
             try:
-                with slots.held(f"screen/{t['name']}", 30):
+                with slots.held(f"screen/{t['name']}", 10):
                     note = run(t, a.keep)
             except Fail as e:
                 if not t.get("expect_fail") or not re.search(t["expect_fail"], str(e)):

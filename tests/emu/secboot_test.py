@@ -148,7 +148,7 @@ def waited():
 def emu_case(name, iso, emu, timeout, extra):
     """A boot that must run the kernel to PASS, checked by emu.py (GRUB's own line included)."""
     cmd = [sys.executable, os.path.join(HERE, "emu.py"), "--emu", emu, "--iso", iso, "--name", name,
-           "--timeout", str(timeout), "--estimate", "30", "--expect-line", "Booting `vmxboot \\(mode=test\\)'"] + extra
+           "--timeout", str(timeout), "--estimate", "12", "--expect-line", "Booting `vmxboot \\(mode=test\\)'"] + extra
     p = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = p.stdout.decode("utf-8", errors="replace").rstrip()
     EMU_WAITED.s = getattr(EMU_WAITED, "s", 0.0) + sum(float(w) for w in EMU_WAITED_RE.findall(out))
@@ -165,7 +165,7 @@ def qemu_cmd(iso, vars_path, serial, usb=False):
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"] + secure_args(vars_path)
 
 
-def in_slot(fn, estimate=30):
+def in_slot(fn, estimate=12):
     """A case that runs QEMU itself holds one of make test's emulator job slots meanwhile (the
     cases that boot through emu.py get theirs there); estimate: its seconds, for the slots' order."""
     def case(name, *args, **kw):

@@ -29,8 +29,8 @@ Each entry of TESTS is one boot of the real ISO through tests/emu/emu.py.  Keys:
   iso_drive      'virtio-mmio': the ISO as a virtio-mmio disk instead of a CD-ROM (QEMU microvm)
   megs           guest memory in MiB (default 256)
   exclusive      True: the run holds every job slot (emu.py --exclusive), for the 240-vCPU boots
-  estimate       seconds the run is expected to hold its slot (default: its timeout); longer ones
-                 get a free slot first
+  estimate       seconds the run is expected to hold its slot (default: estimate() from the emulator
+                 and CPU count); longer ones get a free slot first
 
 Prints every test's output, then `emu-tests: N passed, N failed`, and writes
 build/emu.count ("passed failed 0").  Exit 1 when any test failed.
@@ -650,7 +650,7 @@ TESTS = [
                       ap_start_line(2)]),   # AP 2 entered on the stale SIPI, before its own: no figure
     # smp.stuckap=2 halts once it reached C: alive but never online, so it is waited for up to the 10 s cap,
     # never sent INIT again, then reported as such (and fails its online test)
-    dict(name="qemu-smp4-stuckap", emu="qemu", smp=4, cmdline="mode=test smp.stuckap=2", timeout=180,
+    dict(name="qemu-smp4-stuckap", emu="qemu", smp=4, cmdline="mode=test smp.stuckap=2", timeout=180, estimate=12,
          expect_result="FAIL", expect=smp_expect(4, 3),
          require=[p for p in cpu_jobs(4) if not p.startswith("smp/cpu2/")],
          expect_line=[r"^cpu0: smp: APIC ID 2 \(CPU 2\) showed life \(reached C \d+ ms after the start-up IPIs\) but was "
@@ -689,6 +689,19 @@ def validate(tests):
                 raise SystemExit(f"suite: test {t['name']!r}: {k} must be a list")
 
 
+def estimate(t):
+    """Seconds the test's run should hold its job slot, for the slots' longest-first order (emu.py
+    --estimate; without one it would be the timeout, which put every suite run before every other
+    runner's): the `estimate` key, else a rough figure from the emulator and the CPU count (make
+    test on the 2-core machine: Bochs 2-25 s, OVMF 5-6 s, QEMU SeaBIOS 1-2 s)."""
+    if "estimate" in t:
+        return t["estimate"]
+    n = int(str(t.get("qemu_smp", t.get("smp", 1))).split(",")[0])
+    if t["emu"] == "bochs":
+        return round(4 + 1.3 * n, 1)
+    return 8 if t["emu"] == "qemu-uefi" else round(2 + n / 16, 1)
+
+
 def emu_args(t, keep=False):
     """The emu.py argument list for one test."""
     a = ["--emu", t["emu"], "--name", t["name"], "--cmdline", t.get("cmdline", "mode=test"),
@@ -717,8 +730,7 @@ def emu_args(t, keep=False):
         a.append("--no-debug-exit")
     if t.get("exclusive"):
         a.append("--exclusive")
-    if "estimate" in t:
-        a += ["--estimate", str(t["estimate"])]
+    a += ["--estimate", f"{estimate(t):g}"]
     if keep:
         a.append("--keep")
     return a
