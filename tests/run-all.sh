@@ -62,9 +62,10 @@ part() {      # part NAME 'HEADING' CMD...: starts CMD in the background, output
 	  echo "$(( $(date +%s) - t0 ))" >"$parts/$name.secs"; echo "$rc" >"$parts/$name.rc" ) &
 }
 echo "== emulator-based parts: started, all at once, $jobs emulator runs at a time (their output follows the host parts)"
-# two boots at a time within the suite: each test has its own files, no fixed port
+# twice as many suite tests at once as job slots (at most 4): the slots still allow $jobs
+# emulators, and one test's ISO copy, log checks and Python start overlap another's run
 part emu "emulator boots (QEMU TCG, OVMF, Bochs)" \
-	python3 tests/emu/suite.py -j "$jobs" ${EMU_ONLY:+--only "$EMU_ONLY"}
+	python3 tests/emu/suite.py -j "$(( jobs * 2 > 4 ? 4 : jobs * 2 ))" ${EMU_ONLY:+--only "$EMU_ONLY"}
 # console_test.py writes build/console.count ("passed failed 0"); no file means it crashed
 part console "console sessions (Bochs VT-x and QEMU TCG, COM1 on a 127.0.0.1 socket)" \
 	python3 tests/emu/console_test.py -j "$jobs"

@@ -3,7 +3,8 @@
 
     python3 tests/emu/suite.py [--list] [--only REGEX] [-j 1|2] [--keep]
 
-make test (tests/run-all.sh) runs two boots at a time (-j 2, EMU_JOBS= to change) and the
+make test (tests/run-all.sh) runs two boots at a time (-j 4 under its two shared job slots,
+EMU_JOBS= to change) and the
 runner prints the ten slowest tests at the end.
 
 Each entry of TESTS is one boot of the real ISO through tests/emu/emu.py.  Keys:
@@ -806,9 +807,11 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description="Run vmxboot's emulator tests.")
     ap.add_argument("--list", action="store_true", help="list the tests and their emu.py command lines")
     ap.add_argument("--only", metavar="REGEX", help="run only the tests whose name matches REGEX (re.search)")
-    ap.add_argument("-j", "--jobs", type=int, default=1, choices=[1, 2],
-                    help="tests run at once (default 1; make test uses 2: each test has its own files and no "
-                         "fixed port, and no assertion depends on wall time)")
+    ap.add_argument("-j", "--jobs", type=int, default=1, choices=[1, 2, 3, 4],
+                    help="tests run at once (default 1; each test has its own files and no fixed port, and no "
+                         "assertion depends on wall time). make test uses 4 with its 2 shared job slots "
+                         "(VMXBOOT_SLOTS): still 2 emulators at a time, but one test's ISO copy, checks and "
+                         "Python start overlap another's emulator run")
     ap.add_argument("--keep", action="store_true", help="pass --keep to emu.py (keep ISOs and outputs)")
     ap.add_argument("--no-merge", action="store_true",
                     help="one emulator run per test, even where tests differ only in what they check")
@@ -835,9 +838,9 @@ def main(argv=None):
     todo = units(tests, not a.no_merge)
     iso_cache = None if a.no_iso_cache else ISO_CACHE
     with ThreadPoolExecutor(max_workers=a.jobs) as pool:
-        # with two at a time the long boots (largest timeout: Bochs) start first, so that one of
+        # with two at a time the long boots (largest estimate: Bochs) start first, so that one of
         # them does not run alone at the end; output still comes in the list's order
-        order = sorted(todo, key=lambda u: -max(t.get("timeout", 90) for t in u)) if a.jobs > 1 else todo
+        order = sorted(todo, key=lambda u: -max(estimate(t) for t in u)) if a.jobs > 1 else todo
         futures = {id(u[0]): pool.submit(run_unit, u, a.keep, iso_cache) for u in order}
         unit_of = {t["name"]: u for u in todo for t in u}
         for t in tests:
