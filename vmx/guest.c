@@ -14,6 +14,7 @@
 #include "kernel/options.h"
 #include "kernel/pmm.h"
 #include "kernel/lib.h"
+#include "kernel/sort.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/irq.h"
 #include "arch/x86_64/smp.h"
@@ -175,12 +176,7 @@ static void diagnose(struct guest_cpu *g, const struct vmx_caps *caps, struct vm
 
 static u64 median(u64 *a, u64 n, u64 *min)
 {
-	for (u64 i = 1; i < n; i++)   /* insertion sort: n is small */
-		for (u64 j = i; j > 0 && a[j - 1] > a[j]; j--) {
-			u64 t = a[j];
-			a[j] = a[j - 1];
-			a[j - 1] = t;
-		}
+	sort_u64(a, n);
 	*min = n ? a[0] : 0;
 	return n ? a[n / 2] : 0;
 }

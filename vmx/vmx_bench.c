@@ -10,6 +10,7 @@
 #include "kernel/options.h"
 #include "kernel/pmm.h"
 #include "kernel/lib.h"
+#include "kernel/sort.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/timer.h"
 
@@ -21,16 +22,6 @@ struct bench_cpu {
 	u64 min[B_NR], med[B_NR];
 };
 static struct bench_cpu *res;
-
-static void sort(u64 *a, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && a[j - 1] > a[j]; j--) {
-			u64 t = a[j];
-			a[j] = a[j - 1];
-			a[j - 1] = t;
-		}
-}
 
 static void *times_;   /* per CPU: u64 [B_NR][RUNS] */
 
@@ -66,7 +57,7 @@ static long bench_job(void *arg)
 		t0 = rdtsc_ordered(); b->ok &= vmx_ok(vmxoff_safe()); s[B_VMXOFF][i] = rdtsc_ordered() - t0;
 	}
 	for (int k = 0; k < B_NR; k++) {
-		sort(s[k], RUNS);
+		sort_u64(s[k], RUNS);
 		b->min[k] = s[k][0];
 		b->med[k] = s[k][RUNS / 2];
 	}

@@ -2,6 +2,7 @@
  * the "smp: AP start:" line (smp_stamps.h). Pure. */
 #include "arch/x86_64/smp_stamps.h"
 #include "kernel/format.h"
+#include "kernel/sort.h"
 
 /* an entry up to 2^30 cycles (0.25 s at 4 GHz) before the SIPI wraps to
  * more than this, so it is never taken for one after it */
@@ -18,24 +19,13 @@ bool smp_stamp_entry(u64 sipi_tsc, u32 low, u64 window_tsc, u64 *entry_tsc)
 	return true;
 }
 
-static void sort(u64 *v, u32 n)
-{
-	for (u32 i = 1; i < n; i++) {
-		u64 x = v[i];
-		u32 j = i;
-		for (; j && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-}
-
 static void range_of(u64 *v, u32 n, struct stamp_range *r)
 {
 	r->n = n;
 	r->min_us = r->median_us = r->max_us = 0;
 	if (!n)
 		return;
-	sort(v, n);
+	sort_u64(v, n);
 	r->min_us = v[0];
 	r->max_us = v[n - 1];
 	r->median_us = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;

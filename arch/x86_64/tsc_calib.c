@@ -14,6 +14,7 @@
  * read count, so a counter that does not count costs probe_reads reads. */
 #include "arch/x86_64/tsc_calib.h"
 #include "kernel/format.h"
+#include "kernel/sort.h"
 
 const struct tsc_params tsc_params_default = {
 	.window_us = 10000,	/* 10 ms: 11932 PIT ticks, 35795 PM timer ticks */
@@ -129,16 +130,6 @@ static enum run_result one_run(const struct tsc_counter *c, const struct tsc_clo
 	if (width(&s0) + width(&s) > dt / BRACKET_PER_RUN)
 		return RUN_BRACKET;
 	return RUN_OK;
-}
-
-static void sort_u64(u64 *v, u32 n)
-{
-	for (u32 i = 1; i < n; i++)
-		for (u32 j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			u64 x = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = x;
-		}
 }
 
 static void measure(const struct tsc_counter *c, const struct tsc_clock *t, const struct tsc_params *p,
