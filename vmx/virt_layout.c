@@ -67,6 +67,22 @@ bool virt_ept_same_map(const struct ept_params *a, const struct ept_params *b)
 
 #define LOW_GIB 4
 
+/* The table that entry e of parent's table points to: counted (count set),
+ * or copied and linked into parent[idx] in the copy's place (*copy).
+ * False: out of pages. */
+static bool take(const struct virt_pt_mem *m, u32 *count, u64 parent, int idx, u64 e, u64 *copy)
+{
+	*copy = 0;
+	if (count) {
+		++*count;
+		return true;
+	}
+	if (!(*copy = m->copy(e & PTE_ADDR_MASK, m->ctx)))
+		return false;
+	m->wtable(parent, m->ctx)[idx] = *copy | (e & ~PTE_ADDR_MASK);
+	return true;
+}
+
 /* one walk for both the count (copy == 0) and the copy */
 static u64 walk(u64 root, const struct virt_pt_mem *m, u32 *count)
 {
@@ -80,35 +96,18 @@ static u64 walk(u64 root, const struct virt_pt_mem *m, u32 *count)
 	if (!(k4[0] & PTE_P))
 		return count ? 1 : r;
 	const u64 *k3 = m->table(k4[0] & PTE_ADDR_MASK, m->ctx);
-	u64 p3 = 0;
-	if (count)
-		++*count;
-	else if (!(p3 = m->copy(k4[0] & PTE_ADDR_MASK, m->ctx)))
+	u64 p3, p2, p1;
+	if (!take(m, count, r, 0, k4[0], &p3))
 		return 0;
-	else
-		m->wtable(r, m->ctx)[0] = p3 | (k4[0] & ~PTE_ADDR_MASK);
 	for (int g = 0; g < LOW_GIB; g++) {
 		if (!(k3[g] & PTE_P) || (k3[g] & PTE_PS))
 			continue;
 		const u64 *k2 = m->table(k3[g] & PTE_ADDR_MASK, m->ctx);
-		u64 p2 = 0;
-		if (count)
-			++*count;
-		else if (!(p2 = m->copy(k3[g] & PTE_ADDR_MASK, m->ctx)))
+		if (!take(m, count, p3, g, k3[g], &p2))
 			return 0;
-		else
-			m->wtable(p3, m->ctx)[g] = p2 | (k3[g] & ~PTE_ADDR_MASK);
-		for (int i = 0; i < 512; i++) {
-			if (!(k2[i] & PTE_P) || (k2[i] & PTE_PS))
-				continue;
-			u64 p1 = 0;
-			if (count)
-				++*count;
-			else if (!(p1 = m->copy(k2[i] & PTE_ADDR_MASK, m->ctx)))
+		for (int i = 0; i < 512; i++)
+			if ((k2[i] & PTE_P) && !(k2[i] & PTE_PS) && !take(m, count, p2, i, k2[i], &p1))
 				return 0;
-			else
-				m->wtable(p2, m->ctx)[i] = p1 | (k2[i] & ~PTE_ADDR_MASK);
-		}
 	}
 	return count ? 1 : r;
 }
