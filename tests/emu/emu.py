@@ -242,7 +242,7 @@ def patched_iso(kdir, cmdline, iso):
     with open(slot + ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not os.path.isfile(slot):
-            err = build_iso(cmdline, slot + ".part", ["MKISO_SLOT=%d" % SLOT_BYTES])
+            err = build_iso("", slot + ".part", ["MKISO_SLOT=%d" % SLOT_BYTES])   # no entry: the slot
             if err:
                 return err
             os.rename(slot + ".part", slot)

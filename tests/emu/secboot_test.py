@@ -499,10 +499,9 @@ def main(argv=None):
         return why, time.monotonic() - t0 - (waited() - w0)
     # the enrolment first (the longest case by far: started last, it was the end of make test), the
     # rest in the list's order; printed in the list's order
-    first = [c for c in todo if c[0].startswith("enrolled")]
-    rest = [c for c in todo if not c[0].startswith("enrolled")]
+    order = sorted(todo, key=lambda c: not c[0].startswith("enrolled"))   # stable: the rest keep theirs
     with ThreadPoolExecutor(max_workers=a.jobs) as pool:
-        done = dict(zip([c[0] for c in first + rest], pool.map(one, first + rest)))
+        done = dict(zip([c[0] for c in order], pool.map(one, order)))
     results = [done[n] for n, _ in todo]
     for (n, _), (why, secs) in zip(todo, results):
         if why is None:
