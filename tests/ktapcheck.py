@@ -156,6 +156,7 @@ class _Block:
         self.plan = None
         self.plan_line = 0
         self.results = []
+        self.names = set()      # the results' names, for the duplicate check
         self.pending = None     # a closed child block waiting for its parent's result line
         self.short = False      # closed with fewer results than its plan
         self.diag = []
@@ -328,7 +329,7 @@ class _Parser:
             self.problem(n, f"result numbered {number}, expected {expected}: {text!r}")
         if not NAME_RE.match(name):
             self.problem(n, f"test name {name!r} does not match [a-z0-9_]+: {text!r}")
-        elif any(r.name == name for r in b.results):
+        elif name in b.names:
             self.problem(n, f"duplicate test name {name!r} in the block at line {b.line}")
         if ok and directive in ("TIMEOUT", "ERROR"):
             self.problem(n, f"'ok' with a {directive} directive: {text!r}")
@@ -340,6 +341,7 @@ class _Parser:
                 self.problem(child.plan_line, f"plan 1..{child.plan} but "
                              f"{len(child.results)} results")
         b.results.append(t)
+        b.names.add(name)
 
 
 def parse(text):

@@ -51,7 +51,7 @@ failed_names() {
 
 # -- the emulator-based parts, all at once, sharing the job slots --
 # the ISOs the runners build need the kernel: build it once here, before they start
-make -s all || status=1
+make -s -j"$(nproc)" all || status=1
 export VMXBOOT_SLOTS="$parts/slots:$jobs"
 names=() heads=()
 part() {      # part NAME 'HEADING' CMD...: starts CMD in the background, output to build/parts/NAME.out

@@ -122,6 +122,40 @@ class SlotsTest(unittest.TestCase):
         # along, but the exclusive ticket is ahead of it) only once the exclusive run is out
         self.assertEqual(log, ["one done", "timing in", "timing out", "later in"])
 
+    def test_light_runs_beside_the_emulator_slots_one_at_a_time(self):
+        self.use(2)
+        lock, log, full = threading.Lock(), [], threading.Barrier(3)
+
+        def heavy(i):
+            with slots.held(f"heavy{i}", 10):
+                full.wait()          # both emulator slots held at once
+                time.sleep(0.5)
+                with lock:
+                    log.append(f"heavy{i} done")
+
+        def light(i):
+            with slots.held(f"light{i}", 10, light=True):
+                with lock:
+                    log.append(f"light{i} in")
+                time.sleep(0.2)
+                with lock:
+                    log.append(f"light{i} out")
+        ts = [threading.Thread(target=heavy, args=(i,)) for i in range(2)]
+        for t in ts:
+            t.start()
+        full.wait()
+        ts += [threading.Thread(target=light, args=(i,)) for i in range(2)]
+        for t in ts[2:]:
+            t.start()
+        for t in ts:
+            t.join()
+        # both light runs went in while the two emulator slots were held, one after the other (2 // 2 = 1)
+        self.assertEqual(sorted(log[:4]), ["light0 in", "light0 out", "light1 in", "light1 out"])
+        self.assertIn(log[1], ("light0 out", "light1 out"))
+        self.assertEqual(sorted(log[4:]), ["heavy0 done", "heavy1 done"])
+        with open(os.path.join(self.dir, "held.tsv")) as f:
+            self.assertEqual(sorted(l.split("\t")[0] for l in f), ["heavy0", "heavy1", "light0", "light1"])
+
     def test_without_the_variable_nothing_waits(self):
         os.environ.pop(slots.ENV, None)
         with slots.held("x", 1) as waited:

@@ -37,7 +37,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from emu import cached_iso, kill_group, OVMF  # noqa: E402
+from emu import cached_iso, kill_group, OVMF_ARGS  # noqa: E402
 import slots  # noqa: E402  (make test's shared emulator job slots)
 import fbtext  # noqa: E402
 
@@ -161,7 +161,7 @@ class Session:
                     "-cpu", "max", "-cdrom", iso, "-boot", "d", "-display", "none", *serial_args,
                     "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                     "-qmp", f"unix:{self.sock_path},server=on,wait=off"] + \
-                   (["-bios", OVMF, "-vga", "std"] if ovmf else [])
+                   (OVMF_ARGS + ["-vga", "std"] if ovmf else [])
         self.deadline = time.monotonic() + limit
         self.out = open(base + ".emu.out", "wb")
         self.p = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL, stdout=self.out,

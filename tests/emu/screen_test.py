@@ -37,7 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import fbtext  # noqa: E402
-from emu import OVMF, QEMU, QEMU_PASS, cached_iso, kill_group  # noqa: E402
+from emu import OVMF_ARGS, QEMU, QEMU_PASS, cached_iso, kill_group  # noqa: E402
 import slots  # noqa: E402  (make test's shared emulator job slots)
 
 ELF = os.path.join(ROOT, "build", "vmxboot.elf")
@@ -60,9 +60,10 @@ TESTS = [
          wait_for="the run is over (PASS): press a key to power off", key="ret", expect_exit=0),
     dict(name="screen-seabios-hold-key", firmware="seabios", machine="pc,x-oem-id=DELL", serial=False,
          wait_for="the run is over (PASS): press a key to power off", key="ret", expect_exit=0),
+    # the kernel sleeps through most of the 8 s: a light slot (tests/emu/slots.py)
     dict(name="screen-ovmf-hold-seconds", firmware="ovmf", machine="pc,x-oem-id=DELL", serial=False,
          cmdline="mode=test hold=8", wait_for="the run is over (PASS): powering off in 8 s, or press a key",
-         expect_exit=0),
+         expect_exit=0, light=True),
     # a panic reaches the screen too (and the run still ends with QEMU's FAIL status)
     dict(name="screen-ovmf-panic", firmware="ovmf", machine="pc", serial=True, cmdline="mode=test inject=ud2",
          breaks=["report_panic_end", "platform_exit"], expect_result="FAIL", expect_exit=35,
@@ -249,7 +250,7 @@ def qemu_cmd(t, iso, base, with_gdb):
            "-serial", f"file:{base}.serial.log" if t["serial"] else "none",
            "-monitor", f"unix:{base}.mon,server=on,wait=off"]
     if t["firmware"] == "ovmf":
-        cmd += ["-bios", OVMF]
+        cmd += OVMF_ARGS
     if with_gdb:
         cmd += ["-gdb", f"unix:{base}.gdb,server=on,wait=off", "-S"]
     return cmd
@@ -373,7 +374,7 @@ def main(argv=None):
         t0 = time.monotonic()
         try:
             try:
-                with slots.held(f"screen/{t['name']}", 10):
+                with slots.held(f"screen/{t['name']}", 10, light=t.get("light", False)):
                     note = run(t, a.keep)
             except Fail as e:
                 if not t.get("expect_fail") or not re.search(t["expect_fail"], str(e)):

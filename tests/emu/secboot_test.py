@@ -165,11 +165,12 @@ def qemu_cmd(iso, vars_path, serial, usb=False):
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"] + secure_args(vars_path)
 
 
-def in_slot(fn, estimate=12):
+def in_slot(fn, estimate=12, light=False):
     """A case that runs QEMU itself holds one of make test's emulator job slots meanwhile (the
-    cases that boot through emu.py get theirs there); estimate: its seconds, for the slots' order."""
+    cases that boot through emu.py get theirs there); estimate: its seconds, for the slots' order;
+    light: a light slot (slots.py), for a run that mostly waits."""
     def case(name, *args, **kw):
-        with slots.held(f"secboot/{name}", estimate):
+        with slots.held(f"secboot/{name}", estimate, light=light):
             return fn(name, *args, **kw)
     return case
 
@@ -362,7 +363,9 @@ def prompt_case(name, iso, timeout, steps, kernel_runs):
     return None
 
 
-@functools.partial(in_slot, estimate=300)   # the longest run of make test (36 s): give it a slot early
+# the longest run of make test (36-40 s), a third of it CPU (12 s here): OVMF's screens are driven key by
+# key, each after COM1 has been quiet for 1.5 s; so a light slot, started early
+@functools.partial(in_slot, estimate=300, light=True)
 def enrol_setup(name, stick, log, mon_path, vars_path, timeout):
     """OVMF's setup screens with the key stick attached: db.cer into db. None, or why it failed."""
     cmd = [QEMU, "-machine", MACHINE, "-m", "256M", "-cpu", "max", "-display", "none", "-serial", f"file:{log}",

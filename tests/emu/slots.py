@@ -8,6 +8,10 @@ and a free slot goes to the waiting run with the largest estimate first (longest
 that no long run starts alone at the end). Without VMXBOOT_SLOTS (a runner started by hand)
 held() does nothing and each runner paces itself as before.
 
+A run that mostly waits (a 10 s wait the kernel sleeps through, a screen held for seconds, a firmware
+menu driven key by key) can ask for a light slot instead (held(light=True)): one of N // 2 (at least 1)
+DIR/light.I files, beside the N emulator slots, so its idle seconds do not keep a CPU-bound run waiting.
+
 A slot is an flock(2) on DIR/slot.I: the kernel drops it when the holder dies, so a killed
 runner never keeps one. Waiters leave a ticket in DIR/queue/ (its name sorts by estimate,
 then arrival; tickets of dead processes are ignored). Each run held appends "NAME<TAB>held
@@ -68,6 +72,18 @@ def _ahead_of(qdir, mine, slots):
     return n
 
 
+def _take_light(d, n):
+    """One open, flocked DIR/light.I file (I < max(1, n // 2)), or None when all are held."""
+    for i in range(max(1, n // 2)):
+        fd = os.open(os.path.join(d, f"light.{i}"), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return [fd]
+        except BlockingIOError:
+            os.close(fd)
+    return None
+
+
 def _try_take(d, n, ahead, want=1):
     """Open, flocked slot files (want of them) when at least ahead+want slots are free, else None."""
     got = []
@@ -85,16 +101,27 @@ def _try_take(d, n, ahead, want=1):
 
 
 @contextlib.contextmanager
-def held(name, estimate=60, exclusive=False):
+def held(name, estimate=60, exclusive=False, light=False):
     """Runs the body while holding one emulator slot (or at once without VMXBOOT_SLOTS).
     estimate: seconds the run is expected to take; larger ones get a free slot first.
     exclusive: hold every slot, for a run that measures time and needs the host otherwise idle.
+    light: a light slot instead of an emulator slot, for a run that is idle most of its time.
     Yields the seconds spent waiting."""
     cfg = config()
     if cfg is None:
         yield 0.0
         return
     d, n = cfg
+    if light:
+        t0 = time.monotonic()
+        fd = _take_light(d, n)
+        while fd is None:
+            time.sleep(POLL_S)
+            fd = _take_light(d, n)
+        waited = time.monotonic() - t0
+        _here.waited = waited_in_thread() + waited
+        yield from _holding(d, name, fd, waited)
+        return
     qdir = os.path.join(d, "queue")
     os.makedirs(qdir, exist_ok=True)
     mine = f"{max(0, 99999 - int(estimate)):05d}-{time.time_ns():020d}-{os.getpid()}-{threading.get_ident()}-{'x' if exclusive else '1'}"
@@ -111,11 +138,16 @@ def held(name, estimate=60, exclusive=False):
         os.unlink(ticket)
     waited = time.monotonic() - t0
     _here.waited = waited_in_thread() + waited
+    yield from _holding(d, name, fd, waited)
+
+
+def _holding(d, name, fds, waited):
+    """The body of held(): yields, then drops the slot files fds and appends the run to held.tsv."""
     t1 = time.monotonic()
     try:
         yield waited
     finally:
-        for f in fd:
+        for f in fds:
             os.close(f)
         line = f"{name}\t{time.monotonic() - t1:.1f}\t{waited:.1f}\t{os.environ.get('VMXBOOT_PART', '-')}\n"
         with open(os.path.join(d, "held.tsv"), "a") as f:
