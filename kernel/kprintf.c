@@ -74,6 +74,7 @@ static void emit_text(const char *s, bool prefixed)
 		emit(*s);
 		line_start = *s == '\n';
 	}
+	vga_flush();
 }
 
 static void vprint(bool prefixed, u64 lock_spins, const char *fmt, va_list ap)
