@@ -156,6 +156,34 @@ class SlotsTest(unittest.TestCase):
         with open(os.path.join(self.dir, "held.tsv")) as f:
             self.assertEqual(sorted(l.split("\t")[0] for l in f), ["heavy0", "heavy1", "light0", "light1"])
 
+    def test_a_group_runs_one_at_a_time_beside_other_runs(self):
+        self.use(3)
+        lock, now, most, other_in = threading.Lock(), [0], [0], threading.Event()
+
+        def member(i):
+            with slots.held(f"big{i}", 10, group="big"):
+                with lock:
+                    now[0] += 1
+                    most[0] = max(most[0], now[0])
+                time.sleep(0.3)
+                with lock:
+                    now[0] -= 1
+
+        def other():
+            with slots.held("other", 1):
+                other_in.set()
+        ts = [threading.Thread(target=member, args=(i,)) for i in range(2)]
+        for t in ts:
+            t.start()
+        time.sleep(0.1)
+        ts.append(threading.Thread(target=other))
+        ts[-1].start()
+        # a free slot goes to the other run while a group member holds one and the next one waits its turn
+        self.assertTrue(other_in.wait(0.25))
+        for t in ts:
+            t.join()
+        self.assertEqual(most[0], 1)
+
     def test_without_the_variable_nothing_waits(self):
         os.environ.pop(slots.ENV, None)
         with slots.held("x", 1) as waited:

@@ -318,6 +318,8 @@ def parse_args(argv):
     ap.add_argument("--light", action="store_true",
                     help="under make test's job slots, a light slot (tests/emu/slots.py): the run is idle "
                          "most of its time (a wait the kernel sleeps through)")
+    ap.add_argument("--slot-group", metavar="NAME",
+                    help="under make test's job slots, runs of the same group hold theirs one at a time")
     ap.add_argument("--estimate", type=float, metavar="SECONDS",
                     help="how long the run should take (default: --timeout): under make test's shared job "
                          "slots (tests/emu/slots.py) the longest runs start first")
@@ -383,7 +385,8 @@ def main(argv=None):
         os.unlink(base + ".run")
     # under make test: one of the shared emulator job slots, for the ISO build (work too) and the run
     hold = contextlib.ExitStack()
-    waited = hold.enter_context(slots.held(name, a.estimate or a.timeout, a.exclusive, a.light))
+    waited = hold.enter_context(slots.held(name, a.estimate or a.timeout, a.exclusive, a.light,
+                                                a.slot_group))
     if waited >= 0.1:
         print(f"emu: {name} waited {waited:.1f} s for an emulator job slot", flush=True)
     try:

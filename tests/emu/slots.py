@@ -12,6 +12,9 @@ A run that mostly waits (a 10 s wait the kernel sleeps through, a screen held fo
 menu driven key by key) can ask for a light slot instead (held(light=True)): one of N // 2 (at least 1)
 DIR/light.I files, beside the N emulator slots, so its idle seconds do not keep a CPU-bound run waiting.
 
+Runs of one group (held(group=NAME)) run one at a time: each takes DIR/group.NAME before it queues
+for its slot (the two 240-vCPU boots, which beside each other would fight for the cores).
+
 A slot is an flock(2) on DIR/slot.I: the kernel drops it when the holder dies, so a killed
 runner never keeps one. Waiters leave a ticket in DIR/queue/ (its name sorts by estimate,
 then arrival; tickets of dead processes are ignored). Each run held appends "NAME<TAB>held
@@ -101,17 +104,27 @@ def _try_take(d, n, ahead, want=1):
 
 
 @contextlib.contextmanager
-def held(name, estimate=60, exclusive=False, light=False):
+def held(name, estimate=60, exclusive=False, light=False, group=None):
     """Runs the body while holding one emulator slot (or at once without VMXBOOT_SLOTS).
     estimate: seconds the run is expected to take; larger ones get a free slot first.
     exclusive: hold every slot, for a run that measures time and needs the host otherwise idle.
     light: a light slot instead of an emulator slot, for a run that is idle most of its time.
+    group: a name; runs of the same group hold their slots one at a time.
     Yields the seconds spent waiting."""
     cfg = config()
     if cfg is None:
         yield 0.0
         return
     d, n = cfg
+    if group:
+        with open(os.path.join(d, f"group.{group}"), "w") as g:
+            t0 = time.monotonic()
+            fcntl.flock(g, fcntl.LOCK_EX)      # dropped when g is closed, or when its holder dies
+            before = time.monotonic() - t0
+            _here.waited = waited_in_thread() + before
+            with held(name, estimate, exclusive, light) as waited:
+                yield before + waited
+        return
     if light:
         t0 = time.monotonic()
         fd = _take_light(d, n)
