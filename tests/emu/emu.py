@@ -383,30 +383,29 @@ def main(argv=None):
 
     if os.path.exists(base + ".run"):
         os.unlink(base + ".run")
-    # under make test: one of the shared emulator job slots, for the ISO build (work too) and the run
+    # -- the ISO, before the job slot: its copy or build overlaps the runs that hold the slots --
+    if a.iso:
+        iso = os.path.abspath(a.iso)
+        if not os.path.isfile(iso):
+            return finish(f"ISO not found: {a.iso}")
+    elif a.iso_cache:
+        iso, err = cached_iso(a.cmdline, os.path.abspath(a.iso_cache))
+        if err:
+            return finish(err)
+    else:
+        iso = base + ".iso"
+        if os.path.exists(iso):
+            os.unlink(iso)
+        err = build_iso(a.cmdline, iso)
+        if err:
+            return finish(err)
+    # under make test: one of the shared emulator job slots, for the run
     hold = contextlib.ExitStack()
     waited = hold.enter_context(slots.held(name, a.estimate or a.timeout, a.exclusive, a.light,
                                                 a.slot_group))
     if waited >= 0.1:
         print(f"emu: {name} waited {waited:.1f} s for an emulator job slot", flush=True)
     try:
-        # -- the ISO --
-        if a.iso:
-            iso = os.path.abspath(a.iso)
-            if not os.path.isfile(iso):
-                return finish(f"ISO not found: {a.iso}")
-        elif a.iso_cache:
-            iso, err = cached_iso(a.cmdline, os.path.abspath(a.iso_cache))
-            if err:
-                return finish(err)
-        else:
-            iso = base + ".iso"
-            if os.path.exists(iso):
-                os.unlink(iso)
-            err = build_iso(a.cmdline, iso)
-            if err:
-                return finish(err)
-
         # -- the emulator --
         if os.path.exists(serial):
             os.unlink(serial)

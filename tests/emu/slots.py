@@ -29,7 +29,7 @@ import threading
 import time
 
 ENV = "VMXBOOT_SLOTS"
-POLL_S = 0.05
+POLL_S = 0.02
 _here = threading.local()
 
 
