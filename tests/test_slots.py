@@ -13,6 +13,22 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "emu
 import slots  # noqa: E402
 
 
+class Peak:
+    """Counts the threads inside `with peak:` and keeps the most there were at once."""
+
+    def __init__(self):
+        self.lock, self.now, self.most = threading.Lock(), 0, 0
+
+    def __enter__(self):
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+
+    def __exit__(self, *exc):
+        with self.lock:
+            self.now -= 1
+
+
 class SlotsTest(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="slots-test-")
@@ -29,22 +45,17 @@ class SlotsTest(unittest.TestCase):
 
     def test_never_more_holders_than_slots(self):
         self.use(2)
-        lock, now, most = threading.Lock(), [0], [0]
+        peak = Peak()
 
         def job(i):
-            with slots.held(f"job{i}", 10):
-                with lock:
-                    now[0] += 1
-                    most[0] = max(most[0], now[0])
+            with slots.held(f"job{i}", 10), peak:
                 time.sleep(0.2)
-                with lock:
-                    now[0] -= 1
         ts = [threading.Thread(target=job, args=(i,)) for i in range(6)]
         for t in ts:
             t.start()
         for t in ts:
             t.join()
-        self.assertEqual(most[0], 2)
+        self.assertEqual(peak.most, 2)
         with open(os.path.join(self.dir, "held.tsv")) as f:
             self.assertEqual(len(f.readlines()), 6)
 
@@ -158,16 +169,11 @@ class SlotsTest(unittest.TestCase):
 
     def test_a_group_runs_one_at_a_time_beside_other_runs(self):
         self.use(3)
-        lock, now, most, other_in = threading.Lock(), [0], [0], threading.Event()
+        peak, other_in = Peak(), threading.Event()
 
         def member(i):
-            with slots.held(f"big{i}", 10, group="big"):
-                with lock:
-                    now[0] += 1
-                    most[0] = max(most[0], now[0])
+            with slots.held(f"big{i}", 10, group="big"), peak:
                 time.sleep(0.3)
-                with lock:
-                    now[0] -= 1
 
         def other():
             with slots.held("other", 1):
@@ -182,7 +188,7 @@ class SlotsTest(unittest.TestCase):
         self.assertTrue(other_in.wait(0.25))
         for t in ts:
             t.join()
-        self.assertEqual(most[0], 1)
+        self.assertEqual(peak.most, 1)
 
     def test_without_the_variable_nothing_waits(self):
         os.environ.pop(slots.ENV, None)
