@@ -29,7 +29,6 @@ Each entry of TESTS is one boot of the real ISO through tests/emu/emu.py.  Keys:
   stuck_fifo     list of FIFO paths ({base}) for '-chardev pipe' UARTs that stop draining after 4 KiB
   iso_drive      'virtio-mmio': the ISO as a virtio-mmio disk instead of a CD-ROM (QEMU microvm)
   megs           guest memory in MiB (default 256)
-  exclusive      True: the run holds every job slot (emu.py --exclusive)
   group          a name: runs of the same group hold their job slots one at a time (emu.py --slot-group)
   light          True: a light slot (emu.py --light) for a run that is idle most of its time
   estimate       seconds the run is expected to hold its slot (default: estimate() from the emulator
@@ -673,8 +672,7 @@ KEYS = {"name", "emu", "smp", "qemu_smp", "cpu", "cmdline", "timeout", "expect_r
         "same_log", "stuck_fifo", "iso_drive", "megs"}
 LIST_KEYS = ("expect", "require", "require_skip", "expect_line", "same_log", "stuck_fifo")
 KEYS.add("expect_once")             # regexes that must match exactly one line (a fact said once)
-KEYS |= {"exclusive", "estimate", "light", "group"}   # how the run takes the job slots (emu.py --exclusive, --estimate,
-                                                      # --light, --slot-group)
+KEYS |= {"estimate", "light", "group"}   # how the run takes the job slots (emu.py --estimate, --light, --slot-group)
 LIST_KEYS += ("expect_once",)
 
 
@@ -737,8 +735,6 @@ def emu_args(t, keep=False):
         a += ["--expect-exit", str(v)]
     if t.get("no_debug_exit"):
         a.append("--no-debug-exit")
-    if t.get("exclusive"):
-        a.append("--exclusive")
     if t.get("light"):
         a.append("--light")
     if t.get("group"):
