@@ -64,6 +64,15 @@ static void entry_without_a_sipi_or_too_late_gives_no_figure(void **state)
 	assert_int_equal(e, BOOT_TSC + WINDOW);
 }
 
+/* the "smp: AP start:" line the kernel prints for s */
+static void line_is(const struct smp_stamp_stats *s, const char *want)
+{
+	char line[240];
+	int len = smp_stamp_describe(s, line, sizeof(line));
+	assert_string_equal(line, want);
+	assert_int_equal(len, (int)strlen(want));
+}
+
 /* the lead's three rows: SIPIs ~10 us apart, entry and parked as measured */
 static const u64 to_entry_us[3] = { 1147, 2921, 3067 }, to_parked_us[3] = { 680, 126, 52 };
 
@@ -93,10 +102,8 @@ static void stats_of_the_lead_rows(void **state)
 	assert_int_equal(s.to_parked.min_us, 52);
 	assert_int_equal(s.to_parked.median_us, 126);
 	assert_int_equal(s.to_parked.max_us, 680);
-	char line[240];
-	smp_stamp_describe(&s, line, sizeof(line));
-	assert_string_equal(line, "smp: AP start: SIPI to the AP's first trampoline instruction median 2921 us "
-				  "(1147-3067 us, 3 APs), from there to parked median 126 us (52-680 us, 3 APs)");
+	line_is(&s, "smp: AP start: SIPI to the AP's first trampoline instruction median 2921 us "
+		    "(1147-3067 us, 3 APs), from there to parked median 126 us (52-680 us, 3 APs)");
 }
 
 static void aps_without_a_stamp_or_not_parked_are_left_out(void **state)
@@ -117,10 +124,8 @@ static void aps_without_a_stamp_or_not_parked_are_left_out(void **state)
 	assert_int_equal(s.to_entry.median_us, (2000 + 2921) / 2);
 	assert_int_equal(s.to_entry.min_us, 1147);
 	assert_int_equal(s.to_parked.n, 3);
-	char line[240];
-	smp_stamp_describe(&s, line, sizeof(line));
-	assert_string_equal(line, "smp: AP start: SIPI to the AP's first trampoline instruction median 2460 us "
-				  "(1147-3067 us, 4 APs), from there to parked median 126 us (52-680 us, 3 APs)");
+	line_is(&s, "smp: AP start: SIPI to the AP's first trampoline instruction median 2460 us "
+		    "(1147-3067 us, 4 APs), from there to parked median 126 us (52-680 us, 3 APs)");
 }
 
 static void no_stamp_is_said_in_words(void **state)
@@ -132,10 +137,8 @@ static void no_stamp_is_said_in_words(void **state)
 	smp_stamp_stats(v, 3, KHZ, scratch, &s);
 	assert_int_equal(s.to_entry.n, 0);
 	assert_int_equal(s.to_parked.n, 0);
-	char line[240];
-	smp_stamp_describe(&s, line, sizeof(line));
-	assert_string_equal(line, "smp: AP start: none of the 3 APs has a trampoline entry stamp (a stamp counts when "
-				  "one of the first 64 APs to enter did so within 1000 ms after its SIPI)");
+	line_is(&s, "smp: AP start: none of the 3 APs has a trampoline entry stamp (a stamp counts when "
+		    "one of the first 64 APs to enter did so within 1000 ms after its SIPI)");
 }
 
 static void one_ap_stamped_none_parked(void **state)
@@ -145,14 +148,12 @@ static void one_ap_stamped_none_parked(void **state)
 	u64 scratch[1];
 	struct smp_stamp_stats s;
 	smp_stamp_stats(v, 1, KHZ, scratch, &s);
-	char line[240];
-	int len = smp_stamp_describe(&s, line, sizeof(line));
-	assert_string_equal(line, "smp: AP start: SIPI to the AP's first trampoline instruction median 645 us "
-				  "(645-645 us, 1 AP), from there to parked: none of them parked");
-	assert_int_equal(len, (int)strlen(line));
+	const char *line = "smp: AP start: SIPI to the AP's first trampoline instruction median 645 us "
+			   "(645-645 us, 1 AP), from there to parked: none of them parked";
+	line_is(&s, line);
 	/* a short buffer is cut, never overrun, and the full length is still told */
 	char small[40];
-	assert_int_equal(smp_stamp_describe(&s, small, sizeof(small)), len);
+	assert_int_equal(smp_stamp_describe(&s, small, sizeof(small)), (int)strlen(line));
 	assert_int_equal(strlen(small), sizeof(small) - 1);
 	assert_memory_equal(small, line, sizeof(small) - 1);
 }
