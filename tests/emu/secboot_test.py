@@ -165,12 +165,11 @@ def qemu_cmd(iso, vars_path, serial, usb=False):
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"] + secure_args(vars_path)
 
 
-def in_slot(fn, estimate=12, light=False):
+def in_slot(fn, estimate=12):
     """A case that runs QEMU itself holds one of make test's emulator job slots meanwhile (the
-    cases that boot through emu.py get theirs there); estimate: its seconds, for the slots' order;
-    light: a light slot (slots.py), for a run that mostly waits."""
+    cases that boot through emu.py get theirs there); estimate: its seconds, for the slots' order."""
     def case(name, *args, **kw):
-        with slots.held(f"secboot/{name}", estimate, light=light):
+        with slots.held(f"secboot/{name}", estimate):
             return fn(name, *args, **kw)
     return case
 
@@ -364,8 +363,10 @@ def prompt_case(name, iso, timeout, steps, kernel_runs):
 
 
 # the longest run of make test (36-40 s), a third of it CPU (12 s here): OVMF's screens are driven key by
-# key, each after COM1 has been quiet for 1.5 s; so a light slot, started early
-@functools.partial(in_slot, estimate=300, light=True)
+# key, each after COM1 has been quiet for 1.5 s. Not a light slot (tests/emu/slots.py): as one, beside two
+# emulators and the host builds, OVMF drew too slowly for that quiet rule and a fresh-clone run lost the
+# keys of step 2 ("no 'Secure Boot Configuration' on COM1 within 30 s"); so an emulator slot, started early
+@functools.partial(in_slot, estimate=300)
 def enrol_setup(name, stick, log, mon_path, vars_path, timeout):
     """OVMF's setup screens with the key stick attached: db.cer into db. None, or why it failed."""
     cmd = [QEMU, "-machine", MACHINE, "-m", "256M", "-cpu", "max", "-display", "none", "-serial", f"file:{log}",

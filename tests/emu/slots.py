@@ -8,8 +8,7 @@ and a free slot goes to the waiting run with the largest estimate first (longest
 that no long run starts alone at the end). Without VMXBOOT_SLOTS (a runner started by hand)
 held() does nothing and each runner paces itself as before.
 
-A run that mostly waits (a 10 s wait the kernel sleeps through, a screen held for seconds, a firmware
-menu driven key by key) can ask for a light slot instead (held(light=True)): one of N // 2 (at least 1)
+A run that mostly waits (a 10 s wait the kernel sleeps through, a screen held for seconds) can ask for a light slot instead (held(light=True)): one of N // 2 (at least 1)
 DIR/light.I files, beside the N emulator slots, so its idle seconds do not keep a CPU-bound run waiting.
 
 Runs of one group (held(group=NAME)) run one at a time: each takes DIR/group.NAME before it queues
